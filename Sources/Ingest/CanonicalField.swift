@@ -1,0 +1,103 @@
+/// The fields leadspool knows by name. Header cells are matched to these case-, space- and
+/// punctuation-insensitively, with the aliases of CONTRACT §5.
+package enum CanonicalField: String, CaseIterable, Sendable, Hashable {
+    case vertical
+    case firstName = "first_name"
+    case lastName = "last_name"
+    case email
+    case phone
+    case zip
+    case tcpaTimestamp = "tcpa_timestamp"
+    case tcpaText = "tcpa_text"
+    case tcpaURL = "tcpa_url"
+    case ref
+    case coverageType = "coverage_type"
+    case vehicleYear = "vehicle_year"
+    case homeowner
+    case loanPurpose = "loan_purpose"
+    case loanAmount = "loan_amount"
+    case creditRange = "credit_range"
+    case monthlyElectricBill = "monthly_electric_bill"
+    case roofType = "roof_type"
+    case debtAmount = "debt_amount"
+    case debtType = "debt_type"
+
+    /// Other spellings accepted for this field (before folding).
+    package var aliases: [String] {
+        switch self {
+        case .firstName: return ["fname", "first", "given_name"]
+        case .lastName: return ["lname", "last", "surname", "family_name"]
+        case .email: return ["email_address", "e_mail"]
+        case .phone:
+            return [
+                "phone_number", "phone1", "mobile", "mobile_phone", "cell", "cell_phone", "telephone",
+                "primary_phone",
+            ]
+        case .zip: return ["zipcode", "zip_code", "postal_code", "postcode", "postal"]
+        case .tcpaTimestamp:
+            return ["consent_timestamp", "tcpa_consent_timestamp", "consent_date", "consent_time"]
+        case .tcpaText: return ["consent_text", "consent_language", "tcpa_language", "disclosure"]
+        case .tcpaURL: return ["consent_url", "page_url", "landing_page", "source_url"]
+        case .ref: return ["lead_ref", "external_id", "lead_id_external", "publisher_lead_id"]
+        default: return []
+        }
+    }
+
+    /// Folds a header cell for matching: ASCII letters and digits only, lowercased.
+    package static func fold(_ name: some StringProtocol) -> String {
+        var out = [UInt8]()
+        out.reserveCapacity(name.utf8.count)
+        for byte in name.utf8 {
+            switch byte {
+            case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "0")...UInt8(ascii: "9"): out.append(byte)
+            case UInt8(ascii: "A")...UInt8(ascii: "Z"): out.append(byte + 32)
+            default: continue
+            }
+        }
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    private static let byFoldedName: [String: CanonicalField] = {
+        var table: [String: CanonicalField] = [:]
+        for field in CanonicalField.allCases {
+            table[fold(field.rawValue)] = field
+            for alias in field.aliases { table[fold(alias)] = field }
+        }
+        return table
+    }()
+
+    /// The field a header cell names, if any.
+    package static func match(_ headerCell: some StringProtocol) -> CanonicalField? {
+        byFoldedName[fold(headerCell)]
+    }
+}
+
+/// The columns of a batch: their names as written and the recognised field of each.
+package final class Columns: Sendable {
+    /// Header cells exactly as written in the file (JSONL: the keys, in first-seen order).
+    package let names: [String]
+    /// The recognised field of each column, `nil` for unknown columns.
+    package let fields: [CanonicalField?]
+    private let indexByField: [CanonicalField: Int]
+
+    package init(names: [String]) {
+        self.names = names
+        var fields: [CanonicalField?] = []
+        fields.reserveCapacity(names.count)
+        var index: [CanonicalField: Int] = [:]
+        for (i, name) in names.enumerated() {
+            let field = CanonicalField.match(name)
+            // The first column that names a field wins; a later duplicate is kept as an unknown column.
+            if let field, index[field] == nil {
+                index[field] = i
+                fields.append(field)
+            } else {
+                fields.append(nil)
+            }
+        }
+        self.fields = fields
+        self.indexByField = index
+    }
+
+    package func index(of field: CanonicalField) -> Int? { indexByField[field] }
+}

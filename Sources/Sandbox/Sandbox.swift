@@ -1,0 +1,1 @@
+// The local Dreamy Leads API simulator.

@@ -1,0 +1,13 @@
+#!/usr/bin/env bash
+# Installs the C libraries leadspool links against, when they are missing (Debian).
+set -euo pipefail
+need=()
+for pkg in libsqlite3-dev zlib1g-dev "$@"; do
+    dpkg -s "$pkg" >/dev/null 2>&1 || need+=("$pkg")
+done
+[ ${#need[@]} -eq 0 ] && exit 0
+sudo=""
+[ "$(id -u)" -ne 0 ] && sudo="sudo"
+echo "installing: ${need[*]}" >&2
+$sudo apt-get update -qq
+DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${need[@]}" >/dev/null
