@@ -30,10 +30,12 @@ let package = Package(
             pkgConfig: "zlib",
             providers: [.apt(["zlib1g-dev"])]
         ),
+        .target(name: "CSupport"),
         .target(
             name: "Ingest",
             dependencies: [
                 "CZlib",
+                "CSupport",
                 .product(name: "Crypto", package: "swift-crypto"),
             ]
         ),
@@ -84,6 +86,6 @@ let package = Package(
     ]
 )
 
-for target in package.targets where target.type != .system {
+for target in package.targets where target.type != .system && target.name != "CSupport" {
     target.swiftSettings = (target.swiftSettings ?? []) + upcoming
 }

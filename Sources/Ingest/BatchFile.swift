@@ -1,0 +1,146 @@
+import Crypto
+
+/// The kind of a batch file, from its name.
+package enum BatchFormat: String, Sendable {
+    case csv
+    case jsonl
+}
+
+/// What the first pass over a claimed file learnt, before any record is processed.
+package struct BatchFacts: Sendable {
+    /// SHA-256 of the file's bytes as stored (compressed bytes for a gzip file), lowercase hex.
+    package var sha256: String
+    package var format: BatchFormat
+    package var gzip: Bool
+    /// Size of the file as stored.
+    package var storedBytes: Int
+    /// Size of the content after decompression.
+    package var contentBytes: Int
+
+    /// `<yyyyMMdd'T'HHmmss'Z'>-<first 12 hex of the SHA-256>` for a claim at `claimedAt`.
+    package func batchName(claimedAt unixSeconds: Int64) -> String {
+        UTCTime.compact(unixSeconds) + "-" + sha256.prefix(12)
+    }
+}
+
+/// Opening batch files: format detection, the verifying first pass, and readers.
+package enum BatchFile {
+    /// The format a file name announces (`.csv`, `.jsonl`, `.ndjson`, each optionally `.gz`),
+    /// and whether it says gzip; `nil` for any other name.
+    package static func format(ofName name: String) -> (format: BatchFormat, gzip: Bool)? {
+        var lower = name.lowercased()
+        var gzip = false
+        if lower.hasSuffix(".gz") {
+            gzip = true
+            lower.removeLast(3)
+        }
+        if lower.hasSuffix(".csv") { return (.csv, gzip) }
+        if lower.hasSuffix(".jsonl") || lower.hasSuffix(".ndjson") { return (.jsonl, gzip) }
+        return nil
+    }
+
+    /// Reads the whole file once: hashes it, and for gzip verifies the entire compressed stream,
+    /// so a truncated or corrupt file is quarantined before any of its leads is submitted.
+    /// Throws `unreadableFile` for an empty file, an unsupported name, or a broken gzip stream.
+    package static func inspect(path: String, chunkSize: Int = 1 << 18) throws(IngestError) -> BatchFacts {
+        let name = path.split(separator: "/").last.map(String.init) ?? path
+        guard let (format, namedGzip) = format(ofName: name) else {
+            throw .unreadable("unsupported file type: expected .csv, .jsonl or .ndjson, optionally .gz")
+        }
+        let file = try FileByteSource(path: path)
+        let hashing = HashingByteSource(file)
+        var head = [UInt8](repeating: 0, count: 2)
+        var gzip = namedGzip
+        var contentBytes = 0
+        let chunk = UnsafeMutableRawBufferPointer.allocate(byteCount: chunkSize, alignment: 16)
+        defer { chunk.deallocate() }
+
+        // Look at the first bytes: gzip magic wins over the name (a `.csv` that is really gzip).
+        let first = try hashing.read(into: chunk)
+        if first == 0 { throw .unreadable("the file is empty", byteOffset: 0, line: 1) }
+        head[0] = chunk[0]
+        head[1] = first > 1 ? chunk[1] : 0
+        gzip = GzipByteSource.hasMagic(head)
+        if namedGzip && !gzip { throw .unreadable("the name says gzip but the content is not gzip", byteOffset: 0) }
+        hashing.replay(UnsafeRawBufferPointer(rebasing: chunk[0..<first]))
+        if gzip {
+            let inflater = try GzipByteSource(wrapping: hashing)
+            while true {
+                let n = try inflater.read(into: chunk)
+                if n == 0 { break }
+                contentBytes += n
+            }
+        } else {
+            while true {
+                let n = try hashing.read(into: chunk)
+                if n == 0 { break }
+                contentBytes += n
+            }
+        }
+        if contentBytes == 0 { throw .unreadable("the file is empty", byteOffset: 0, line: 1) }
+        return BatchFacts(
+            sha256: hashing.hexDigest(), format: format, gzip: gzip, storedBytes: hashing.total,
+            contentBytes: contentBytes)
+    }
+
+    /// A reader over the file's records (decompressing when `facts.gzip`).
+    package static func reader(
+        path: String, facts: BatchFacts, configuration: ReaderConfiguration
+    ) throws(IngestError) -> any RecordReader {
+        let file = try FileByteSource(path: path)
+        if facts.gzip {
+            let inflater = try GzipByteSource(wrapping: file)
+            return try makeReader(facts.format, inflater, configuration)
+        }
+        return try makeReader(facts.format, file, configuration)
+    }
+
+    package static func makeReader(
+        _ format: BatchFormat, _ source: some ByteSource, _ configuration: ReaderConfiguration
+    ) throws(IngestError) -> any RecordReader {
+        switch format {
+        case .csv: return try CSVReader(source: source, configuration: configuration)
+        case .jsonl: return try JSONLReader(source: source, configuration: configuration)
+        }
+    }
+}
+
+/// Passes bytes through while hashing them with SHA-256; can hand back bytes already read once.
+final class HashingByteSource: ByteSource {
+    private let upstream: FileByteSource
+    private var hasher = SHA256()
+    private var pending: [UInt8] = []
+    private(set) var total = 0
+
+    init(_ upstream: FileByteSource) { self.upstream = upstream }
+
+    /// Makes the next read return these (already hashed) bytes again.
+    func replay(_ bytes: UnsafeRawBufferPointer) { pending = Array(bytes) }
+
+    func read(into buffer: UnsafeMutableRawBufferPointer) throws(IngestError) -> Int {
+        if !pending.isEmpty {
+            let n = min(pending.count, buffer.count)
+            pending.withUnsafeBytes { buffer.baseAddress!.copyMemory(from: $0.baseAddress!, byteCount: n) }
+            pending.removeFirst(n)
+            return n
+        }
+        let n = try upstream.read(into: buffer)
+        if n > 0 {
+            hasher.update(bufferPointer: UnsafeRawBufferPointer(rebasing: buffer[0..<n]))
+            total += n
+        }
+        return n
+    }
+
+    func hexDigest() -> String {
+        let digest = hasher.finalize()
+        let hex: [UInt8] = Array("0123456789abcdef".utf8)
+        var out: [UInt8] = []
+        out.reserveCapacity(64)
+        for byte in digest {
+            out.append(hex[Int(byte >> 4)])
+            out.append(hex[Int(byte & 0x0F)])
+        }
+        return String(decoding: out, as: UTF8.self)
+    }
+}

@@ -1,0 +1,36 @@
+/// Where the first invalid UTF-8 sequence of `bytes` starts, or `nil` when all of it is valid.
+package func firstInvalidUTF8Offset(_ bytes: UnsafeBufferPointer<UInt8>) -> Int? {
+    var i = 0
+    let n = bytes.count
+    while i < n {
+        let b0 = bytes[i]
+        if b0 < 0x80 { i += 1; continue }
+        let length: Int
+        var minimum: UInt32
+        var scalar: UInt32
+        switch b0 {
+        case 0xC2...0xDF: length = 2; minimum = 0x80; scalar = UInt32(b0 & 0x1F)
+        case 0xE0...0xEF: length = 3; minimum = 0x800; scalar = UInt32(b0 & 0x0F)
+        case 0xF0...0xF4: length = 4; minimum = 0x10000; scalar = UInt32(b0 & 0x07)
+        default: return i
+        }
+        guard i + length <= n else { return i }
+        for k in 1..<length {
+            let b = bytes[i + k]
+            guard b & 0xC0 == 0x80 else { return i }
+            scalar = scalar << 6 | UInt32(b & 0x3F)
+        }
+        if scalar < minimum || scalar > 0x10FFFF || (0xD800...0xDFFF).contains(scalar) { return i }
+        i += length
+    }
+    return nil
+}
+
+extension String {
+    /// A string from bytes known to be one field; `nil` when they are not valid UTF-8.
+    @inline(__always)
+    static func fromUTF8(_ bytes: UnsafeBufferPointer<UInt8>) -> String? {
+        if bytes.isEmpty { return "" }
+        return String(validating: bytes, as: UTF8.self)
+    }
+}

@@ -1,0 +1,383 @@
+/// Streams CSV records (RFC 4180 plus what spreadsheets write: UTF-8 BOM, CRLF/LF/CR line ends,
+/// quoted newlines, `,` `;` or TAB sniffed from the header) from any ``ByteSource``.
+///
+/// The tokenizer works on the raw bytes in a growing buffer and only makes Strings once a
+/// record is complete, so chunk boundaries cost nothing but a re-scan of the partial record.
+package final class CSVReader: RecordReader {
+    private var source: any ByteSource
+    private let configuration: ReaderConfiguration
+    private var buffer: UnsafeMutableBufferPointer<UInt8>
+    private var start = 0
+    private var end = 0
+    private var eof = false
+    /// Stream offset of `buffer[0]`.
+    private var base = 0
+    /// Line number at `start`.
+    private var line = 1
+    private var row = 0
+    private var skip = SkipState.none
+    private var bounds: [FieldBounds] = []
+    private var scratch: [UInt8] = []
+    package private(set) var delimiter: UInt8 = UInt8(ascii: ",")
+    package private(set) var columns = Columns(names: [])
+
+    private enum SkipState { case none, toNewline, afterCR }
+
+    private enum FieldKind: UInt8 {
+        case plain
+        case quoted
+        case quotedEscaped
+        /// A quoted field followed by more bytes before the delimiter (`"ab"c`): parsed leniently.
+        case messy
+    }
+
+    private struct FieldBounds {
+        var lower: Int
+        var upper: Int
+        var kind: FieldKind
+    }
+
+    private enum Scan {
+        case record(next: Int, lines: Int)
+        case needMore
+        case unterminated
+    }
+
+    package var bytesRead: Int { base + start }
+
+    /// Opens the reader and reads the header. Throws `unreadableFile` for an empty file, a file
+    /// that is not text, or a first line that names none of the known fields.
+    package init(source: some ByteSource, configuration: ReaderConfiguration = ReaderConfiguration())
+        throws(IngestError)
+    {
+        self.source = source
+        self.configuration = configuration
+        let capacity = max(configuration.chunkSize * 2, 1 << 12)
+        self.buffer = .allocate(capacity: capacity)
+        try readHeader()
+    }
+
+    deinit { buffer.deallocate() }
+
+    // MARK: Buffer
+
+    /// Moves the unconsumed bytes to the front, grows when full, and reads one more chunk.
+    private func fill() throws(IngestError) {
+        if start > 0 {
+            let count = end - start
+            if count > 0 {
+                UnsafeMutableRawPointer(buffer.baseAddress!).copyMemory(
+                    from: buffer.baseAddress! + start, byteCount: count)
+            }
+            base += start
+            start = 0
+            end = count
+        }
+        if end == buffer.count {
+            let bigger = UnsafeMutableBufferPointer<UInt8>.allocate(capacity: buffer.count * 2)
+            _ = bigger.initialize(fromContentsOf: buffer)
+            buffer.deallocate()
+            buffer = bigger
+        }
+        let room = min(buffer.count - end, configuration.chunkSize)
+        let n = try source.read(
+            into: UnsafeMutableRawBufferPointer(UnsafeMutableBufferPointer(rebasing: buffer[end..<(end + room)])))
+        if n == 0 { eof = true }
+        end += n
+    }
+
+    // MARK: Header
+
+    private func readHeader() throws(IngestError) {
+        while !eof && end < 4 { try fill() }
+        if end == 0 { throw .unreadable("the file is empty", byteOffset: 0, line: 1) }
+        if end >= 3 && buffer[0] == 0xEF && buffer[1] == 0xBB && buffer[2] == 0xBF { start = 3 }
+        try sniffDelimiter()
+        guard let header = try nextRecordValues(isHeader: true) else {
+            throw .unreadable("the file has no header line", byteOffset: base + start, line: line)
+        }
+        switch header {
+        case .failure(let reason):
+            throw .unreadable("the header line cannot be read: \(reason)", byteOffset: 0, line: 1)
+        case .success(let names):
+            let columns = Columns(names: names)
+            if columns.fields.allSatisfy({ $0 == nil }) {
+                let shown = names.prefix(5).map { "\"\($0.prefix(40))\"" }.joined(separator: ", ")
+                throw .unreadable(
+                    "no header: the first line (\(shown)) names none of the known columns "
+                        + "(first_name, last_name, email, phone, zip, tcpa_timestamp, ...)",
+                    byteOffset: 0, line: 1)
+            }
+            self.columns = columns
+        }
+    }
+
+    /// Chooses `,`, `;` or TAB: whichever occurs most often, outside quotes, in the first line.
+    private func sniffDelimiter() throws(IngestError) {
+        var counts = (comma: 0, semicolon: 0, tab: 0)
+        var inQuotes = false
+        var i = start
+        while true {
+            if i == end {
+                if eof || end - start >= configuration.maxRecordBytes { break }
+                let offset = i - start
+                try fill()
+                i = start + offset
+                continue
+            }
+            let b = buffer[i]
+            if b == 0 {
+                throw .unreadable("not a text file (NUL byte)", byteOffset: base + i, line: 1)
+            }
+            if b == UInt8(ascii: "\"") {
+                inQuotes.toggle()
+            } else if !inQuotes {
+                if b == 0x0A || b == 0x0D { break }
+                if b == UInt8(ascii: ",") { counts.comma += 1 }
+                if b == UInt8(ascii: ";") { counts.semicolon += 1 }
+                if b == 0x09 { counts.tab += 1 }
+            }
+            i += 1
+        }
+        if counts.semicolon > counts.comma && counts.semicolon >= counts.tab {
+            delimiter = UInt8(ascii: ";")
+        } else if counts.tab > counts.comma && counts.tab > counts.semicolon {
+            delimiter = 0x09
+        } else {
+            delimiter = UInt8(ascii: ",")
+        }
+    }
+
+    // MARK: Records
+
+    package func next() throws(IngestError) -> RawRecord? {
+        while true {
+            let recordLine = line
+            let recordOffset = base + start
+            guard let values = try nextRecordValues(isHeader: false) else { return nil }
+            row += 1
+            switch values {
+            case .success(let strings):
+                var raw: [RawValue] = []
+                raw.reserveCapacity(strings.count)
+                for s in strings { raw.append(.string(s)) }
+                return RawRecord(
+                    row: row, line: recordLine, byteOffset: recordOffset, columns: columns, values: raw,
+                    publisher: configuration.publisher)
+            case .failure(let reason):
+                return RawRecord(
+                    row: row, line: recordLine, byteOffset: recordOffset, columns: columns, values: [],
+                    unreadable: reason, publisher: configuration.publisher)
+            }
+        }
+    }
+
+    private enum RecordValues {
+        case success([String])
+        case failure(String)
+    }
+
+    /// Reads one record's values; `nil` at the end of the stream. Blank lines are passed over.
+    private func nextRecordValues(isHeader: Bool) throws(IngestError) -> RecordValues? {
+        while true {
+            if skip != .none {
+                if try !skipLineRemainder() { return nil }
+                continue
+            }
+            if start == end {
+                if eof { return nil }
+                try fill()
+                continue
+            }
+            let scan = scanRecord(UnsafeBufferPointer(buffer), from: start, to: end, isEOF: eof)
+            switch scan {
+            case .needMore:
+                if end - start >= configuration.maxRecordBytes {
+                    let reason = "record longer than \(configuration.maxRecordBytes) bytes "
+                        + "(an unbalanced quote?) starting at line \(line)"
+                    try abandonRecordLine()
+                    return .failure(reason)
+                }
+                try fill()
+            case .unterminated:
+                let reason = "unbalanced quote: the quoted field starting at line \(line) never ends"
+                try abandonRecordLine()
+                return .failure(reason)
+            case .record(let next, let lines):
+                let isBlank = bounds.count == 1 && bounds[0].kind == .plain && bounds[0].lower == bounds[0].upper
+                if isBlank {
+                    start = next
+                    line += lines
+                    continue
+                }
+                let values = makeValues()
+                start = next
+                line += lines
+                return values
+            }
+        }
+    }
+
+    /// After an unreadable record: drops the rest of its first line so reading resumes at the next line.
+    private func abandonRecordLine() throws(IngestError) {
+        skip = .toNewline
+        _ = try skipLineRemainder()
+    }
+
+    /// Consumes bytes up to and including the next line end. Answers false at end of stream.
+    private func skipLineRemainder() throws(IngestError) -> Bool {
+        while skip != .none {
+            if start == end {
+                if eof { skip = .none; return false }
+                try fill()
+                continue
+            }
+            let b = buffer[start]
+            switch skip {
+            case .afterCR:
+                if b == 0x0A { start += 1 }
+                skip = .none
+            case .toNewline:
+                start += 1
+                if b == 0x0A { skip = .none; line += 1 } else if b == 0x0D { skip = .afterCR; line += 1 }
+            case .none:
+                break
+            }
+        }
+        return true
+    }
+
+    private func makeValues() -> RecordValues {
+        var strings: [String] = []
+        strings.reserveCapacity(bounds.count)
+        for field in bounds {
+            let decoded: String?
+            switch field.kind {
+            case .plain, .quoted:
+                decoded = String.fromUTF8(UnsafeBufferPointer(rebasing: buffer[field.lower..<field.upper]))
+            case .quotedEscaped, .messy:
+                unquote(field)
+                decoded = scratch.withUnsafeBufferPointer { String.fromUTF8($0) }
+            }
+            guard let decoded else {
+                let slice = UnsafeBufferPointer(rebasing: buffer[field.lower..<field.upper])
+                let at = base + field.lower + (firstInvalidUTF8Offset(slice) ?? 0)
+                return .failure("invalid UTF-8 at byte \(at)")
+            }
+            strings.append(decoded)
+        }
+        return .success(strings)
+    }
+
+    /// Writes the value of a quoted field with `""` pairs (or trailing bytes) into `scratch`.
+    private func unquote(_ field: FieldBounds) {
+        scratch.removeAll(keepingCapacity: true)
+        var i = field.lower
+        let upper = field.upper
+        let quote = UInt8(ascii: "\"")
+        if field.kind == .messy {
+            // `lower` is the opening quote here; `upper` the end of the whole field.
+            i += 1
+            while i < upper {
+                let b = buffer[i]
+                if b == quote {
+                    if i + 1 < upper && buffer[i + 1] == quote {
+                        scratch.append(quote)
+                        i += 2
+                        continue
+                    }
+                    i += 1
+                    scratch.append(contentsOf: UnsafeBufferPointer(rebasing: buffer[i..<upper]))
+                    return
+                }
+                scratch.append(b)
+                i += 1
+            }
+            return
+        }
+        while i < upper {
+            let b = buffer[i]
+            scratch.append(b)
+            i += (b == quote) ? 2 : 1
+        }
+    }
+
+    /// Finds the field bounds of the record starting at `from`. Pure with respect to the reader's
+    /// position: on `.needMore` the caller reads more and scans again from the same place.
+    private func scanRecord(_ p: UnsafeBufferPointer<UInt8>, from: Int, to n: Int, isEOF: Bool) -> Scan {
+        bounds.removeAll(keepingCapacity: true)
+        let quote = UInt8(ascii: "\"")
+        let delimiter = self.delimiter
+        let cr: UInt8 = 0x0D
+        let lf: UInt8 = 0x0A
+        var i = from
+        var lines = 0
+        while true {
+            // At the start of a field.
+            if i == n {
+                if !isEOF { return .needMore }
+                bounds.append(FieldBounds(lower: i, upper: i, kind: .plain))
+                return .record(next: i, lines: lines)
+            }
+            if p[i] == quote {
+                var j = i + 1
+                var escaped = false
+                var closedAt = -1
+                while closedAt < 0 {
+                    if j == n { return isEOF ? .unterminated : .needMore }
+                    let b = p[j]
+                    if b == quote {
+                        if j + 1 == n && !isEOF { return .needMore }
+                        if j + 1 < n && p[j + 1] == quote {
+                            escaped = true
+                            j += 2
+                            continue
+                        }
+                        closedAt = j
+                        j += 1
+                    } else {
+                        if b == lf {
+                            lines += 1
+                        } else if b == cr {
+                            if j + 1 == n && !isEOF { return .needMore }
+                            if !(j + 1 < n && p[j + 1] == lf) { lines += 1 }
+                        }
+                        j += 1
+                    }
+                }
+                // After the closing quote: a delimiter, a line end, the end, or stray bytes.
+                var k = j
+                while k < n && p[k] != delimiter && p[k] != cr && p[k] != lf { k += 1 }
+                if k == n && !isEOF { return .needMore }
+                if k == j {
+                    bounds.append(FieldBounds(lower: i + 1, upper: closedAt, kind: escaped ? .quotedEscaped : .quoted))
+                } else {
+                    bounds.append(FieldBounds(lower: i, upper: k, kind: .messy))
+                }
+                i = k
+            } else {
+                var k = i
+                while k < n {
+                    let b = p[k]
+                    if b == delimiter || b == cr || b == lf { break }
+                    k += 1
+                }
+                if k == n && !isEOF { return .needMore }
+                bounds.append(FieldBounds(lower: i, upper: k, kind: .plain))
+                i = k
+            }
+            // After a field.
+            if i == n { return .record(next: i, lines: lines) }
+            let b = p[i]
+            if b == delimiter {
+                i += 1
+                continue
+            }
+            if b == lf { return .record(next: i + 1, lines: lines + 1) }
+            // CR: alone, or the first half of CRLF.
+            if i + 1 == n && !isEOF { return .needMore }
+            if i + 1 < n && p[i + 1] == lf { return .record(next: i + 2, lines: lines + 1) }
+            return .record(next: i + 1, lines: lines + 1)
+        }
+    }
+}

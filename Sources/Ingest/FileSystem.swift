@@ -1,0 +1,132 @@
+import CSupport
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// Thin POSIX helpers: the spool needs exact semantics (no-replace renames, directory fsync,
+/// lstat) that Foundation's FileManager does not promise.
+package enum FileSystem {
+    package struct Status: Sendable {
+        package var isRegular: Bool
+        package var isDirectory: Bool
+        package var isSymlink: Bool
+        package var size: Int
+        /// Modification time in nanoseconds since the epoch.
+        package var mtimeNanos: Int64
+    }
+
+    package static func errorText() -> String { String(cString: strerror(errno)) }
+
+    /// lstat(2): does not follow symlinks.
+    package static func status(_ path: String) -> Status? {
+        var st = stat()
+        guard lstat(path, &st) == 0 else { return nil }
+        let type = st.st_mode & S_IFMT
+        return Status(
+            isRegular: type == S_IFREG, isDirectory: type == S_IFDIR, isSymlink: type == S_IFLNK,
+            size: Int(st.st_size),
+            mtimeNanos: Int64(st.st_mtim.tv_sec) * 1_000_000_000 + Int64(st.st_mtim.tv_nsec))
+    }
+
+    package static func exists(_ path: String) -> Bool { status(path) != nil }
+
+    package static func makeDirectory(_ path: String) throws(IngestError) {
+        if mkdir(path, 0o755) == 0 || errno == EEXIST {
+            if let st = status(path), st.isDirectory { return }
+            throw IngestError(.spool, "\(path) exists and is not a directory")
+        }
+        if errno == ENOENT, let slash = path.lastIndex(of: "/"), slash != path.startIndex {
+            try makeDirectory(String(path[..<slash]))
+            if mkdir(path, 0o755) == 0 || errno == EEXIST { return }
+        }
+        throw IngestError(.io, "cannot create directory \(path): \(errorText())")
+    }
+
+    /// Names in a directory (no `.`/`..`), unsorted; empty when it cannot be read.
+    package static func list(_ path: String) -> [String] {
+        guard let dir = opendir(path) else { return [] }
+        defer { closedir(dir) }
+        var names: [String] = []
+        while let entry = readdir(dir) {
+            let name = withUnsafeBytes(of: entry.pointee.d_name) { raw in
+                String(cString: raw.bindMemory(to: CChar.self).baseAddress!)
+            }
+            if name != "." && name != ".." { names.append(name) }
+        }
+        return names
+    }
+
+    /// Renames without ever replacing an existing target. Answers false when the target exists
+    /// or the source is gone (someone else got there first); throws for other failures.
+    package static func renameNoReplace(_ from: String, _ to: String) throws(IngestError) -> Bool {
+        if leadspool_rename_noreplace(from, to) == 0 { return true }
+        switch errno {
+        case EEXIST, ENOENT:
+            return false
+        case EINVAL, ENOSYS, ENOTSUP:
+            // The file system cannot do RENAME_NOREPLACE: link(2) also refuses to replace.
+            if link(from, to) == 0 {
+                unlink(from)
+                return true
+            }
+            if errno == EEXIST || errno == ENOENT { return false }
+            throw IngestError(.io, "cannot move \(from) to \(to): \(errorText())")
+        default:
+            throw IngestError(.io, "cannot move \(from) to \(to): \(errorText())")
+        }
+    }
+
+    /// fsync(2) of a directory, so a rename in it survives a crash.
+    package static func syncDirectory(_ path: String) {
+        let fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+        guard fd >= 0 else { return }
+        fsync(fd)
+        close(fd)
+    }
+
+    package static func parent(_ path: String) -> String {
+        guard let slash = path.lastIndex(of: "/") else { return "." }
+        return slash == path.startIndex ? "/" : String(path[..<slash])
+    }
+
+    package static func baseName(_ path: String) -> String {
+        guard let slash = path.lastIndex(of: "/") else { return path }
+        return String(path[path.index(after: slash)...])
+    }
+
+    /// Writes `bytes` to `path` atomically: a temporary file beside it, fsync, rename, directory fsync.
+    package static func writeAtomically(_ bytes: [UInt8], to path: String, mode: UInt32 = 0o640) throws(IngestError) {
+        let temporary = parent(path) + "/.\(baseName(path)).\(getpid()).tmp"
+        let fd = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, mode_t(mode))
+        guard fd >= 0 else { throw IngestError(.io, "cannot write \(temporary): \(errorText())") }
+        var written = 0
+        while written < bytes.count {
+            let n = bytes.withUnsafeBytes { write(fd, $0.baseAddress! + written, bytes.count - written) }
+            if n < 0 {
+                if errno == EINTR { continue }
+                let text = errorText()
+                close(fd)
+                unlink(temporary)
+                throw IngestError(.io, "cannot write \(temporary): \(text)")
+            }
+            written += n
+        }
+        fchmod(fd, mode_t(mode))
+        guard fsync(fd) == 0 else {
+            let text = errorText()
+            close(fd)
+            unlink(temporary)
+            throw IngestError(.io, "cannot write \(temporary): \(text)")
+        }
+        close(fd)
+        guard rename(temporary, path) == 0 else {
+            let text = errorText()
+            unlink(temporary)
+            throw IngestError(.io, "cannot write \(path): \(text)")
+        }
+        syncDirectory(parent(path))
+    }
+}
