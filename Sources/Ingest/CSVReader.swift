@@ -79,11 +79,21 @@ package final class CSVReader: RecordReader {
             buffer.deallocate()
             buffer = bigger
         }
-        let room = min(buffer.count - end, configuration.chunkSize)
-        let n = try source.read(
-            into: UnsafeMutableRawBufferPointer(UnsafeMutableBufferPointer(rebasing: buffer[end..<(end + room)])))
-        if n == 0 { eof = true }
-        end += n
+        // Read at least a chunk, and at least as much as the partial record already buffered, so a
+        // long record is re-scanned a logarithmic number of times however small the source's reads.
+        let want = max(configuration.chunkSize, end - start)
+        var added = 0
+        while added < want && end < buffer.count {
+            let room = buffer.count - end
+            let n = try source.read(
+                into: UnsafeMutableRawBufferPointer(UnsafeMutableBufferPointer(rebasing: buffer[end..<(end + room)])))
+            if n == 0 {
+                eof = true
+                break
+            }
+            end += n
+            added += n
+        }
     }
 
     // MARK: Header
@@ -93,7 +103,7 @@ package final class CSVReader: RecordReader {
         if end == 0 { throw .unreadable("the file is empty", byteOffset: 0, line: 1) }
         if end >= 3 && buffer[0] == 0xEF && buffer[1] == 0xBB && buffer[2] == 0xBF { start = 3 }
         try sniffDelimiter()
-        guard let header = try nextRecordValues(isHeader: true) else {
+        guard let (header, _, _) = try nextRecordValues(isHeader: true) else {
             throw .unreadable("the file has no header line", byteOffset: base + start, line: line)
         }
         switch header {
@@ -152,9 +162,7 @@ package final class CSVReader: RecordReader {
 
     package func next() throws(IngestError) -> RawRecord? {
         while true {
-            let recordLine = line
-            let recordOffset = base + start
-            guard let values = try nextRecordValues(isHeader: false) else { return nil }
+            guard let (values, recordLine, recordOffset) = try nextRecordValues(isHeader: false) else { return nil }
             row += 1
             switch values {
             case .success(let strings):
@@ -177,9 +185,12 @@ package final class CSVReader: RecordReader {
         case failure(String)
     }
 
-    /// Reads one record's values; `nil` at the end of the stream. Blank lines are passed over.
-    private func nextRecordValues(isHeader: Bool) throws(IngestError) -> RecordValues? {
+    /// Reads one record's values with the line and stream offset where it starts; `nil` at the end
+    /// of the stream. Blank lines are passed over.
+    private func nextRecordValues(isHeader: Bool) throws(IngestError) -> (RecordValues, line: Int, offset: Int)? {
         while true {
+            let recordLine = line
+            let recordOffset = base + start
             if skip != .none {
                 if try !skipLineRemainder() { return nil }
                 continue
@@ -191,18 +202,19 @@ package final class CSVReader: RecordReader {
             }
             let scan = scanRecord(UnsafeBufferPointer(buffer), from: start, to: end, isEOF: eof)
             switch scan {
-            case .needMore:
+            case .needMore, .unterminated:
                 if end - start >= configuration.maxRecordBytes {
                     let reason = "record longer than \(configuration.maxRecordBytes) bytes "
                         + "(an unbalanced quote?) starting at line \(line)"
                     try abandonRecordLine()
-                    return .failure(reason)
+                    return (.failure(reason), recordLine, recordOffset)
+                }
+                if case .unterminated = scan {
+                    let reason = "unbalanced quote: the quoted field starting at line \(line) never ends"
+                    try abandonRecordLine()
+                    return (.failure(reason), recordLine, recordOffset)
                 }
                 try fill()
-            case .unterminated:
-                let reason = "unbalanced quote: the quoted field starting at line \(line) never ends"
-                try abandonRecordLine()
-                return .failure(reason)
             case .record(let next, let lines):
                 let isBlank = bounds.count == 1 && bounds[0].kind == .plain && bounds[0].lower == bounds[0].upper
                 if isBlank {
@@ -213,7 +225,7 @@ package final class CSVReader: RecordReader {
                 let values = makeValues()
                 start = next
                 line += lines
-                return values
+                return (values, recordLine, recordOffset)
             }
         }
     }

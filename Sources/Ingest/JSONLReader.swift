@@ -59,11 +59,21 @@ package final class JSONLReader: RecordReader {
             buffer.deallocate()
             buffer = bigger
         }
-        let room = min(buffer.count - end, configuration.chunkSize)
-        let n = try source.read(
-            into: UnsafeMutableRawBufferPointer(UnsafeMutableBufferPointer(rebasing: buffer[end..<(end + room)])))
-        if n == 0 { eof = true }
-        end += n
+        // Read at least a chunk, and at least as much as the partial record already buffered, so a
+        // long record is re-scanned a logarithmic number of times however small the source's reads.
+        let want = max(configuration.chunkSize, end - start)
+        var added = 0
+        while added < want && end < buffer.count {
+            let room = buffer.count - end
+            let n = try source.read(
+                into: UnsafeMutableRawBufferPointer(UnsafeMutableBufferPointer(rebasing: buffer[end..<(end + room)])))
+            if n == 0 {
+                eof = true
+                break
+            }
+            end += n
+            added += n
+        }
     }
 
     package func next() throws(IngestError) -> RawRecord? {

@@ -1,0 +1,156 @@
+import Testing
+
+@testable import Ingest
+
+/// Reads every record of `text` fed `chunkSize` bytes at a time; values as strings.
+func readCSV(_ text: String, chunkSize: Int = 1 << 16, maxRecordBytes: Int = 1 << 20) throws -> [[String]] {
+    try readCSVRecords(Array(text.utf8), chunkSize: chunkSize, maxRecordBytes: maxRecordBytes).map { record in
+        if let reason = record.unreadable { return ["!unreadable", reason] }
+        return record.values.map(\.text)
+    }
+}
+
+func readCSVRecords(_ bytes: [UInt8], chunkSize: Int = 1 << 16, maxRecordBytes: Int = 1 << 20) throws -> [RawRecord] {
+    let configuration = ReaderConfiguration(maxRecordBytes: maxRecordBytes, chunkSize: max(chunkSize, 1 << 12))
+    let reader = try CSVReader(source: MemoryByteSource(bytes, chunkSize: chunkSize), configuration: configuration)
+    var out: [RawRecord] = []
+    while let record = try reader.next() { out.append(record) }
+    return out
+}
+
+struct CSVCase: CustomTestStringConvertible, Sendable {
+    var name: String
+    var input: String
+    var expected: [[String]]
+    var testDescription: String { name }
+}
+
+let csvCases: [CSVCase] = [
+    CSVCase(name: "plain LF", input: "phone,zip\n1,2\n3,4\n", expected: [["1", "2"], ["3", "4"]]),
+    CSVCase(name: "CRLF", input: "phone,zip\r\n1,2\r\n3,4\r\n", expected: [["1", "2"], ["3", "4"]]),
+    CSVCase(name: "CR only", input: "phone,zip\r1,2\r3,4\r", expected: [["1", "2"], ["3", "4"]]),
+    CSVCase(name: "no final newline", input: "phone,zip\n1,2\n3,4", expected: [["1", "2"], ["3", "4"]]),
+    CSVCase(name: "header only", input: "phone,zip\n", expected: []),
+    CSVCase(name: "header only without newline", input: "phone,zip", expected: []),
+    CSVCase(name: "empty fields", input: "phone,zip,email\n,,\n1,,3\n", expected: [["", "", ""], ["1", "", "3"]]),
+    CSVCase(name: "trailing delimiter", input: "phone,zip\n1,2,\n", expected: [["1", "2", ""]]),
+    CSVCase(name: "quoted comma", input: "phone,tcpa_text\n1,\"a, b\"\n", expected: [["1", "a, b"]]),
+    CSVCase(
+        name: "quotes inside quoted field", input: "phone,tcpa_text\n1,\"say \"\"yes\"\"\"\n",
+        expected: [["1", "say \"yes\""]]),
+    CSVCase(name: "quoted empty", input: "phone,zip\n\"\",2\n", expected: [["", "2"]]),
+    CSVCase(
+        name: "quoted newline LF", input: "phone,tcpa_text\n1,\"line1\nline2\"\n2,x\n",
+        expected: [["1", "line1\nline2"], ["2", "x"]]),
+    CSVCase(
+        name: "quoted newline CRLF", input: "phone,tcpa_text\r\n1,\"a\r\nb\"\r\n", expected: [["1", "a\r\nb"]]),
+    CSVCase(name: "stray quote inside unquoted field", input: "phone,zip\n1a\"b,2\n", expected: [["1a\"b", "2"]]),
+    CSVCase(name: "bytes after closing quote", input: "phone,zip\n\"ab\"cd,2\n", expected: [["abcd", "2"]]),
+    CSVCase(name: "semicolon sniffed", input: "phone;zip;tcpa_text\n1;2;\"a,b\"\n", expected: [["1", "2", "a,b"]]),
+    CSVCase(name: "tab sniffed", input: "phone\tzip\n1\t2\n", expected: [["1", "2"]]),
+    CSVCase(name: "BOM", input: "\u{FEFF}phone,zip\n1,2\n", expected: [["1", "2"]]),
+    CSVCase(name: "blank lines skipped", input: "phone,zip\n\n1,2\n\n\n3,4\n", expected: [["1", "2"], ["3", "4"]]),
+    CSVCase(name: "short and long rows", input: "phone,zip\n1\n1,2,3\n", expected: [["1"], ["1", "2", "3"]]),
+    CSVCase(name: "utf8 values", input: "first_name,zip\nJosé,2\nZoë,3\n", expected: [["José", "2"], ["Zoë", "3"]]),
+    CSVCase(
+        name: "unterminated quote at end", input: "phone,zip\n1,2\n\"3,4\n5,6\n",
+        expected: [
+            ["1", "2"], ["!unreadable", "unbalanced quote: the quoted field starting at line 3 never ends"], ["5", "6"],
+        ]),
+]
+
+@Suite struct CSVReaderTests {
+    @Test(arguments: csvCases, [1, 7, 1 << 16])
+    func tokenizes(_ testCase: CSVCase, chunkSize: Int) throws {
+        #expect(try readCSV(testCase.input, chunkSize: chunkSize) == testCase.expected)
+    }
+
+    @Test(arguments: [1, 7, 1 << 16])
+    func rowAndLineNumbers(chunkSize: Int) throws {
+        let text = "phone,tcpa_text\n1,\"a\nb\"\n\n2,x\r\n3,y"
+        let records = try readCSVRecords(Array(text.utf8), chunkSize: chunkSize)
+        #expect(records.map(\.row) == [1, 2, 3])
+        #expect(records.map(\.line) == [2, 5, 6])
+        #expect(records.map(\.byteOffset) == [16, 25, 30])
+    }
+
+    @Test func headerAliasesMapToFields() throws {
+        let reader = try CSVReader(
+            source: MemoryByteSource("First Name,LNAME,E-mail,Phone Number,ZIP Code,Consent Timestamp,campaign\n"))
+        #expect(reader.columns.fields[0] == .firstName)
+        #expect(reader.columns.fields[1] == .lastName)
+        #expect(reader.columns.fields[2] == .email)
+        #expect(reader.columns.fields[3] == .phone)
+        #expect(reader.columns.fields[4] == .zip)
+        #expect(reader.columns.fields[5] == .tcpaTimestamp)
+        #expect(reader.columns.fields[6] == nil)
+        #expect(reader.columns.names[6] == "campaign")
+    }
+
+    @Test func refAliases() throws {
+        for name in ["ref", "Lead Ref", "external_id", "EXTERNAL-ID", "publisher_lead_id"] {
+            let reader = try CSVReader(source: MemoryByteSource("phone,\(name)\n"))
+            #expect(reader.columns.index(of: .ref) == 1, "\(name)")
+        }
+    }
+
+    @Test(arguments: [7, 1 << 16])
+    func oneMebibyteField(chunkSize: Int) throws {
+        let big = String(repeating: "x", count: 1 << 20)
+        let rows = try readCSV("phone,tcpa_text\n1,\"\(big)\"\n2,y\n", chunkSize: chunkSize, maxRecordBytes: 2 << 20)
+        #expect(rows.count == 2)
+        #expect(rows[0][1].utf8.count == 1 << 20)
+        #expect(rows[1] == ["2", "y"])
+    }
+
+    @Test(arguments: [7, 1 << 16])
+    func recordLongerThanLimitIsUnreadableAndReadingResumes(chunkSize: Int) throws {
+        // An unbalanced quote swallows the rest of the file; with a small limit the record is cut
+        // off and reading resumes on the line after the one where it started.
+        var text = "phone,zip\n1,2\n\"3,4\n"
+        for i in 0..<200 { text += "\(i),x\n" }
+        let rows = try readCSV(text, chunkSize: chunkSize, maxRecordBytes: 256)
+        #expect(rows[0] == ["1", "2"])
+        #expect(rows[1][0] == "!unreadable")
+        #expect(rows[1][1].contains("longer than 256 bytes"))
+        #expect(rows[1][1].contains("line 3"))
+        #expect(rows.count == 202)
+        #expect(rows[2] == ["0", "x"])
+        #expect(rows.last == ["199", "x"])
+    }
+
+    @Test(arguments: [1, 7, 1 << 16])
+    func invalidUTF8IsUnreadableWithOffset(chunkSize: Int) throws {
+        var bytes = Array("phone,zip\n1,2\n".utf8)
+        bytes += [0x33, 0x2C, 0xC3, 0x28, 0x0A]  // "3,<bad>(\n"
+        bytes += Array("5,6\n".utf8)
+        let records = try readCSVRecords(bytes, chunkSize: chunkSize)
+        #expect(records.count == 3)
+        #expect(records[1].unreadable == "invalid UTF-8 at byte 16")
+        #expect(records[1].line == 3)
+        #expect(records[2].values.map(\.text) == ["5", "6"])
+    }
+
+    @Test func emptyFileIsUnreadable() {
+        #expect(throws: IngestError.self) { try CSVReader(source: MemoryByteSource("")) }
+    }
+
+    @Test func firstLineWithoutKnownColumnsIsNoHeader() {
+        do {
+            _ = try CSVReader(source: MemoryByteSource("8135550100,33601,bob@example.com\n"))
+            Issue.record("expected a failure")
+        } catch {
+            #expect(error.code == .unreadableFile)
+            #expect(error.message.contains("no header"))
+        }
+    }
+
+    @Test func binaryFileIsUnreadable() {
+        do {
+            _ = try CSVReader(source: MemoryByteSource([0x50, 0x4B, 0x03, 0x04, 0x00, 0x00, 0x41]))
+            Issue.record("expected a failure")
+        } catch {
+            #expect(error.message.contains("not a text file"))
+        }
+    }
+}

@@ -1,0 +1,84 @@
+import Testing
+
+@testable import Ingest
+
+func readJSONL(_ text: String, chunkSize: Int = 1 << 16, maxRecordBytes: Int = 1 << 20) throws -> [RawRecord] {
+    let configuration = ReaderConfiguration(maxRecordBytes: maxRecordBytes, chunkSize: max(chunkSize, 1 << 12))
+    let reader = try JSONLReader(source: MemoryByteSource(text, chunkSize: chunkSize), configuration: configuration)
+    var out: [RawRecord] = []
+    while let record = try reader.next() { out.append(record) }
+    return out
+}
+
+@Suite struct JSONLReaderTests {
+    static let sample = """
+        {"phone":"+18135550100","vehicle_year":2021,"homeowner":true,"loan_amount":385000.5,"x":null,"tags":["a","b"]}
+        {"phone":"8135550101","first_name":"Jos\\u00e9 \\"Pepe\\"","tcpa_text":"a\\nb","emoji":"\\ud83d\\ude00"}
+
+        not json
+        {"phone": "1", "zip": "02134"}\r
+        {"phone":"2",}
+        """
+
+    @Test(arguments: [1, 7, 1 << 16])
+    func readsTypedValues(chunkSize: Int) throws {
+        let records = try readJSONL(Self.sample, chunkSize: chunkSize)
+        #expect(records.map(\.row) == [1, 2, 4, 5, 6])
+        let first = records[0]
+        #expect(first[.phone] == .string("+18135550100"))
+        #expect(first[.vehicleYear] == .number("2021"))
+        #expect(first[.homeowner] == .bool(true))
+        #expect(first[.loanAmount] == .number("385000.5"))
+        #expect(first.value(at: 4) == .null)
+        #expect(first.value(at: 5) == .json("[\"a\",\"b\"]"))
+        let second = records[1]
+        #expect(second[.firstName] == .string("José \"Pepe\""))
+        #expect(second[.tcpaText] == .string("a\nb"))
+        #expect(second.value(at: 3) == .string("😀"))
+        #expect(records[2].unreadable?.contains("bad JSON") == true)
+        #expect(records[3][.zip] == .string("02134"))
+        #expect(records[4].unreadable?.contains("expected a quoted key") == true)
+    }
+
+    @Test func columnsAreSharedWhenKeysRepeat() throws {
+        let records = try readJSONL("{\"phone\":\"1\",\"zip\":\"2\"}\n{\"phone\":\"3\",\"zip\":\"4\"}\n")
+        #expect(records[0].columns === records[1].columns)
+    }
+
+    @Test(arguments: [
+        "{\"a\":\"\\x\"}", "{\"a\":01}", "{\"a\":tru}", "{\"a\":\"x\"} extra", "[1,2]", "{\"a\":\"\u{01}\"}",
+        "{\"a\":\"\\ud800\"}", "{\"a\":1", "{\"a\":-}",
+    ])
+    func badLines(_ line: String) throws {
+        let records = try readJSONL("{\"phone\":\"1\"}\n" + line + "\n")
+        #expect(records.count == 2)
+        #expect(records[1].unreadable != nil, "\(line)")
+    }
+
+    @Test func invalidUTF8IsUnreadable() throws {
+        var bytes = Array("{\"phone\":\"1\"}\n{\"phone\":\"".utf8)
+        bytes += [0xFF]
+        bytes += Array("\"}\n{\"phone\":\"2\"}\n".utf8)
+        let reader = try JSONLReader(source: MemoryByteSource(bytes))
+        var records: [RawRecord] = []
+        while let r = try reader.next() { records.append(r) }
+        #expect(records.count == 3)
+        #expect(records[1].unreadable?.contains("invalid UTF-8") == true)
+        #expect(records[2][.phone] == .string("2"))
+    }
+
+    @Test(arguments: [7, 1 << 16])
+    func longLineIsUnreadable(chunkSize: Int) throws {
+        let long = "{\"tcpa_text\":\"" + String(repeating: "y", count: 5000) + "\"}"
+        let records = try readJSONL("{\"phone\":\"1\"}\n\(long)\n{\"phone\":\"2\"}\n", chunkSize: chunkSize, maxRecordBytes: 1000)
+        #expect(records.count == 3)
+        #expect(records[1].unreadable?.contains("longer than 1000") == true)
+        #expect(records[2][.phone] == .string("2"))
+        #expect(records[2].row == 3)
+    }
+
+    @Test func notJSONAtAll() {
+        #expect(throws: IngestError.self) { try JSONLReader(source: MemoryByteSource("phone,zip\n1,2\n")) }
+        #expect(throws: IngestError.self) { try JSONLReader(source: MemoryByteSource("")) }
+    }
+}
