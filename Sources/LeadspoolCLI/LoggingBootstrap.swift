@@ -1,0 +1,82 @@
+import Foundation
+import Logging
+
+enum LoggingBootstrap {
+    static func install(format: LogFormat, level: Logger.Level) {
+        LoggingSystem.bootstrap { label in
+            var handler = StderrLogHandler(label: label, format: format)
+            handler.logLevel = level
+            return handler
+        }
+    }
+}
+
+/// One line per event on stderr, as text or JSON. Callers never put PII or the token in
+/// messages or metadata; this handler adds nothing but time, level and label.
+struct StderrLogHandler: LogHandler {
+    let label: String
+    let format: LogFormat
+    var logLevel: Logger.Level = .info
+    var metadata: Logger.Metadata = [:]
+
+    subscript(metadataKey key: String) -> Logger.Metadata.Value? {
+        get { metadata[key] }
+        set { metadata[key] = newValue }
+    }
+
+    func log(event: LogEvent) {
+        var all = metadata
+        if let extra = event.metadata { all.merge(extra) { $1 } }
+        let time = Self.timestamp()
+        var line: String
+        switch format {
+        case .text:
+            line = "\(time) \(event.level) \(event.message)"
+            for key in all.keys.sorted() { line += " \(key)=\(all[key]!)" }
+        case .json:
+            line = "{\"time\":\"\(time)\",\"level\":\"\(event.level)\",\"label\":\(Self.quote(label))"
+            line += ",\"message\":\(Self.quote("\(event.message)"))"
+            for key in all.keys.sorted() { line += ",\(Self.quote(key)):\(Self.quote("\(all[key]!)"))" }
+            line += "}"
+        }
+        line += "\n"
+        FileHandle.standardError.write(Data(line.utf8))
+    }
+
+    private static func timestamp() -> String {
+        var ts = timespec()
+        clock_gettime(CLOCK_REALTIME, &ts)
+        let millis = ts.tv_nsec / 1_000_000
+        let base = utcString(Int64(ts.tv_sec))
+        return String(base.dropLast()) + "." + String(format: "%03d", millis) + "Z"
+    }
+
+    private static func utcString(_ t: Int64) -> String {
+        var time = time_t(t)
+        var parts = tm()
+        gmtime_r(&time, &parts)
+        return String(
+            format: "%04d-%02d-%02dT%02d:%02d:%02dZ", parts.tm_year + 1900, parts.tm_mon + 1, parts.tm_mday,
+            parts.tm_hour, parts.tm_min, parts.tm_sec)
+    }
+
+    static func quote(_ s: String) -> String {
+        var out = "\""
+        for scalar in s.unicodeScalars {
+            switch scalar {
+            case "\"": out += "\\\""
+            case "\\": out += "\\\\"
+            case "\n": out += "\\n"
+            case "\r": out += "\\r"
+            case "\t": out += "\\t"
+            default:
+                if scalar.value < 0x20 {
+                    out += String(format: "\\u%04x", scalar.value)
+                } else {
+                    out.unicodeScalars.append(scalar)
+                }
+            }
+        }
+        return out + "\""
+    }
+}

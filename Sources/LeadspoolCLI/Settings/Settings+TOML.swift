@@ -1,0 +1,150 @@
+import TOMLKit
+
+extension Settings {
+    /// One TOML key: its dotted path and how it sets a value.
+    private struct Key: Sendable {
+        let path: String
+        let apply: @Sendable (inout Settings, any TOMLValueConvertible, Context) throws -> Void
+    }
+
+    private struct Context: Sendable {
+        let file: String
+        let path: String
+
+        func fail(_ expectation: String, _ value: any TOMLValueConvertible) -> ConfigurationError {
+            ConfigurationError("\(file): key '\(path)' must be \(expectation) (found \(value.debugDescription))")
+        }
+
+        func string(_ v: any TOMLValueConvertible) throws -> String {
+            guard let s = v.string else { throw fail("a string", v) }
+            return s
+        }
+
+        func bool(_ v: any TOMLValueConvertible) throws -> Bool {
+            guard let b = v.bool else { throw fail("true or false", v) }
+            return b
+        }
+
+        func int(_ v: any TOMLValueConvertible, _ range: ClosedRange<Int>) throws -> Int {
+            guard let i = v.int, range.contains(i) else {
+                throw fail("a whole number from \(range.lowerBound) to \(range.upperBound)", v)
+            }
+            return i
+        }
+
+        func seconds(_ v: any TOMLValueConvertible, _ range: ClosedRange<Double>) throws -> Double {
+            let d = v.double ?? v.int.map(Double.init)
+            guard let d, range.contains(d) else {
+                throw fail("a number of seconds from \(range.lowerBound) to \(range.upperBound)", v)
+            }
+            return d
+        }
+
+        func oneOf(_ v: any TOMLValueConvertible, _ choices: [String]) throws -> String {
+            guard let s = v.string, choices.contains(s) else {
+                throw fail("one of " + choices.map { "\"\($0)\"" }.joined(separator: ", "), v)
+            }
+            return s
+        }
+    }
+
+    private static let keys: [Key] = [
+        Key(path: "spool") { s, v, c in s.spool = try c.string(v) },
+        Key(path: "ledger") { s, v, c in s.ledger = try c.string(v) },
+        Key(path: "settle_seconds") { s, v, c in s.settleSeconds = try c.seconds(v, 0...86_400) },
+        Key(path: "archive_gzip") { s, v, c in s.archiveGzip = try c.bool(v) },
+        Key(path: "max_record_bytes") { s, v, c in s.maxRecordBytes = try c.int(v, 1024...(1 << 30)) },
+        Key(path: "log_format") { s, v, c in
+            s.logFormat = LogFormat(rawValue: try c.oneOf(v, LogFormat.allCases.map(\.rawValue)))!
+        },
+        Key(path: "api.endpoint") { s, v, c in s.endpoint = try c.string(v) },
+        Key(path: "api.token_env") { s, v, c in s.tokenEnv = try c.string(v) },
+        Key(path: "api.token_file") { s, v, c in s.tokenFile = try c.string(v) },
+        Key(path: "api.timeout_seconds") { s, v, c in s.timeoutSeconds = try c.seconds(v, 0.1...600) },
+        Key(path: "api.max_in_flight") { s, v, c in s.maxInFlight = try c.int(v, 1...1024) },
+        Key(path: "api.rate_limit") { s, v, c in
+            let r = try c.seconds(v, 0...100_000)
+            s.rateLimit = r == 0 ? nil : r
+        },
+        Key(path: "api.ambiguous") { s, v, c in s.ambiguous = try c.oneOf(v, ["retry", "hold"]) },
+        Key(path: "api.retry_after_max_seconds") { s, v, c in s.retryAfterMaxSeconds = try c.seconds(v, 1...86_400) },
+        Key(path: "api.max_rate_limit_waits") { s, v, c in s.maxRateLimitWaits = try c.int(v, 0...1000) },
+        Key(path: "api.jitter") { s, v, c in s.jitter = try c.bool(v) },
+        Key(path: "validate.default_vertical") { s, v, c in
+            s.defaultVertical = try c.oneOf(v, ["insurance", "mortgage", "solar", "debt"])
+        },
+        Key(path: "validate.repair_zip") { s, v, c in s.repairZip = try c.bool(v) },
+        Key(path: "validate.zip_check") { s, v, c in s.zipCheck = try c.oneOf(v, ["exists", "format"]) },
+        Key(path: "validate.assume_timezone") { s, v, c in s.assumeTimezone = try c.string(v) },
+        Key(path: "validate.tcpa_max_age_days") { s, v, c in s.tcpaMaxAgeDays = try c.int(v, 1...3650) },
+        Key(path: "dedupe.dedupe_days") { s, v, c in s.dedupeDays = try c.int(v, 0...3650) },
+        Key(path: "reports.redact") { s, v, c in s.redact = try c.bool(v) },
+        Key(path: "watch.scan_interval_seconds") { s, v, c in s.scanIntervalSeconds = try c.seconds(v, 0.1...3600) },
+        Key(path: "watch.drain_seconds") { s, v, c in s.drainSeconds = try c.seconds(v, 0...3600) },
+    ]
+
+    private static let verticals: Set<String> = ["insurance", "mortgage", "solar", "debt"]
+
+    /// Applies a TOML document. Unknown keys, wrong types and out-of-range values are errors
+    /// naming the key and the file.
+    mutating func apply(toml text: String, file: String) throws {
+        let table: TOMLTable
+        do {
+            table = try TOMLTable(string: text)
+        } catch let error as TOMLParseError {
+            throw ConfigurationError(
+                "\(file):\(error.source.begin.line):\(error.source.begin.column): not valid TOML: \(error.description)")
+        }
+        let byPath = Dictionary(uniqueKeysWithValues: Self.keys.map { ($0.path, $0) })
+        try walk(table, prefix: "", file: file, byPath: byPath)
+    }
+
+    private mutating func walk(_ table: TOMLTable, prefix: String, file: String, byPath: [String: Key]) throws {
+        for key in table.keys.sorted() {
+            guard let value = table[key] else { continue }
+            let path = prefix.isEmpty ? key : prefix + "." + key
+            let context = Context(file: file, path: path)
+            if path == "dedupe.vertical_days" {
+                guard let sub = value.table else { throw context.fail("a table of vertical = days", value) }
+                for vertical in sub.keys.sorted() {
+                    let inner = Context(file: file, path: path + "." + vertical)
+                    guard Self.verticals.contains(vertical) else {
+                        throw ConfigurationError("\(file): unknown vertical '\(vertical)' in '\(path)'")
+                    }
+                    dedupeDaysByVertical[vertical] = try inner.int(sub[vertical]!, 0...3650)
+                }
+                continue
+            }
+            if path == "publishers" {
+                guard let sub = value.table else { throw context.fail("a table of publishers", value) }
+                try applyPublishers(sub, file: file)
+                continue
+            }
+            if let known = byPath[path] {
+                try known.apply(&self, value, context)
+            } else if let sub = value.table, byPath.keys.contains(where: { $0.hasPrefix(path + ".") }) {
+                try walk(sub, prefix: path, file: file, byPath: byPath)
+            } else {
+                throw ConfigurationError("\(file): unknown key '\(path)'")
+            }
+        }
+    }
+
+    private mutating func applyPublishers(_ table: TOMLTable, file: String) throws {
+        for name in table.keys.sorted() {
+            let path = "publishers." + name
+            guard let sub = table[name]?.table else {
+                throw ConfigurationError("\(file): '\(path)' must be a table")
+            }
+            var publisher = PublisherSettings()
+            for key in sub.keys.sorted() {
+                let context = Context(file: file, path: path + "." + key)
+                switch key {
+                case "token_env": publisher.tokenEnv = try context.string(sub[key]!)
+                default: throw ConfigurationError("\(file): unknown key '\(path).\(key)'")
+                }
+            }
+            publishers[name] = publisher
+        }
+    }
+}

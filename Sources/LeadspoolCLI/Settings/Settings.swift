@@ -1,0 +1,67 @@
+/// Every setting of leadspool with its built-in default. The TOML file, then flags and the
+/// environment, change these; `Settings+Components.swift` maps them onto each component's
+/// `Configuration` in one place.
+struct Settings: Sendable {
+    // Spool and files
+    var spool = "./spool"
+    /// Defaults to `<spool>/ledger.sqlite`.
+    var ledger: String?
+    var settleSeconds = 5.0
+    var archiveGzip = false
+    var maxRecordBytes = 1 << 20
+    // Logging
+    var logFormat = LogFormat.text
+    // API
+    var endpoint = "https://api.dreamyleads.com/webhook/lead"
+    var tokenEnv = "DL_API_KEY"
+    var tokenFile: String?
+    var timeoutSeconds = 15.0
+    var maxInFlight = 32
+    var rateLimit: Double?
+    var ambiguous = "retry"
+    var retryAfterMaxSeconds = 300.0
+    var maxRateLimitWaits = 10
+    var jitter = false
+    // Validation
+    var defaultVertical: String?
+    var repairZip = true
+    var zipCheck = "exists"
+    var assumeTimezone: String?
+    var tcpaMaxAgeDays = 90
+    // Dedupe
+    var dedupeDays = 30
+    var dedupeDaysByVertical: [String: Int] = [:]
+    // Reports
+    var redact = false
+    // Watch
+    var scanIntervalSeconds = 10.0
+    var drainSeconds = 30.0
+    // Per-publisher settings (`[publishers.NAME]`)
+    var publishers: [String: PublisherSettings] = [:]
+
+    var ledgerPath: String { ledger ?? (spool + "/ledger.sqlite") }
+    var ledgerKeyPath: String { FileSystemPath.parent(ledgerPath) + "/ledger.key" }
+}
+
+struct PublisherSettings: Sendable, Equatable {
+    /// Name of the environment variable holding this publisher's API token.
+    var tokenEnv: String?
+}
+
+enum LogFormat: String, Sendable, CaseIterable {
+    case text, json
+}
+
+enum FileSystemPath {
+    static func parent(_ path: String) -> String {
+        guard let slash = path.lastIndex(of: "/") else { return "." }
+        return slash == path.startIndex ? "/" : String(path[..<slash])
+    }
+}
+
+/// A configuration problem: the run stops with exit 64 and this message.
+struct ConfigurationError: Error, CustomStringConvertible {
+    var message: String
+    var description: String { message }
+    init(_ message: String) { self.message = message }
+}
