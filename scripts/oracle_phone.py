@@ -107,7 +107,7 @@ def written(rng, d):
         d, f"{a}-{b}-{c}", f"({a}) {b}-{c}", f"{a}.{b}.{c}", f"{a} {b} {c}", f"+1{d}", f"+1 {a} {b} {c}",
         f"+1 ({a}) {b}-{c}", f"1-{a}-{b}-{c}", f"1 ({a}) {b} {c}", f"1{d}", f"011 1 {a} {b} {c}",
         f"+1-{a}-{b}-{c}", f"({a}){b}-{c}", f"{a}/{b}-{c}", f"  {a}-{b}-{c}  ", f"+1.{a}.{b}.{c}",
-        f"[{a}] {b} {c}",
+        f"[{a}] {b} {c}", f"+1 1 {a} {b} {c}", f"(+1) 1{d}", f"1 1 ({a}) {b}-{c}",
     ]
     text = rng.choice(forms)
     roll = rng.random()

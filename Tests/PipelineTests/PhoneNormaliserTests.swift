@@ -19,6 +19,10 @@ import Testing
         ("1 (813) 555 0100", "+18135550100"),
         ("+18135550100", "+18135550100"),
         ("011 1 813 555 0100", "+18135550100"),
+        // The country code typed twice.
+        ("+1 1 813 555 0100", "+18135550100"),
+        ("(+1) 18135550100", "+18135550100"),
+        ("1 1 (813) 555-0100", "+18135550100"),
         // Extensions are dropped.
         ("813-555-0100 x123", "+18135550100"),
         ("813-555-0100x123", "+18135550100"),
@@ -87,6 +91,8 @@ import Testing
         ("001 813 555 0100", "has 13 digits, not 10"),
         ("8135550100813555010081355501008135550100", "has 40 digits, too many"),
         ("+1 813 555 010", "+1 with 9 digits, not 10"),
+        ("+1 2 813 555 0100", "+1 with 11 digits, not 10"),
+        ("2 1 813 555 0100", "has 12 digits, not 10"),
         ("+0 813 555 0100", "unknown country code"),
         ("+999 1234 5678", "unknown country code"),
         ("1.234E+3", "has 4 digits, not 10"),
@@ -134,7 +140,8 @@ import Testing
             case .tollFree: char = "T"
             case .premiumRate: char = "$"
             case .personal: char = "P"
-            case .otherRegion: char = Character(Unicode.Scalar(UInt8(ascii: "a") + UInt8(plan.regionIndex(areaCode: npa))))
+            case .otherRegion:
+                char = Character(Unicode.Scalar(UInt8(ascii: "a") + UInt8(plan.regionIndex(areaCode: npa))))
             }
             counts[char, default: 0] += 1
         }

@@ -11,7 +11,8 @@ package enum PhoneCheck: Sendable, Equatable {
 ///
 /// Validity is libphonenumber's for region US, fixed line or mobile (the generated `NANPTable`).
 /// Accepted around the digits: any punctuation and spaces, a leading `+1`, `1` or `011 1` (the US exit
-/// code), and a trailing extension (`x123`, `ext. 123`, `extension 123`, `#123`), which is dropped.
+/// code), the country code typed twice (`+1 1 ...`, as libphonenumber does), and a trailing extension
+/// (`x123`, `ext. 123`, `extension 123`, `#123`), which is dropped.
 /// `00` is not an exit code in the US, so `001 ...` is not accepted (libphonenumber does the same).
 /// Spreadsheet scientific notation (`1.8135550100E+10`) is repaired when no digit was lost.
 package enum PhoneNormaliser {
@@ -100,6 +101,10 @@ package enum PhoneNormaliser {
         if count == 11, digits.head / 100 == 1 {
             return nanp(value - 10_000_000_000)
         }
+        if count == 12, digits.head / 10 == 11 {
+            // The country code typed twice (`1 1 813 555 0100`), which libphonenumber accepts too.
+            return nanp(value % 10_000_000_000)
+        }
         return .invalid(.phoneInvalid, detail: "has \(count) digits, not 10")
     }
 
@@ -110,10 +115,13 @@ package enum PhoneNormaliser {
         }
         let first = value / powersOfTen[count - 1]
         if first == 1 {
-            guard count == 11 else {
-                return .invalid(.phoneInvalid, detail: "+1 with \(count - 1) digits, not 10")
+            if count == 11 {
+                return nanp(value - 10_000_000_000)
             }
-            return nanp(value - 10_000_000_000)
+            if count == 12, value / 10_000_000_000 == 11 {
+                return nanp(value % 10_000_000_000)  // `+1 1 813 555 0100`
+            }
+            return .invalid(.phoneInvalid, detail: "+1 with \(count - 1) digits, not 10")
         }
         if first != 0 {
             let names = NANPPlan.shared.countryNames
