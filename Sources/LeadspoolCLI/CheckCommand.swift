@@ -1,0 +1,64 @@
+import ArgumentParser
+import Export
+import Foundation
+import Ingest
+import Logging
+import Pipeline
+
+/// `leadspool check FILE...`: the publisher's dry run. Everything up to, never including, the network.
+struct CheckCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "check",
+        abstract: "Dry run: read, normalise, validate and dedupe files, and write the reports. No network.")
+
+    @OptionGroup var global: GlobalOptions
+
+    @Argument(help: "Batch files (.csv, .jsonl, .ndjson, optionally .gz).")
+    var files: [String]
+
+    @Option(name: .long, help: "Where the reports go.")
+    var reportDir = "./reports"
+
+    @Option(name: .long, help: "Vertical for files without a vertical column.")
+    var vertical: String?
+
+    @Flag(name: .long, help: "Mask phone and email in the reports.")
+    var redact = false
+
+    @Option(name: .long, help: .hidden)
+    var now: Int64?
+
+    func run() async throws {
+        try await withExitCodes {
+            let settings = try global.loadSettings()
+            global.bootstrapLogging(settings)
+            let logger = Logger(label: "leadspool.check")
+            let now = self.now ?? Int64(Date().timeIntervalSince1970)
+            let validator = try settings.makeValidator(now: now, verticalOverride: vertical)
+            let reports = settings.reportConfiguration(directory: reportDir, redact: redact)
+            do {
+                try FileSystem.makeDirectory(reportDir)
+            } catch {
+                FileHandle.standardError.write(Data("leadspool: cannot create \(reportDir): \(error)\n".utf8))
+                return 73
+            }
+            let ledger = try? LedgerLookup.openReadOnly(settings: settings)
+            var unreadable = 0
+            for file in files {
+                let job = CheckJob(
+                    path: file, validator: validator, reports: reports, ledger: ledger, now: now, logger: logger)
+                switch job.run() {
+                case .checked(let summary):
+                    print(summary)
+                case .unreadable(let reason):
+                    unreadable += 1
+                    print("\(file): cannot be read: \(reason)")
+                case .reportFailed(let reason):
+                    FileHandle.standardError.write(Data("leadspool: \(file): \(reason)\n".utf8))
+                    return 73
+                }
+            }
+            return unreadable > 0 ? 65 : 0
+        }
+    }
+}

@@ -1,0 +1,120 @@
+import Export
+import Foundation
+import Ingest
+import Logging
+import Pipeline
+
+/// One file of `leadspool check`: read → validate → dedupe in batch (and against the ledger,
+/// read-only, when one exists) → reports.
+struct CheckJob {
+    enum Result {
+        case checked(String)
+        case unreadable(String)
+        case reportFailed(String)
+    }
+
+    let path: String
+    let validator: Validator
+    let reports: ReportConfiguration
+    let ledger: LedgerLookup?
+    let now: Int64
+    let logger: Logger
+
+    func run() -> Result {
+        let clock = ContinuousClock()
+        let started = clock.now
+        let facts: BatchFacts
+        var reader: any RecordReader
+        do {
+            facts = try BatchFile.inspect(path: path)
+            reader = try BatchFile.reader(path: path, facts: facts, configuration: ReaderConfiguration())
+        } catch {
+            return .unreadable(error.description)
+        }
+        let batch = facts.batchName(claimedAt: now)
+        let fileName = FileSystem.baseName(path)
+        let writer: BatchReportWriter
+        do {
+            writer = try BatchReportWriter(batch: batch, publisher: Publisher.defaultName, configuration: reports)
+        } catch {
+            return .reportFailed("cannot write reports: \(error)")
+        }
+        var deduper = BatchDeduper()
+        var tally = OutcomeTally()
+        let readStarted = clock.now
+        do {
+            var pending: [(CheckedRecord, RawRecord)] = []
+            pending.reserveCapacity(1024)
+            func flush() throws {
+                if let ledger { ledger.markDuplicates(&pending) }
+                for (checked, raw) in pending {
+                    let result = checked.localResult()
+                    tally.add(result)
+                    try writer.add(result, raw: raw)
+                }
+                pending.removeAll(keepingCapacity: true)
+            }
+            while let record = try reader.next() {
+                var checked = validator.check(record)
+                _ = deduper.check(&checked)
+                pending.append((checked, record))
+                if pending.count == 1024 { try flush() }
+            }
+            try flush()
+        } catch let error as IngestError {
+            writer.abandon()
+            return .unreadable(error.description)
+        } catch {
+            writer.abandon()
+            return .reportFailed("cannot write reports: \(error)")
+        }
+        let finished = clock.now
+        let paths: ReportPaths
+        do {
+            paths = try writer.finish(
+                summary: SummaryInputs(
+                    batch: batch, fileName: fileName, publisher: Publisher.defaultName,
+                    claimedAt: Date(timeIntervalSince1970: TimeInterval(now)),
+                    finishedAt: Date(timeIntervalSince1970: TimeInterval(now) + (finished - started).seconds),
+                    stageSeconds: [
+                        ("inspect", (readStarted - started).seconds), ("check", (finished - readStarted).seconds),
+                    ],
+                    mode: .check))
+        } catch {
+            return .reportFailed("cannot write reports: \(error)")
+        }
+        logger.info(
+            "checked", metadata: ["batch.id": "\(batch)", "batch.rows": "\(tally.rows)", "batch.file": "\(fileName)"])
+        return .checked(tally.render(file: fileName, batch: batch, resultsPath: paths.resultsCSV))
+    }
+}
+
+/// Counts for the short summary printed after a batch.
+struct OutcomeTally {
+    var rows = 0
+    var byOutcome: [Outcome: Int] = [:]
+    var byReason: [ReasonCode: Int] = [:]
+    var revenue = 0.0
+
+    mutating func add(_ result: LeadResult) {
+        rows += 1
+        byOutcome[result.outcome, default: 0] += 1
+        if let code = result.reasonCode { byReason[code, default: 0] += 1 }
+        if result.outcome == .accepted, let bid = result.bidAmount { revenue += bid }
+    }
+
+    func render(file: String, batch: String, resultsPath: String) -> String {
+        var lines = ["\(file)  batch \(batch)"]
+        let outcomes = Outcome.allCases.compactMap { o in byOutcome[o].map { "\($0) \(o.rawValue)" } }
+        lines.append("  \(rows) rows: " + (outcomes.isEmpty ? "none" : outcomes.joined(separator: ", ")))
+        if byOutcome[.accepted, default: 0] > 0 {
+            lines.append("  revenue $" + String(format: "%.2f", revenue))
+        }
+        let top = byReason.sorted { ($0.value, $1.key.rawValue) > ($1.value, $0.key.rawValue) }.prefix(5)
+        if !top.isEmpty {
+            lines.append("  top reasons: " + top.map { "\($0.key.rawValue) \($0.value)" }.joined(separator: ", "))
+        }
+        lines.append("  results: \(resultsPath)")
+        return lines.joined(separator: "\n")
+    }
+}
