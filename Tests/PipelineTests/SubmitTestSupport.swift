@@ -22,7 +22,7 @@ final class ManualClock: Clock, Sendable {
         var now = Instant(offset: .zero)
         var nextID: UInt64 = 0
         var sleepers: [UInt64: SleeperState] = [:]
-        var watchers: [(predicate: @Sendable ([Duration]) -> Bool, continuation: CheckedContinuation<Void, Never>)] =
+        var watchers: [(id: UInt64, predicate: @Sendable ([Duration]) -> Bool, continuation: CheckedContinuation<Void, Never>)] =
             []
         var pokes = 0
 
@@ -113,15 +113,28 @@ final class ManualClock: Clock, Sendable {
     }
 
     /// Returns once `predicate` holds for the deadlines of the sleeping tasks (re-checked whenever
-    /// a task goes to sleep, wakes, or ``poke()`` is called).
+    /// a task goes to sleep, wakes, or ``poke()`` is called), or when the task is cancelled (so a
+    /// test's time limit ends a wait that never comes true).
     func waitUntil(_ predicate: @escaping @Sendable ([Duration]) -> Bool) async {
-        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
-            let holds = state.withLock { state in
-                if predicate(state.deadlines) { return true }
-                state.watchers.append((predicate, continuation))
-                return false
+        let id = state.withLock { state in
+            state.nextID += 1
+            return state.nextID
+        }
+        await withTaskCancellationHandler {
+            await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+                let holds = state.withLock { state in
+                    if predicate(state.deadlines) || Task.isCancelled { return true }
+                    state.watchers.append((id, predicate, continuation))
+                    return false
+                }
+                if holds { continuation.resume() }
             }
-            if holds { continuation.resume() }
+        } onCancel: {
+            let continuation = state.withLock { state -> CheckedContinuation<Void, Never>? in
+                guard let index = state.watchers.firstIndex(where: { $0.id == id }) else { return nil }
+                return state.watchers.remove(at: index).continuation
+            }
+            continuation?.resume()
         }
     }
 

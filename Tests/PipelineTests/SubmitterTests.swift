@@ -119,9 +119,14 @@ struct SubmitterTests {
 
     @Test func aRateLimitPausesEverySender() async throws {
         let clock = ManualClock()
-        let transport = MockTransport(clock: clock) { request, _, attempt in
+        let arrived = Box(0)
+        let transport = MockTransport(clock: clock, onCall: { arrived.update { $0 += 1 }; clock.poke() }) {
+            request, _, attempt in
             switch (request.idempotencyKey, attempt) {
-            case ("key-1", 1): return SubmitFixtures.status(429, retryAfter: "5")
+            case ("key-1", 1):
+                // Both leads are in flight before the 429 comes back.
+                await clock.waitUntil { _ in arrived.get() >= 2 }
+                return SubmitFixtures.status(429, retryAfter: "5")
             case ("key-2", 1): return SubmitFixtures.status(503)
             default: return SubmitFixtures.accepted()
             }

@@ -93,6 +93,15 @@ package final class AdaptiveConcurrencyLimiter: Sendable {
     package var limit: Int { state.withLock { $0.limit } }
     /// Requests holding a permit now.
     package var inFlight: Int { state.withLock { $0.inFlight } }
+    /// Senders waiting for a permit now.
+    package var waiting: Int {
+        state.withLock { state in
+            state.waiters.values.reduce(0) { count, waiter in
+                if case .waiting = waiter { return count + 1 }
+                return count
+            }
+        }
+    }
     /// How often the limit was cut and grown so far.
     package var adjustments: (cuts: Int, growths: Int) { state.withLock { ($0.cuts, $0.growths) } }
 

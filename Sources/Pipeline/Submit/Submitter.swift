@@ -19,7 +19,8 @@ package final class Submitter<C: Clock>: Sendable where C.Duration == Duration {
     let clock: C
     let logger: Logger
     let wallClock: @Sendable () -> Int64
-    let limiter: AdaptiveConcurrencyLimiter
+    /// The run-wide concurrency limiter (read it for figures; it is adapted by the senders).
+    package let limiter: AdaptiveConcurrencyLimiter
     let gate: PauseGate<C>
     let rateLimiter: RequestRateLimiter<C>?
     let atomicCounters = AtomicSubmitCounters()
