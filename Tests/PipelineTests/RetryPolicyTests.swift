@@ -27,7 +27,8 @@ struct RetryPolicyTests {
 
     static let rows: [Row] = [
         Row(
-            name: "200 accepted", result: body(200, #"{"status":"accepted","bid_amount":18.5,"lead_id":"ld_1a2b3c4d"}"#),
+            name: "200 accepted",
+            result: body(200, #"{"status":"accepted","bid_amount":18.5,"lead_id":"ld_1a2b3c4d"}"#),
             expect: .decision(.done(.accepted(leadID: "ld_1a2b3c4d", bid: 18.5)))),
         Row(
             name: "200 accepted without lead_id and bid", result: body(200, #"{"status":"accepted"}"#),
@@ -42,7 +43,8 @@ struct RetryPolicyTests {
             name: "200 rejected with error", result: body(200, #"{"status":"rejected","error":"filter mismatch"}"#),
             expect: .decision(.done(.rejected(reason: "filter mismatch")))),
         Row(
-            name: "200 rejected, reason first", result: body(200, #"{"error":"e","message":"m","reason":"r","status":"rejected"}"#),
+            name: "200 rejected, reason first",
+            result: body(200, #"{"error":"e","message":"m","reason":"r","status":"rejected"}"#),
             expect: .decision(.done(.rejected(reason: "r")))),
         Row(
             name: "200 rejected without detail", result: body(200, #"{"status":"rejected"}"#),
@@ -67,10 +69,12 @@ struct RetryPolicyTests {
                 .invalid, .remoteMalformed,
                 containing: "API answered 400 (malformed request): missing or malformed fields (fields: email, zip)")),
         Row(
-            name: "422", result: body(422, #"{"error":"TCPA consent fields missing or invalid","fields":["tcpa_url"]}"#),
+            name: "422",
+            result: body(422, #"{"error":"TCPA consent fields missing or invalid","fields":["tcpa_url"]}"#),
             expect: .giveUp(
                 .invalid, .remoteTCPAInvalid,
-                containing: "API answered 422 (TCPA fields invalid): TCPA consent fields missing or invalid (fields: tcpa_url)"
+                containing:
+                    "API answered 422 (TCPA fields invalid): TCPA consent fields missing or invalid (fields: tcpa_url)"
             )),
         Row(
             name: "422 plain text body", result: body(422, "tcpa_timestamp\n too old"),
@@ -95,7 +99,8 @@ struct RetryPolicyTests {
             expect: .giveUp(.failed, .serverErrorExhausted, containing: "")),
         Row(name: "before sending attempt 1", result: before, expect: .decision(.retry(after: .seconds(1)))),
         Row(
-            name: "before sending attempt 4", result: before, attempt: 4, expect: .decision(.retry(after: .seconds(8)))),
+            name: "before sending attempt 4", result: before, attempt: 4,
+            expect: .decision(.retry(after: .seconds(8)))),
         Row(
             name: "before sending attempt 5", result: before, attempt: 5,
             expect: .giveUp(.failed, .networkErrorExhausted, containing: "refused")),
@@ -159,12 +164,16 @@ struct RetryPolicyTests {
     @Test func aCustomScheduleAndRateLimitMaximumAreHonoured() {
         let policy = RetryPolicy(backoff: [.milliseconds(10)], maxRateLimitWaits: 0)
         #expect(policy.decide(Self.body(500, ""), attempt: 1, rateLimitWaits: 0) == .retry(after: .milliseconds(10)))
-        guard case .giveUp(.failed, .serverErrorExhausted, _) = policy.decide(Self.body(500, ""), attempt: 2, rateLimitWaits: 0)
+        guard
+            case .giveUp(.failed, .serverErrorExhausted, _) = policy.decide(
+                Self.body(500, ""), attempt: 2, rateLimitWaits: 0)
         else {
             Issue.record("schedule of one wait not honoured")
             return
         }
-        guard case .giveUp(.failed, .rateLimitExhausted, _) = policy.decide(Self.body(429, ""), attempt: 1, rateLimitWaits: 0)
+        guard
+            case .giveUp(.failed, .rateLimitExhausted, _) = policy.decide(
+                Self.body(429, ""), attempt: 1, rateLimitWaits: 0)
         else {
             Issue.record("maxRateLimitWaits 0 not honoured")
             return
@@ -200,7 +209,8 @@ struct RetryPolicyTests {
         RetryAfterRow(header: "Sun, 31 Nov 1994 08:49:37 GMT", expected: .seconds(60)),
         // An HTTP-date is measured from the answer's Date header when there is one (clock skew).
         RetryAfterRow(
-            header: "Sun, 06 Nov 1994 08:50:07 GMT", date: "Sun, 06 Nov 1994 08:50:00 GMT", now: 0, expected: .seconds(7)),
+            header: "Sun, 06 Nov 1994 08:50:07 GMT", date: "Sun, 06 Nov 1994 08:50:00 GMT", now: 0,
+            expected: .seconds(7)),
         RetryAfterRow(header: "Sun, 06 Nov 1994 08:50:07 GMT", date: "garbage", expected: .seconds(30)),
     ])
     func retryAfter(_ row: RetryAfterRow) {

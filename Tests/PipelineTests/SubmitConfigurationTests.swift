@@ -40,7 +40,9 @@ struct SubmitConfigurationTests {
         #expect(throws: Never.self) { try configuration.check() }
     }
 
-    @Test(arguments: ["ftp://api.dreamyleads.com/x", "api.dreamyleads.com/webhook/lead", "https:///path", "http://[::1/x", ""])
+    @Test(arguments: [
+        "ftp://api.dreamyleads.com/x", "api.dreamyleads.com/webhook/lead", "https:///path", "http://[::1/x", "",
+    ])
     func refusesAnEndpointThatIsNotAnHTTPURL(_ endpoint: String) {
         let configuration = SubmitConfiguration(endpoint: endpoint, token: APIToken("dl_test_abc"))
         let error = #expect(throws: SubmitConfigurationError.self) { try configuration.check() }
@@ -94,5 +96,40 @@ struct SubmitConfigurationTests {
         #expect("\(token)" == "dl_live_<redacted>")
         #expect(token.isLive)
         #expect(!APIToken("dl_test_x").isLive)
+    }
+}
+
+@Suite("SubmitAnswer")
+struct SubmitAnswerTests {
+    @Test func aSettledAnswerFillsTheResultRow() {
+        var result = LeadResult(row: 3, ref: "r-3", vertical: "insurance", outcome: .valid, phone: "+18135550100")
+        result.apply(
+            SubmitAnswer(
+                row: 3, outcome: .accepted, httpStatus: 200, attempts: 2, leadID: "ld_1", bid: 18.5,
+                submittedAt: "2026-04-27T09:14:22Z", latencyMs: 120, retries: 1))
+        #expect(result.outcome == .accepted)
+        #expect(result.attempts == 2)
+        #expect(result.leadID == "ld_1")
+        #expect(result.bidAmount == 18.5)
+        #expect(result.submittedAt == "2026-04-27T09:14:22Z")
+        #expect(result.latencyMs == 120)
+        #expect(result.httpStatus == 200)
+        #expect(result.ref == "r-3")
+        #expect(result.phone == "+18135550100")
+    }
+
+    @Test func anUnsettledAnswerLeavesTheRowAlone() {
+        var result = LeadResult(row: 3, outcome: .valid)
+        result.apply(
+            SubmitAnswer(row: 3, outcome: nil, problems: [Problem(.notSubmitted, field: nil, value: nil, text: "x")]))
+        #expect(result.outcome == .valid)
+        #expect(result.problems.isEmpty)
+    }
+
+    @Test func aRowLeftSendingIsHeldUnderHold() {
+        let answer = SubmitAnswer.heldAfterInterruption(row: 9)
+        #expect(answer.outcome == .unknown)
+        #expect(answer.reasonCode == .ambiguousHeld)
+        #expect(answer.attempts == 0)
     }
 }

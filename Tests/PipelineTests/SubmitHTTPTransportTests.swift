@@ -133,8 +133,9 @@ struct SubmitHTTPTransportTests {
 
         #expect(response.status == 200)
         #expect(second.status == 200)
-        #expect(RetryPolicy().decide(.response(response), attempt: 1, rateLimitWaits: 0)
-            == .done(.accepted(leadID: "ld_8f2a91bc", bid: 18.5)))
+        #expect(
+            RetryPolicy().decide(.response(response), attempt: 1, rateLimitWaits: 0)
+                == .done(.accepted(leadID: "ld_8f2a91bc", bid: 18.5)))
         let received = try #require(server.requests.first)
         #expect(received.head.method == .POST)
         #expect(received.head.uri == "/webhook/lead")
@@ -166,7 +167,8 @@ struct SubmitHTTPTransportTests {
     }
 
     @Test func aBodyWithinTheCapIsWhole() async throws {
-        let server = try await TestHTTPServer.start { _ in .respond(status: 500, headers: [], body: Array("oops".utf8)) }
+        let server = try await TestHTTPServer.start { _ in .respond(status: 500, headers: [], body: Array("oops".utf8))
+        }
         let transport = try HTTPLeadTransport(configuration: configuration(port: server.port, cap: 4))
         let response = try await transport.send(request())
         try await transport.shutdown()
@@ -223,7 +225,8 @@ struct SubmitHTTPTransportTests {
     }
 
     @Test func refusesALiveTokenInClearToARemoteHost() {
-        let configuration = SubmitConfiguration(endpoint: "http://api.example.com/webhook/lead", token: APIToken("dl_live_abc"))
+        let configuration = SubmitConfiguration(
+            endpoint: "http://api.example.com/webhook/lead", token: APIToken("dl_live_abc"))
         #expect(throws: SubmitConfigurationError.self) { try HTTPLeadTransport(configuration: configuration) }
     }
 }

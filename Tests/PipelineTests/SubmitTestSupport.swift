@@ -22,8 +22,9 @@ final class ManualClock: Clock, Sendable {
         var now = Instant(offset: .zero)
         var nextID: UInt64 = 0
         var sleepers: [UInt64: SleeperState] = [:]
-        var watchers: [(id: UInt64, predicate: @Sendable ([Duration]) -> Bool, continuation: CheckedContinuation<Void, Never>)] =
-            []
+        var watchers:
+            [(id: UInt64, predicate: @Sendable ([Duration]) -> Bool, continuation: CheckedContinuation<Void, Never>)] =
+                []
         var pokes = 0
 
         var deadlines: [Duration] {
@@ -97,7 +98,8 @@ final class ManualClock: Clock, Sendable {
 
     /// Moves time to `offset` (from the start) and wakes every sleeper due by then.
     func advance(to offset: Duration) {
-        let (due, ready) = state.withLock { state -> ([CheckedContinuation<Void, any Error>], [CheckedContinuation<Void, Never>]) in
+        let (due, ready) = state.withLock {
+            state -> ([CheckedContinuation<Void, any Error>], [CheckedContinuation<Void, Never>]) in
             state.now = Instant(offset: max(state.now.offset, offset))
             var due: [CheckedContinuation<Void, any Error>] = []
             for (id, sleeper) in state.sleepers {
@@ -150,7 +152,8 @@ final class ManualClock: Clock, Sendable {
 
 /// A `LeadTransport` that answers from a script and records every call.
 final class MockTransport: LeadTransport {
-    typealias Handler = @Sendable (_ request: SubmitRequest, _ call: Int, _ attemptOfKey: Int) async throws ->
+    typealias Handler =
+        @Sendable (_ request: SubmitRequest, _ call: Int, _ attemptOfKey: Int) async throws ->
         TransportResponse
 
     struct Call: Sendable {
@@ -214,7 +217,8 @@ enum SubmitFixtures {
     }
 
     static func accepted(_ id: String = "ld_0000abcd", bid: String = "18.5") -> TransportResponse {
-        TransportResponse(status: 200, body: Array(#"{"status":"accepted","bid_amount":\#(bid),"lead_id":"\#(id)"}"#.utf8))
+        TransportResponse(
+            status: 200, body: Array(#"{"status":"accepted","bid_amount":\#(bid),"lead_id":"\#(id)"}"#.utf8))
     }
 
     static func status(_ code: Int, retryAfter: String? = nil, body: String = "") -> TransportResponse {
@@ -225,7 +229,8 @@ enum SubmitFixtures {
         maxInFlight: Int = 8, initial: Int? = nil, ambiguous: SubmitConfiguration.AmbiguousPolicy = .retry,
         markBatchSize: Int = 4
     ) -> SubmitConfiguration {
-        var configuration = SubmitConfiguration(endpoint: "http://127.0.0.1:1/webhook/lead", token: APIToken("dl_test_x"))
+        var configuration = SubmitConfiguration(
+            endpoint: "http://127.0.0.1:1/webhook/lead", token: APIToken("dl_test_x"))
         configuration.maxInFlight = maxInFlight
         configuration.initialConcurrency = initial ?? maxInFlight
         configuration.ambiguous = ambiguous

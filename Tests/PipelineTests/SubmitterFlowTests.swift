@@ -18,7 +18,8 @@ struct SubmitterFlowTests {
         }
         var configuration = SubmitFixtures.configuration(maxInFlight: 8, markBatchSize: 16)
         configuration.backoff = []  // a 503 gives up at once, so no clock is needed
-        let submitter = Submitter(configuration: configuration, transport: transport, clock: clock, logger: SubmitterTests.silent)
+        let submitter = Submitter(
+            configuration: configuration, transport: transport, clock: clock, logger: SubmitterTests.silent)
         submitterBox.set(submitter)
         let run = await SubmitRun.collect(submitter, WorkList(SubmitFixtures.work(1...400)))
 
@@ -69,9 +70,12 @@ struct SubmitterFlowTests {
         let calls = Box(0)
         await #expect(throws: LedgerDown.self) {
             try await submitter.run(WorkList(SubmitFixtures.work(1...10))) { _ in
-                let call = calls.update { $0 += 1; return $0 }
+                let call = calls.update {
+                    $0 += 1; return $0
+                }
                 if call == 2 { throw LedgerDown() }
-            } onAnswer: { _ in }
+            } onAnswer: { _ in
+            }
         }
         // Only the first group was marked, so only it may have been sent.
         #expect(transport.calls.count <= 2)
@@ -85,7 +89,10 @@ struct SubmitterFlowTests {
             configuration: SubmitFixtures.configuration(markBatchSize: 2), transport: transport, clock: ManualClock(),
             logger: SubmitterTests.silent)
         await #expect(throws: DiskFull.self) {
-            try await submitter.run(WorkList(SubmitFixtures.work(1...50))) { _ in } onAnswer: { _ in throw DiskFull() }
+            try await submitter.run(WorkList(SubmitFixtures.work(1...50))) { _ in
+            } onAnswer: { _ in
+                throw DiskFull()
+            }
         }
         #expect(transport.calls.count < 50)
     }
@@ -112,7 +119,8 @@ struct SubmitterFlowTests {
             try await sleep
             return request.idempotencyKey == "key-1"
                 ? SubmitFixtures.status(200, body: #"{"status":"rejected","reason":"no buyer match"}"#)
-                : SubmitFixtures.status(422, body: #"{"error":"TCPA consent fields missing or invalid","fields":["tcpa_url"]}"#)
+                : SubmitFixtures.status(
+                    422, body: #"{"error":"TCPA consent fields missing or invalid","fields":["tcpa_url"]}"#)
         }
         let submitter = Submitter(
             configuration: SubmitFixtures.configuration(maxInFlight: 1, markBatchSize: 1), transport: transport,
@@ -121,9 +129,11 @@ struct SubmitterFlowTests {
 
         let rejected = try #require(run.answer(row: 1))
         #expect(rejected.outcome == .rejected)
-        #expect(rejected.problems == [
-            Problem(.remoteRejected, field: nil, value: "no buyer match", text: "rejected by the API: no buyer match")
-        ])
+        #expect(
+            rejected.problems == [
+                Problem(
+                    .remoteRejected, field: nil, value: "no buyer match", text: "rejected by the API: no buyer match")
+            ])
         #expect(rejected.submittedAt == "2026-04-27T09:14:22Z")
         #expect(rejected.latencyMs == 250)
         #expect(rejected.httpStatus == 200)
@@ -139,7 +149,8 @@ struct SubmitterFlowTests {
         let transport = MockTransport(clock: clock) { _, _, _ in SubmitFixtures.accepted() }
         var configuration = SubmitFixtures.configuration(maxInFlight: 1, markBatchSize: 4)
         configuration.rateLimit = 4  // one request every 250 ms
-        let submitter = Submitter(configuration: configuration, transport: transport, clock: clock, logger: SubmitterTests.silent)
+        let submitter = Submitter(
+            configuration: configuration, transport: transport, clock: clock, logger: SubmitterTests.silent)
         let done = Box(false)
         async let run = SubmitRun.collect(submitter, WorkList(SubmitFixtures.work(1...4))) {
             done.set(true)
@@ -161,7 +172,8 @@ struct SubmitterFlowTests {
         }
         var configuration = SubmitFixtures.configuration()
         configuration.jitter = true
-        let submitter = Submitter(configuration: configuration, transport: transport, clock: clock, logger: SubmitterTests.silent)
+        let submitter = Submitter(
+            configuration: configuration, transport: transport, clock: clock, logger: SubmitterTests.silent)
         async let run = SubmitRun.collect(submitter, WorkList(SubmitFixtures.work(1...1)))
         await clock.waitUntil { $0.count == 1 }
         let wait = try #require(clock.sleeperDeadlines.first)
@@ -213,7 +225,8 @@ struct SubmitterFlowTests {
             clock: ManualClock(), logger: SubmitterTests.silent)
         var seen: [SubmitAnswer] = []
         await #expect(throws: SubmitError.authFailed) {
-            for try await answer in submitter.answers(for: WorkList(SubmitFixtures.work(1...3)), markSending: { _ in }) {
+            for try await answer in submitter.answers(for: WorkList(SubmitFixtures.work(1...3)), markSending: { _ in })
+            {
                 seen.append(answer)
             }
         }

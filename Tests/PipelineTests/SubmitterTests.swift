@@ -106,10 +106,14 @@ struct SubmitterTests {
         let (run, calls) = await runOneLead(configuration: SubmitFixtures.configuration()) { _, _, attempt in
             // 503, 429, 503, 429, 503, 503 → retried 4 times on 5xx, paused twice, then accepted.
             let script = [503, 429, 503, 429, 503, 503, 503]
-            return attempt <= script.count ? SubmitFixtures.status(script[attempt - 1], retryAfter: "10")
+            return attempt <= script.count
+                ? SubmitFixtures.status(script[attempt - 1], retryAfter: "10")
                 : SubmitFixtures.accepted()
         }
-        #expect(calls.map(\.at) == [.zero, .seconds(1), .seconds(11), .seconds(13), .seconds(23), .seconds(27), .seconds(35)])
+        #expect(
+            calls.map(\.at) == [
+                .zero, .seconds(1), .seconds(11), .seconds(13), .seconds(23), .seconds(27), .seconds(35),
+            ])
         let answer = try #require(run.answer(row: 1))
         #expect(answer.reasonCode == .serverErrorExhausted)
         #expect(answer.rateLimitWaits == 2)
@@ -120,7 +124,12 @@ struct SubmitterTests {
     @Test func aRateLimitPausesEverySender() async throws {
         let clock = ManualClock()
         let arrived = Box(0)
-        let transport = MockTransport(clock: clock, onCall: { arrived.update { $0 += 1 }; clock.poke() }) {
+        let transport = MockTransport(
+            clock: clock,
+            onCall: {
+                arrived.update { $0 += 1 }; clock.poke()
+            }
+        ) {
             request, _, attempt in
             switch (request.idempotencyKey, attempt) {
             case ("key-1", 1):

@@ -10,15 +10,15 @@ extension HTTPLeadTransport {
     /// then on the server may have the request, so any failure is after-sending (ambiguous). The
     /// error only names the kind:
     ///
-    /// | error | kind |
-    /// |---|---|
-    /// | `NIOConnectionError` with only DNS failures | dns |
-    /// | `NIOConnectionError`, `IOError` before sending, `HTTPClientError.connectTimeout` | connect |
-    /// | `HTTPClientError.tlsHandshakeTimeout`, NIOSSL errors | tls |
-    /// | `HTTPClientError.deadlineExceeded`, `.readTimeout`, `.writeTimeout`, `.getConnectionFromPoolTimeout`, `ChannelError.connectTimeout` | timeout |
-    /// | `HTTPClientError.remoteConnectionClosed`, `ChannelError.eof`/`.ioOnClosedChannel`/`.outputClosed`, `IOError` (ECONNRESET, EPIPE) after sending | connection-closed |
-    /// | HTTP parser errors, other `HTTPClientError`s after sending | protocol-error |
-    /// | anything else | other |
+    /// - dns: `NIOConnectionError` with only DNS failures.
+    /// - connect: `NIOConnectionError`, `IOError` before sending, `HTTPClientError.connectTimeout`.
+    /// - tls: `HTTPClientError.tlsHandshakeTimeout`, NIOSSL errors.
+    /// - timeout: `HTTPClientError.deadlineExceeded` (before sending it means no connection in time),
+    ///   `.readTimeout`, `.writeTimeout`, `.getConnectionFromPoolTimeout`, `ChannelError.connectTimeout`.
+    /// - connection-closed: `HTTPClientError.remoteConnectionClosed`, `ChannelError.eof`,
+    ///   `.ioOnClosedChannel`, `.outputClosed`, `IOError` (ECONNRESET, EPIPE) after sending.
+    /// - protocol-error: HTTP parser errors, other `HTTPClientError`s after sending.
+    /// - other: anything else.
     ///
     /// The detail never holds header values (AsyncHTTPClient's header errors list them) nor the token.
     static func classify(_ error: any Error, headSent: Bool, secret: String) -> TransportError {

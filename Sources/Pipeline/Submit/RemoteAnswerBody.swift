@@ -74,7 +74,8 @@ enum RemoteAnswerBody {
         var pendingSpace = false
         var count = 0
         for character in text {
-            if character.isWhitespace || character.unicodeScalars.allSatisfy({ $0.properties.generalCategory == .control })
+            if character.isWhitespace
+                || character.unicodeScalars.allSatisfy({ $0.properties.generalCategory == .control })
             {
                 pendingSpace = !out.isEmpty
                 continue

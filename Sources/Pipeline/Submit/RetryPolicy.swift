@@ -64,7 +64,8 @@ package struct RetryPolicy: Sendable, Hashable {
         switch result {
         case .failure(let error):
             if error.phase == .afterSending, ambiguous == .hold {
-                return .giveUp(.unknown, .ambiguousHeld, "no answer after the request was sent (\(error)); held for review")
+                return .giveUp(
+                    .unknown, .ambiguousHeld, "no answer after the request was sent (\(error)); held for review")
             }
             if let wait = scheduledWait(after: attempt) { return .retry(after: wait) }
             return .giveUp(.failed, .networkErrorExhausted, "no answer after \(attempt) attempts; last: \(error)")

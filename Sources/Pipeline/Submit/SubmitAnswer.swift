@@ -72,3 +72,14 @@ package enum SubmitError: Error, Sendable, Hashable, CustomStringConvertible {
         }
     }
 }
+
+extension SubmitAnswer {
+    /// The answer for a row an earlier run left marked `sending` (it crashed or was killed while the
+    /// request was in flight) when `ambiguous = "hold"`: `unknown` / `AMBIGUOUS_HELD`. Under
+    /// `ambiguous = "retry"` such a row is simply submitted again with the same `Idempotency-Key`.
+    package static func heldAfterInterruption(row: Int) -> SubmitAnswer {
+        let text = "was being sent when an earlier run stopped; it may have reached the API; held for review"
+        return SubmitAnswer(
+            row: row, outcome: .unknown, problems: [Problem(.ambiguousHeld, field: nil, value: nil, text: text)])
+    }
+}
