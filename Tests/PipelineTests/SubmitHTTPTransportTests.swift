@@ -25,9 +25,13 @@ final class TestHTTPServer: Sendable {
     private let recorded: Mutex<[Request]>
 
     var requests: [Request] { recorded.withLock { $0 } }
+    /// Connections accepted so far.
+    var connections: Int { box.connections.withLock { $0 } }
+    private let box: RequestLog
 
-    private init(channel: any Channel) {
+    private init(channel: any Channel, box: RequestLog) {
         self.channel = channel
+        self.box = box
         self.port = channel.localAddress!.port!
         self.recorded = Mutex([])
     }
@@ -37,13 +41,14 @@ final class TestHTTPServer: Sendable {
         let channel = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
             .childChannelInitializer { channel in
-                channel.eventLoop.makeCompletedFuture {
+                box.connections.withLock { $0 += 1 }
+                return channel.eventLoop.makeCompletedFuture {
                     try channel.pipeline.syncOperations.configureHTTPServerPipeline()
                     try channel.pipeline.syncOperations.addHandler(Handler(reply: reply, log: box))
                 }
             }
             .bind(host: "127.0.0.1", port: 0).get()
-        let server = TestHTTPServer(channel: channel)
+        let server = TestHTTPServer(channel: channel, box: box)
         box.server.withLock { $0 = server }
         return server
     }
@@ -58,6 +63,7 @@ final class TestHTTPServer: Sendable {
 
     fileprivate final class RequestLog: Sendable {
         let server = Mutex<TestHTTPServer?>(nil)
+        let connections = Mutex(0)
     }
 
     private final class Handler: ChannelInboundHandler {
@@ -146,6 +152,8 @@ struct SubmitHTTPTransportTests {
         #expect(received.head.headers["Content-Length"] == ["\(received.body.count)"])
         #expect(received.body == SubmitFixtures.lead().payloadJSON())
         #expect(server.requests.map { $0.head.headers["Idempotency-Key"] } == [["batch1-row7"], ["batch1-row8"]])
+        // Keep-alive: the second request reused the first one's connection.
+        #expect(server.connections == 1)
     }
 
     @Test func readsRetryAfterAndDateAndCapsTheBody() async throws {
