@@ -72,7 +72,7 @@ package final class Submitter<C: Clock>: Sendable where C.Duration == Duration {
     ///
     /// Before rows are first sent they are passed to `markSending` in groups of
     /// `configuration.markBatchSize`, while earlier rows are still being sent, so a slow ledger
-    /// transaction does not stall the senders. Every row passed to `markSending` gets exactly one
+    /// transaction does not stall the senders (`markSending` may run while `onAnswer` runs). Every row passed to `markSending` gets exactly one
     /// answer, unless the task is cancelled or a callback throws.
     ///
     /// At most about `4 × maxInFlight` leads are between marking and answer, and `onAnswer` is
@@ -92,6 +92,7 @@ package final class Submitter<C: Clock>: Sendable where C.Duration == Duration {
         defer { removeStopListener(listenerID) }
 
         var failure: (any Error)?
+        var stoppedByRun = false
         try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask {
                 await self.pull(work, demand: demand, markSending: markSending, events: eventSink)
@@ -133,6 +134,7 @@ package final class Submitter<C: Clock>: Sendable where C.Duration == Duration {
                     outstanding -= 1
                     await deliver(answer)
                 case .stop:
+                    stoppedByRun = true
                     stop(nil)
                 }
                 if stopping {
@@ -160,7 +162,7 @@ package final class Submitter<C: Clock>: Sendable where C.Duration == Duration {
         }
         if let failure { throw failure }
         try Task.checkCancellation()
-        if authFailed { throw SubmitError.authFailed }
+        if stoppedByRun { throw SubmitError.authFailed }
     }
 
     /// ``run(_:markSending:onAnswer:)`` as a stream of answers that finishes by throwing what `run`
