@@ -1,0 +1,126 @@
+import AsyncHTTPClient
+import NIOCore
+import NIOHTTP1
+import Synchronization
+
+/// ``LeadTransport`` over AsyncHTTPClient: one shared client with a keep-alive pool sized for
+/// `maxInFlight`, a deadline per request, the API's headers, and answer bodies capped.
+///
+/// It uses AsyncHTTPClient's delegate API rather than `execute(_:deadline:)` because the delegate
+/// is told when the request head was handed to the connection: a failure before that moment cannot
+/// have reached the server, whatever error it is, which makes the before/after-sending split exact
+/// (see ``TransportError/Phase``).
+package final class HTTPLeadTransport: LeadTransport {
+    private let client: HTTPClient
+    private let template: HTTPClient.Request
+    private let bodyCap: Int
+    private let secret: String
+
+    /// - Throws: ``SubmitConfigurationError`` for an endpoint or token the client cannot use.
+    package init(configuration: SubmitConfiguration) throws {
+        try configuration.check()
+        var clientConfiguration = HTTPClient.Configuration()
+        clientConfiguration.connectionPool = .init(
+            idleTimeout: .seconds(60),
+            concurrentHTTP1ConnectionsPerHostSoftLimit: configuration.maxInFlight)
+        // Connect failures surface at once, so the documented schedule (not the pool) governs retries.
+        clientConfiguration.connectionPool.retryConnectionEstablishment = false
+        clientConfiguration.redirectConfiguration = .disallow
+        let timeoutMs = Int64(configuration.timeoutSeconds * 1000)
+        clientConfiguration.timeout = .init(connect: .milliseconds(min(timeoutMs, 10_000)))
+        self.client = HTTPClient(eventLoopGroup: HTTPClient.defaultEventLoopGroup, configuration: clientConfiguration)
+
+        var headers = HTTPHeaders()
+        headers.add(name: "Authorization", value: "Bearer \(configuration.token.secret)")
+        headers.add(name: "Content-Type", value: "application/json")
+        headers.add(name: "User-Agent", value: configuration.userAgent)
+        headers.add(name: "Accept", value: "application/json")
+        do {
+            self.template = try HTTPClient.Request(url: configuration.endpoint, method: .POST, headers: headers)
+        } catch {
+            try? client.syncShutdown()
+            throw SubmitConfigurationError(.invalidEndpoint, "endpoint \"\(configuration.endpoint)\" is not usable")
+        }
+        self.bodyCap = configuration.responseBodyCap
+        self.secret = configuration.token.secret
+    }
+
+    /// Closes the pooled connections; call once when the run is over.
+    package func shutdown() async throws {
+        try await client.shutdown()
+    }
+
+    package func send(_ request: SubmitRequest) async throws -> TransportResponse {
+        var http = template
+        http.headers.add(name: "Idempotency-Key", value: request.idempotencyKey)
+        http.body = .bytes(request.body)
+        let delegate = ResponseCollector(bodyCap: bodyCap)
+        let deadline = NIODeadline.now() + .nanoseconds(Self.nanoseconds(request.timeout))
+        let task = client.execute(request: http, delegate: delegate, deadline: deadline)
+        do {
+            return try await withTaskCancellationHandler {
+                try await task.futureResult.get()
+            } onCancel: {
+                task.cancel()
+            }
+        } catch {
+            if Task.isCancelled { throw CancellationError() }
+            throw Self.classify(error, headSent: delegate.headSent, secret: secret)
+        }
+    }
+
+    private static func nanoseconds(_ duration: Duration) -> Int64 {
+        let (seconds, attoseconds) = duration.components
+        return seconds * 1_000_000_000 + attoseconds / 1_000_000_000
+    }
+}
+
+/// Collects one answer: status, the headers the policy reads, the body up to a cap; and notes
+/// whether the request head went out.
+private final class ResponseCollector: HTTPClientResponseDelegate {
+    typealias Response = TransportResponse
+
+    private struct State {
+        var headSent = false
+        var response = TransportResponse(status: 0)
+    }
+
+    private let bodyCap: Int
+    private let state = Mutex(State())
+
+    init(bodyCap: Int) {
+        self.bodyCap = bodyCap
+    }
+
+    var headSent: Bool { state.withLock { $0.headSent } }
+
+    func didSendRequestHead(task: HTTPClient.Task<TransportResponse>, _ head: HTTPRequestHead) {
+        state.withLock { $0.headSent = true }
+    }
+
+    func didReceiveHead(task: HTTPClient.Task<TransportResponse>, _ head: HTTPResponseHead) -> EventLoopFuture<Void> {
+        state.withLock { state in
+            state.response.status = Int(head.status.code)
+            state.response.retryAfter = head.headers.first(name: "Retry-After")
+            state.response.date = head.headers.first(name: "Date")
+        }
+        return task.eventLoop.makeSucceededVoidFuture()
+    }
+
+    func didReceiveBodyPart(task: HTTPClient.Task<TransportResponse>, _ buffer: ByteBuffer) -> EventLoopFuture<Void> {
+        state.withLock { state in
+            let room = bodyCap - state.response.body.count
+            if buffer.readableBytes > room { state.response.bodyTruncated = true }
+            if room > 0 {
+                buffer.withUnsafeReadableBytes { bytes in
+                    state.response.body.append(contentsOf: bytes.prefix(room))
+                }
+            }
+        }
+        return task.eventLoop.makeSucceededVoidFuture()
+    }
+
+    func didFinishRequest(task: HTTPClient.Task<TransportResponse>) throws -> TransportResponse {
+        state.withLock { $0.response }
+    }
+}

@@ -1,0 +1,85 @@
+/// One lead to send: its row in the batch, the lead, and the `Idempotency-Key` sent on every attempt
+/// (derived by the caller from batch and row, so a later run re-sends with the same key).
+package struct SubmitWork: Sendable {
+    package var row: Int
+    package var lead: Lead
+    package var idempotencyKey: String
+
+    package init(row: Int, lead: Lead, idempotencyKey: String) {
+        self.row = row
+        self.lead = lead
+        self.idempotencyKey = idempotencyKey
+    }
+}
+
+/// What became of one lead handed to ``Submitter``.
+package struct SubmitAnswer: Sendable, Hashable {
+    package var row: Int
+    /// The final outcome, or `nil` when the lead got none because the run stopped (401, cancellation)
+    /// before or while it was sent: the caller leaves it pending; `problems` then holds
+    /// `NOT_SUBMITTED`. When `attempts > 0` its request may have reached the server, so the next run
+    /// must treat it as ambiguous (same `Idempotency-Key`).
+    package var outcome: Outcome?
+    /// Empty for `accepted`; otherwise one problem with the reason code and human text.
+    package var problems: [Problem]
+    /// Status of the last answer, `nil` when the last attempt got none.
+    package var httpStatus: Int?
+    /// POSTs started for this lead, 429s included.
+    package var attempts: Int
+    package var leadID: String?
+    package var bid: Double?
+    /// UTC `YYYY-MM-DDTHH:MM:SSZ` of the first attempt, `nil` when never sent.
+    package var submittedAt: String?
+    /// Duration of the last attempt in milliseconds, `nil` when never sent.
+    package var latencyMs: Int?
+    /// Sends after a 5xx or a network failure.
+    package var retries: Int
+    /// 429 pauses this lead went through.
+    package var rateLimitWaits: Int
+
+    package init(
+        row: Int, outcome: Outcome?, problems: [Problem] = [], httpStatus: Int? = nil, attempts: Int = 0,
+        leadID: String? = nil, bid: Double? = nil, submittedAt: String? = nil, latencyMs: Int? = nil,
+        retries: Int = 0, rateLimitWaits: Int = 0
+    ) {
+        self.row = row
+        self.outcome = outcome
+        self.problems = problems
+        self.httpStatus = httpStatus
+        self.attempts = attempts
+        self.leadID = leadID
+        self.bid = bid
+        self.submittedAt = submittedAt
+        self.latencyMs = latencyMs
+        self.retries = retries
+        self.rateLimitWaits = rateLimitWaits
+    }
+
+    /// `false` for a lead left unsubmitted by a stopped run.
+    package var isSettled: Bool { outcome != nil }
+    package var reasonCode: ReasonCode? { problems.first?.code }
+}
+
+/// Run-level failures of the submission engine.
+package enum SubmitError: Error, Sendable, Hashable, CustomStringConvertible {
+    /// The API answered 401: the token is refused, the run stopped (exit 77). Unsent leads stay
+    /// pending.
+    case authFailed
+
+    package var description: String {
+        switch self {
+        case .authFailed: return "the API refused the token (HTTP 401); run stopped, unsent leads stay pending"
+        }
+    }
+}
+
+extension SubmitAnswer {
+    /// The answer for a row an earlier run left marked `sending` (it crashed or was killed while the
+    /// request was in flight) when `ambiguous = "hold"`: `unknown` / `AMBIGUOUS_HELD`. Under
+    /// `ambiguous = "retry"` such a row is simply submitted again with the same `Idempotency-Key`.
+    package static func heldAfterInterruption(row: Int) -> SubmitAnswer {
+        let text = "was being sent when an earlier run stopped; it may have reached the API; held for review"
+        return SubmitAnswer(
+            row: row, outcome: .unknown, problems: [Problem(.ambiguousHeld, field: nil, value: nil, text: text)])
+    }
+}

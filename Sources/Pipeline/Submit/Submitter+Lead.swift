@@ -1,0 +1,179 @@
+import Logging
+import Synchronization
+
+/// What happened to one lead so far.
+struct LeadTrace {
+    var attempts = 0
+    /// Sends not answered 429: the position in the backoff schedule.
+    var scheduled = 0
+    var retries = 0
+    var rateLimitWaits = 0
+    var submittedAt: String?
+    var latency: Duration?
+    var lastStatus: Int?
+
+    var latencyMs: Int? { latency.map { Int($0.milliseconds) } }
+}
+
+extension Submitter {
+    /// Sends one lead until the policy settles it; never throws: a stopped run yields a not-submitted
+    /// answer.
+    func submit(_ item: SubmitWork) async -> SubmitAnswer {
+        var trace = LeadTrace()
+        let request = SubmitRequest(
+            body: item.lead.payloadJSON(), idempotencyKey: item.idempotencyKey, timeout: configuration.timeout)
+        while true {
+            guard !Task.isCancelled, !isStopped else { return .notSubmitted(row: item.row, trace: trace) }
+            let permit: AdaptiveConcurrencyLimiter.Permit
+            do {
+                permit = try await limiter.acquire()
+            } catch {
+                return .notSubmitted(row: item.row, trace: trace)
+            }
+            do {
+                try await rateLimiter?.take()
+                try await gate.wait()
+            } catch {
+                limiter.release(permit, .neutral)
+                return .notSubmitted(row: item.row, trace: trace)
+            }
+            // A 401 elsewhere may have come while this one waited.
+            guard !Task.isCancelled, !isStopped else {
+                limiter.release(permit, .neutral)
+                return .notSubmitted(row: item.row, trace: trace)
+            }
+
+            trace.attempts += 1
+            atomicCounters.attempts.add(1, ordering: .relaxed)
+            if trace.attempts == 1 { trace.submittedAt = UTCTimestamp.string(epochSeconds: wallClock()) }
+            let start = clock.now
+            let result: AttemptResult
+            do {
+                result = .response(try await transport.send(request))
+            } catch let error as TransportError {
+                result = .failure(error)
+            } catch {
+                if Task.isCancelled || error is CancellationError {
+                    limiter.release(permit, .neutral)
+                    return .notSubmitted(row: item.row, trace: trace)
+                }
+                // An error the transport did not classify: the request may have gone out.
+                result = .failure(TransportError(.afterSending, .other, detail: String(describing: type(of: error))))
+            }
+            let rtt = start.duration(to: clock.now)
+            trace.latency = rtt
+            limiter.release(permit, Self.feedback(for: result, rtt: rtt))
+            if case .response(let response) = result {
+                trace.lastStatus = response.status
+            } else {
+                trace.lastStatus = nil
+            }
+
+            let decision = policy.decide(
+                result, attempt: trace.scheduled + 1, rateLimitWaits: trace.rateLimitWaits, now: wallClock())
+            switch decision {
+            case .done(let answer):
+                trace.scheduled += 1
+                return settled(item, trace, answer)
+
+            case .retry(let wait):
+                trace.scheduled += 1
+                trace.retries += 1
+                atomicCounters.retries.add(1, ordering: .relaxed)
+                do {
+                    try await clock.sleep(for: jittered(wait))
+                } catch {
+                    return .notSubmitted(row: item.row, trace: trace)
+                }
+
+            case .pauseAll(let pause):
+                trace.rateLimitWaits += 1
+                atomicCounters.rateLimitWaits.add(1, ordering: .relaxed)
+                gate.pause(until: clock.now.advanced(by: pause))
+                logger.notice(
+                    "rate limited: every sender paused",
+                    metadata: metadata(item, trace, ["submit.pause_ms": "\(pause.milliseconds)"]))
+
+            case .giveUp(let outcome, let code, let text):
+                logger.warning(
+                    "lead given up", metadata: metadata(item, trace, ["submit.reason": "\(code.rawValue)"]))
+                atomicCounters.answered.add(1, ordering: .relaxed)
+                return answer(item, trace, outcome, Problem(code, field: nil, value: nil, text: text))
+
+            case .stopRun:
+                logger.error(
+                    "API refused the token (401): run stopped",
+                    metadata: metadata(item, trace, ["submit.reason": "\(ReasonCode.authFailed.rawValue)"]))
+                stopRun(.authFailed)
+                atomicCounters.answered.add(1, ordering: .relaxed)
+                let problem = Problem(
+                    .authFailed, field: nil, value: nil, text: "API answered 401 (token refused); run stopped")
+                return answer(item, trace, .failed, problem)
+            }
+        }
+    }
+
+    private static func feedback(for result: AttemptResult, rtt: Duration) -> AdaptiveConcurrencyLimiter.Feedback {
+        switch result {
+        case .failure: return .backpressure
+        case .response(let response):
+            return response.status == 429 || response.status >= 500 ? .backpressure : .success(rtt: rtt)
+        }
+    }
+
+    private func jittered(_ wait: Duration) -> Duration {
+        guard configuration.jitter, wait > .zero else { return wait }
+        return wait * Double.random(in: 1.0..<1.25)
+    }
+
+    private func settled(_ item: SubmitWork, _ trace: LeadTrace, _ remote: RemoteAnswer) -> SubmitAnswer {
+        atomicCounters.answered.add(1, ordering: .relaxed)
+        switch remote {
+        case .accepted(let leadID, let bid):
+            var answer = answer(item, trace, .accepted, nil)
+            answer.leadID = leadID
+            answer.bid = bid
+            return answer
+        case .rejected(let reason):
+            let text = reason.map { "rejected by the API: \($0)" } ?? "rejected by the API (no reason given)"
+            return answer(item, trace, .rejected, Problem(.remoteRejected, field: nil, value: reason, text: text))
+        }
+    }
+
+    private func answer(_ item: SubmitWork, _ trace: LeadTrace, _ outcome: Outcome, _ problem: Problem?)
+        -> SubmitAnswer
+    {
+        SubmitAnswer(
+            row: item.row, outcome: outcome, problems: problem.map { [$0] } ?? [], httpStatus: trace.lastStatus,
+            attempts: trace.attempts, submittedAt: trace.submittedAt, latencyMs: trace.latencyMs,
+            retries: trace.retries, rateLimitWaits: trace.rateLimitWaits)
+    }
+
+    private func metadata(_ item: SubmitWork, _ trace: LeadTrace, _ extra: Logger.Metadata) -> Logger.Metadata {
+        var metadata: Logger.Metadata = [
+            "lead.row": "\(item.row)",
+            "submit.attempt": "\(trace.attempts)",
+        ]
+        if let status = trace.lastStatus { metadata["http.status"] = "\(status)" }
+        metadata.merge(extra) { $1 }
+        return metadata
+    }
+}
+
+extension SubmitAnswer {
+    /// The answer of a lead a stopped run did not finish.
+    static func notSubmitted(row: Int, trace: LeadTrace) -> SubmitAnswer {
+        let text =
+            trace.attempts == 0
+            ? "not submitted: the run stopped before it was sent"
+            : "not submitted: the run stopped while it was in flight; it may have reached the API"
+        return SubmitAnswer(
+            row: row, outcome: nil, problems: [Problem(.notSubmitted, field: nil, value: nil, text: text)],
+            httpStatus: trace.lastStatus, attempts: trace.attempts, submittedAt: trace.submittedAt,
+            latencyMs: trace.latencyMs, retries: trace.retries, rateLimitWaits: trace.rateLimitWaits)
+    }
+}
+
+extension Duration {
+    var milliseconds: Int64 { components.seconds * 1000 + components.attoseconds / 1_000_000_000_000_000 }
+}

@@ -1,0 +1,272 @@
+import Foundation
+package import Logging
+import Synchronization
+
+/// Sends leads to the API under the documented policy and reports each lead's final answer.
+///
+/// Make one per run and call ``run(_:markSending:onAnswer:)`` once per batch, from as many tasks
+/// as batches run at once: the concurrency limit, the 429 pause, the client-side rate cap, the
+/// counters and the 401 stop are shared by all of them.
+///
+/// Generic over the clock so backoff and pauses can be tested on a manual clock.
+package final class Submitter<C: Clock>: Sendable where C.Duration == Duration {
+    /// Marks rows `sending` durably before their first POST (one ledger transaction per call).
+    package typealias MarkSending = @Sendable ([Int]) async throws -> Void
+
+    let configuration: SubmitConfiguration
+    let policy: RetryPolicy
+    let transport: any LeadTransport
+    let clock: C
+    let logger: Logger
+    let wallClock: @Sendable () -> Int64
+    /// The run-wide concurrency limiter (read it for figures; it is adapted by the senders).
+    package let limiter: AdaptiveConcurrencyLimiter
+    let gate: PauseGate<C>
+    let rateLimiter: RequestRateLimiter<C>?
+    let atomicCounters = AtomicSubmitCounters()
+    private let stopState = Mutex(StopState())
+
+    private struct StopState {
+        var reason: SubmitError?
+        var nextID: UInt64 = 0
+        var listeners: [UInt64: @Sendable () -> Void] = [:]
+    }
+
+    /// - Parameters:
+    ///   - logger: gets one line per give-up, 429 pause and 401 stop; never a token, phone or email.
+    ///   - wallClock: seconds since 1970, for `submitted_at` and HTTP-date `Retry-After`.
+    package init(
+        configuration: SubmitConfiguration, transport: any LeadTransport, clock: C, logger: Logger,
+        wallClock: @escaping @Sendable () -> Int64 = { Int64(Date().timeIntervalSince1970) }
+    ) {
+        self.configuration = configuration
+        self.policy = configuration.retryPolicy
+        self.transport = transport
+        self.clock = clock
+        self.logger = logger
+        self.wallClock = wallClock
+        self.limiter = AdaptiveConcurrencyLimiter(
+            .init(maxLimit: configuration.maxInFlight, initialLimit: configuration.startingConcurrency))
+        self.gate = PauseGate(clock: clock)
+        self.rateLimiter = configuration.rateLimit.map { RequestRateLimiter(clock: clock, requestsPerSecond: $0) }
+    }
+
+    /// The run-wide figures now.
+    package var counters: SubmitCounters {
+        var counters = SubmitCounters()
+        counters.attempts = atomicCounters.attempts.load(ordering: .relaxed)
+        counters.retries = atomicCounters.retries.load(ordering: .relaxed)
+        counters.rateLimitWaits = atomicCounters.rateLimitWaits.load(ordering: .relaxed)
+        counters.answered = atomicCounters.answered.load(ordering: .relaxed)
+        counters.inFlight = limiter.inFlight
+        counters.concurrencyLimit = limiter.limit
+        return counters
+    }
+
+    /// `true` once the API answered 401; every later ``run(_:markSending:onAnswer:)`` throws
+    /// ``SubmitError/authFailed`` at once.
+    package var authFailed: Bool { stopState.withLock { $0.reason == .authFailed } }
+
+    /// Sends every lead of `work` and hands each answer to `onAnswer`, one at a time, in completion
+    /// order (not input order).
+    ///
+    /// Before rows are first sent they are passed to `markSending` in groups of
+    /// `configuration.markBatchSize`, while earlier rows are still being sent, so a slow ledger
+    /// transaction does not stall the senders (`markSending` may run while `onAnswer` runs). Every row passed to `markSending` gets exactly one
+    /// answer, unless the task is cancelled or a callback throws.
+    ///
+    /// At most about `4 × maxInFlight` leads are between marking and answer, and `onAnswer` is
+    /// awaited, so a slow consumer slows the intake instead of piling up answers.
+    ///
+    /// - Throws: ``SubmitError/authFailed`` after the last answer when the API answered 401 (here or
+    ///   in another batch of the run): intake stopped, in-flight requests were cancelled and their
+    ///   leads answered with `outcome == nil` (NOT_SUBMITTED); rows never taken from `work` get no
+    ///   answer. An error of `work`, `markSending` or `onAnswer` stops the batch the same way and is
+    ///   rethrown. `CancellationError` when the calling task is cancelled.
+    package func run<Work: AsyncSequence & Sendable>(
+        _ work: Work, markSending: @escaping MarkSending, onAnswer: (SubmitAnswer) async throws -> Void
+    ) async throws where Work.Element == SubmitWork {
+        let (events, eventSink) = AsyncStream<BatchEvent>.makeStream()
+        let (demand, demandSink) = AsyncStream<Void>.makeStream()
+        guard let listenerID = addStopListener({ eventSink.yield(.stop) }) else { throw SubmitError.authFailed }
+        defer { removeStopListener(listenerID) }
+
+        var failure: (any Error)?
+        var stoppedByRun = false
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask {
+                await self.pull(work, demand: demand, markSending: markSending, events: eventSink)
+            }
+            var ready = ReadyQueue()
+            var outstanding = 0
+            var inputOpen = true
+            var demandPending = true
+            var stopping = false
+            let maxOutstanding = max(configuration.maxInFlight * 4, configuration.markBatchSize)
+            demandSink.yield(())
+
+            func stop(_ error: (any Error)?) {
+                if failure == nil, let error { failure = error }
+                guard !stopping else { return }
+                stopping = true
+                demandSink.finish()
+                group.cancelAll()
+            }
+            func deliver(_ answer: SubmitAnswer) async {
+                guard failure == nil else { return }
+                do {
+                    try await onAnswer(answer)
+                } catch {
+                    stop(error)
+                }
+            }
+
+            for await event in events {
+                switch event {
+                case .marked(let items):
+                    demandPending = false
+                    ready.append(items)
+                case .inputEnded(let error):
+                    inputOpen = false
+                    demandPending = false
+                    if let error { stop(error) }
+                case .answer(let answer):
+                    outstanding -= 1
+                    await deliver(answer)
+                case .stop:
+                    stoppedByRun = true
+                    stop(nil)
+                }
+                if stopping {
+                    while let item = ready.popFirst() {
+                        await deliver(SubmitAnswer.notSubmitted(row: item.row, trace: LeadTrace()))
+                    }
+                } else {
+                    while outstanding < maxOutstanding, let item = ready.popFirst() {
+                        outstanding += 1
+                        group.addTask {
+                            let answer = await self.submit(item)
+                            eventSink.yield(.answer(answer))
+                        }
+                    }
+                    if inputOpen, !demandPending, ready.count < configuration.markBatchSize {
+                        demandPending = true
+                        demandSink.yield(())
+                    }
+                }
+                if !inputOpen, outstanding == 0, ready.count == 0 { break }
+            }
+            demandSink.finish()
+            eventSink.finish()
+            try await group.waitForAll()
+        }
+        if let failure { throw failure }
+        try Task.checkCancellation()
+        if stoppedByRun { throw SubmitError.authFailed }
+    }
+
+    /// ``run(_:markSending:onAnswer:)`` as a stream of answers that finishes by throwing what `run`
+    /// throws (``SubmitError/authFailed`` after a 401). Answers are buffered without bound: prefer
+    /// `run` when the consumer can be slower than the API.
+    package func answers<Work: AsyncSequence & Sendable>(
+        for work: Work, markSending: @escaping MarkSending
+    ) -> AsyncThrowingStream<SubmitAnswer, any Error> where Work.Element == SubmitWork {
+        let (stream, continuation) = AsyncThrowingStream<SubmitAnswer, any Error>.makeStream()
+        let task = Task {
+            do {
+                try await self.run(work, markSending: markSending) { continuation.yield($0) }
+                continuation.finish()
+            } catch {
+                continuation.finish(throwing: error)
+            }
+        }
+        continuation.onTermination = { _ in task.cancel() }
+        return stream
+    }
+
+    /// Stops intake and in-flight requests of every batch of the run.
+    func stopRun(_ reason: SubmitError) {
+        let listeners = stopState.withLock { state -> [@Sendable () -> Void] in
+            guard state.reason == nil else { return [] }
+            state.reason = reason
+            return Array(state.listeners.values)
+        }
+        for listener in listeners { listener() }
+    }
+
+    var isStopped: Bool { stopState.withLock { $0.reason != nil } }
+
+    private func addStopListener(_ listener: @escaping @Sendable () -> Void) -> UInt64? {
+        stopState.withLock { state in
+            guard state.reason == nil else { return nil }
+            state.nextID += 1
+            state.listeners[state.nextID] = listener
+            return state.nextID
+        }
+    }
+
+    private func removeStopListener(_ id: UInt64) {
+        _ = stopState.withLock { $0.listeners.removeValue(forKey: id) }
+    }
+
+    /// Takes work in groups of `markBatchSize`, one group per demand, marks each group and hands it on.
+    private func pull<Work: AsyncSequence & Sendable>(
+        _ work: Work, demand: AsyncStream<Void>, markSending: MarkSending, events: AsyncStream<BatchEvent>.Continuation
+    ) async where Work.Element == SubmitWork {
+        var iterator = work.makeAsyncIterator()
+        let size = configuration.markBatchSize
+        do {
+            for await _ in demand {
+                var chunk: [SubmitWork] = []
+                chunk.reserveCapacity(size)
+                while chunk.count < size, let item = try await iterator.next() {
+                    chunk.append(item)
+                }
+                if !chunk.isEmpty {
+                    do {
+                        try await markSending(chunk.map(\.row))
+                    } catch {
+                        // Cancelled mid-transaction: the rows may be marked, so they get answers.
+                        if Task.isCancelled { events.yield(.marked(chunk)) }
+                        throw error
+                    }
+                    events.yield(.marked(chunk))
+                }
+                if chunk.count < size { break }
+            }
+            events.yield(.inputEnded(nil))
+        } catch {
+            events.yield(.inputEnded(Task.isCancelled ? nil : error))
+        }
+    }
+}
+
+enum BatchEvent: Sendable {
+    case marked([SubmitWork])
+    case inputEnded((any Error)?)
+    case answer(SubmitAnswer)
+    case stop
+}
+
+/// Marked rows not yet started, first in first out.
+struct ReadyQueue {
+    private var items: [SubmitWork] = []
+    private var head = 0
+
+    var count: Int { items.count - head }
+
+    mutating func append(_ more: [SubmitWork]) {
+        // Drop what was taken before growing, so the storage stays about two groups long.
+        if head > 0, head * 2 >= items.count {
+            items.removeFirst(head)
+            head = 0
+        }
+        items.append(contentsOf: more)
+    }
+
+    mutating func popFirst() -> SubmitWork? {
+        guard head < items.count else { return nil }
+        defer { head += 1 }
+        return items[head]
+    }
+}
