@@ -71,7 +71,7 @@ let package = Package(
         ),
         .testTarget(name: "IngestTests", dependencies: ["Ingest"]),
         .testTarget(name: "PipelineTests", dependencies: ["Pipeline", "Ingest"]),
-        .testTarget(name: "ExportTests", dependencies: ["Export", "Pipeline", "Ingest"]),
+        .testTarget(name: "ExportTests", dependencies: ["Export", "Pipeline", "Ingest"], exclude: ["Golden"]),
         .testTarget(
             name: "SandboxTests",
             dependencies: [
