@@ -9,12 +9,14 @@ package import Pipeline
 /// fsynced: a final name never holds a partial report. `summary.json` is renamed last, so a script
 /// that waits for it finds the others complete.
 ///
-/// Memory does not grow with the number of rows: rows go through fixed-size buffers to disk;
-/// rejected records are spooled to a temporary file until their header is known; the summary keeps
-/// counts, a latency histogram and the first 100 rows needing attention.
+/// Memory does not grow with the number of rows: rows are formatted into two 256 KiB buffers per
+/// file, one filled by `add` while the other is written by a background queue; rejected records are
+/// spooled to a temporary file until their header is known; the summary keeps counts, a latency
+/// histogram and the first 100 rows needing attention.
 ///
-/// Not thread-safe: one task owns a writer. Any error thrown by `add` or `finish` has already
-/// removed the temporary files; the writer is then closed.
+/// Not thread-safe: one task owns a writer (the background writes are internal). Any error thrown
+/// by `add` or `finish` has already removed the temporary files; the writer is then closed. A write
+/// failure surfaces on a later `add` (within one buffer) or at the latest in `finish`.
 package final class BatchReportWriter {
     package let batch: String
     package let publisher: String
@@ -91,12 +93,12 @@ package final class BatchReportWriter {
     package func finish(summary inputs: SummaryInputs) throws -> ReportPaths {
         guard state == .open else { throw ExportError(.closed, path: paths.resultsCSV) }
         do {
-            try fold.csv.flush()
-            try fold.jsonl.flush()
+            try fold.csv.drain()
+            try fold.jsonl.drain()
             var rejectsOut = OutputBuffer(fd: files[2].fd, path: files[2].tempPath)
             defer { rejectsOut.deallocate() }
             try fold.rejects.write(to: &rejectsOut, spoolPath: spoolFile!.tempPath)
-            try rejectsOut.flush()
+            try rejectsOut.drain()
 
             let summary = BatchSummary(accumulator: fold.totals, inputs: inputs, rejects: fold.rejects.count)
             try Self.writeWhole(summary.renderHTML(), to: files[3])
@@ -127,6 +129,8 @@ package final class BatchReportWriter {
     }
 
     private func discardFiles() {
+        // Background writes must finish before their descriptors are closed (and perhaps reused).
+        fold.waitIdle()
         for i in files.indices { files[i].discard() }
         spoolFile?.discard()
     }

@@ -25,6 +25,13 @@ struct RowFold {
         encoder = ResultRowEncoder(batch: batch)
     }
 
+    /// Returns once no background write is in flight.
+    func waitIdle() {
+        csv.waitIdle()
+        jsonl.waitIdle()
+        rejects.waitIdle()
+    }
+
     func deallocate() {
         csv.deallocate()
         jsonl.deallocate()

@@ -16,7 +16,10 @@ struct CSVCellTests {
             ("crlf\r\n", "\"crlf\r\n\""),
             ("semi;colon and space", "semi;colon and space"),
             ("naïve café", "naïve café"),
-            ("long value with no specials at all, then a comma", "\"long value with no specials at all, then a comma\""),
+            (
+                "long value with no specials at all, then a comma",
+                "\"long value with no specials at all, then a comma\""
+            ),
         ])
     func quoting(value: String, expected: String) {
         #expect(CSVCell.encode(value, neutralise: false) == expected)

@@ -22,7 +22,8 @@ struct RejectsTests {
             #expect(parsed[1][0] == "=HYPERLINK(\"http://evil\")")
             #expect(parsed[1][5] == "555, 0100")
             #expect(parsed[1][8] == "+call me")
-            #expect(parsed[1].last == "vertical \"boats\" is not known; phone \"555, 0100\" is not a 10-digit NANP number")
+            #expect(
+                parsed[1].last == "vertical \"boats\" is not known; phone \"555, 0100\" is not a 10-digit NANP number")
 
             // Row 6: the API's 422.
             let row6 = try #require(rows[5].1)
@@ -56,7 +57,8 @@ struct RejectsTests {
         try withTemporaryDirectory { directory in
             let accepted = sampleRows().filter { $0.0.outcome == .accepted }
             let (paths, _) = try writeBatch(accepted, in: directory)
-            #expect(try readText(paths.rejectsCSV) == sampleColumns.names.joined(separator: ",") + ",leadspool_reason\r\n")
+            #expect(
+                try readText(paths.rejectsCSV) == sampleColumns.names.joined(separator: ",") + ",leadspool_reason\r\n")
         }
     }
 
@@ -78,22 +80,27 @@ struct RejectsTests {
                     values: pairs.map(\.value))
             }
             let invalid = { (row: Int) in
-                LeadResult(row: row, outcome: .invalid, problems: [problem(.zipInvalid, "zip", "1", "zip \"1\" is not valid")])
+                LeadResult(
+                    row: row, outcome: .invalid, problems: [problem(.zipInvalid, "zip", "1", "zip \"1\" is not valid")])
             }
             let rows: [(LeadResult, RawRecord?)] = [
-                (LeadResult(row: 1, outcome: .valid), record(1, ["phone": .string("8135550100"), "zip": .string("33602")])),
+                (
+                    LeadResult(row: 1, outcome: .valid),
+                    record(1, ["phone": .string("8135550100"), "zip": .string("33602")])
+                ),
                 (invalid(2), record(2, ["zip": .number("1"), "email": .string("a@b.co")])),
                 (invalid(3), record(3, ["vehicle_year": .number("2021"), "phone": .null, "homeowner": .bool(true)])),
                 (invalid(4), record(4, ["extra": .json("{\"a\":[1,2]}")])),
             ]
             let (paths, _) = try writeBatch(rows, in: directory, mode: .check)
             let parsed = parseCSV(try readText(paths.rejectsCSV))
-            #expect(parsed == [
-                ["phone", "zip", "email", "vehicle_year", "homeowner", "extra", "leadspool_reason"],
-                ["", "1", "a@b.co", "", "", "", "zip \"1\" is not valid"],
-                ["", "", "", "2021", "true", "", "zip \"1\" is not valid"],
-                ["", "", "", "", "", "{\"a\":[1,2]}", "zip \"1\" is not valid"],
-            ])
+            #expect(
+                parsed == [
+                    ["phone", "zip", "email", "vehicle_year", "homeowner", "extra", "leadspool_reason"],
+                    ["", "1", "a@b.co", "", "", "", "zip \"1\" is not valid"],
+                    ["", "", "", "2021", "true", "", "zip \"1\" is not valid"],
+                    ["", "", "", "", "", "{\"a\":[1,2]}", "zip \"1\" is not valid"],
+                ])
         }
     }
 
@@ -105,15 +112,17 @@ struct RejectsTests {
                 row: 1, line: 2, byteOffset: 0, columns: columns,
                 values: [.string("r1"), .string("first"), .string("second"), .string("extra")])
             let short = RawRecord(row: 2, line: 3, byteOffset: 0, columns: columns, values: [.string("r2")])
-            let invalid = LeadResult(row: 1, outcome: .invalid, problems: [problem(.missingField, "phone", nil, "phone is missing")])
+            let invalid = LeadResult(
+                row: 1, outcome: .invalid, problems: [problem(.missingField, "phone", nil, "phone is missing")])
             var second = invalid
             second.row = 2
             let (paths, _) = try writeBatch([(invalid, raw), (second, short)], in: directory)
-            #expect(parseCSV(try readText(paths.rejectsCSV)) == [
-                ["ref", "note", "note", "", "leadspool_reason"],
-                ["r1", "first", "second", "extra", "phone is missing"],
-                ["r2", "", "", "", "phone is missing"],
-            ])
+            #expect(
+                parseCSV(try readText(paths.rejectsCSV)) == [
+                    ["ref", "note", "note", "", "leadspool_reason"],
+                    ["r1", "first", "second", "extra", "phone is missing"],
+                    ["r2", "", "", "", "phone is missing"],
+                ])
         }
     }
 
@@ -124,12 +133,15 @@ struct RejectsTests {
             let raw = RawRecord(
                 row: 1, line: 2, byteOffset: 0, columns: columns,
                 values: [.string("r1"), .string("555"), .string("old reason")])
-            let result = LeadResult(row: 1, outcome: .invalid, problems: [problem(.phoneInvalid, "phone", "555", "phone \"555\" is too short")])
+            let result = LeadResult(
+                row: 1, outcome: .invalid,
+                problems: [problem(.phoneInvalid, "phone", "555", "phone \"555\" is too short")])
             let (paths, _) = try writeBatch([(result, raw)], in: directory)
-            #expect(parseCSV(try readText(paths.rejectsCSV)) == [
-                ["ref", "phone", "leadspool_reason"],
-                ["r1", "555", "phone \"555\" is too short"],
-            ])
+            #expect(
+                parseCSV(try readText(paths.rejectsCSV)) == [
+                    ["ref", "phone", "leadspool_reason"],
+                    ["r1", "555", "phone \"555\" is too short"],
+                ])
         }
     }
 

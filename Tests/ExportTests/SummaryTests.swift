@@ -28,9 +28,10 @@ struct SummaryTests {
         #expect(json["rows"] as? Int == 9)
         #expect(number(json["rows_per_second"]) == 0.9)
         let outcomes = try #require(json["outcomes"] as? [String: Int])
-        #expect(outcomes == [
-            "valid": 0, "accepted": 2, "rejected": 1, "invalid": 3, "duplicate": 1, "failed": 1, "unknown": 1,
-        ])
+        #expect(
+            outcomes == [
+                "valid": 0, "accepted": 2, "rejected": 1, "invalid": 3, "duplicate": 1, "failed": 1, "unknown": 1,
+            ])
         // accepted 2 + rejected 1 + remote 422 1 + failed after 5 attempts 1 + unknown after sending 1.
         #expect(json["submitted"] as? Int == 6)
         #expect(number(json["acceptance_rate"]) == 0.3333)
@@ -50,10 +51,11 @@ struct SummaryTests {
 
         let codes = try #require(json["reason_codes"] as? [String: Int])
         #expect(codes.count == ReasonCode.allCases.count)
-        #expect(codes.filter { $0.value > 0 } == [
-            "VERTICAL_UNKNOWN": 1, "PHONE_INVALID": 1, "REMOTE_REJECTED": 1, "DUPLICATE_IN_BATCH": 1,
-            "SERVER_ERROR_EXHAUSTED": 1, "REMOTE_TCPA_INVALID": 1, "AMBIGUOUS_HELD": 1, "RECORD_UNREADABLE": 1,
-        ])
+        #expect(
+            codes.filter { $0.value > 0 } == [
+                "VERTICAL_UNKNOWN": 1, "PHONE_INVALID": 1, "REMOTE_REJECTED": 1, "DUPLICATE_IN_BATCH": 1,
+                "SERVER_ERROR_EXHAUSTED": 1, "REMOTE_TCPA_INVALID": 1, "AMBIGUOUS_HELD": 1, "RECORD_UNREADABLE": 1,
+            ])
         let firstCodes = try #require(json["first_reason_codes"] as? [String: Int])
         #expect(firstCodes["PHONE_INVALID"] == 0)
         #expect(firstCodes["VERTICAL_UNKNOWN"] == 1)

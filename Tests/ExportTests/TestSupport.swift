@@ -140,7 +140,11 @@ func sampleRows() -> [(LeadResult, RawRecord?)] {
                 ],
                 email: "bob@example.com", publisher: "acme"),
             sampleRaw(
-                3, ["=HYPERLINK(\"http://evil\")", "boats", "Bob", "Jones", "bob@example.com", "555, 0100", "", "", "+call me"])
+                3,
+                [
+                    "=HYPERLINK(\"http://evil\")", "boats", "Bob", "Jones", "bob@example.com", "555, 0100", "", "",
+                    "+call me",
+                ])
         ),
         (
             LeadResult(

@@ -29,6 +29,10 @@ struct RejectsSpool {
         self.redact = redact
     }
 
+    func waitIdle() {
+        spool.waitIdle()
+    }
+
     func deallocate() {
         spool.deallocate()
     }
@@ -93,7 +97,7 @@ struct RejectsSpool {
 
     /// Writes the whole `rejects.csv` to `out`: header, then the spooled rows in input order.
     mutating func write(to out: inout OutputBuffer, spoolPath: String) throws {
-        try spool.flush()
+        try spool.drain()
         let names = union.names
         let reasonPosition = names.firstIndex { CanonicalField.fold($0) == "leadspoolreason" }
         for (i, name) in names.enumerated() {

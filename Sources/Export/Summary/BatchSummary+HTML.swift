@@ -206,10 +206,10 @@ extension BatchSummary {
         main{max-width:980px;margin:0 auto;padding:24px}
         h1{font-size:20px;margin:0 0 4px}h2{font-size:16px;margin:0 0 12px}
         .meta,.muted{color:#5a6475}.meta{margin:0 0 20px}.foot{font-size:12px}
-        .cards{display:grid;grid-template-columns:repeat(auto-fill,minmax(140px,1fr));gap:12px;margin-bottom:20px}
+        .cards{display:grid;grid-template-columns:repeat(auto-fill,minmax(170px,1fr));gap:12px;margin-bottom:20px}
         .card{background:#fff;border:1px solid #dde2ea;border-radius:8px;padding:10px 12px}
         .card .k{color:#5a6475;font-size:11px;text-transform:uppercase;letter-spacing:.04em}
-        .card .v{font-size:22px;font-weight:600;font-variant-numeric:tabular-nums}
+        .card .v{font-size:21px;font-weight:600;font-variant-numeric:tabular-nums;overflow-wrap:anywhere}
         .card.good .v{color:#1f7a47}.card.bad .v{color:#b03225}
         section{background:#fff;border:1px solid #dde2ea;border-radius:8px;padding:16px;margin-bottom:20px}
         table{border-collapse:collapse;width:100%}
