@@ -103,4 +103,32 @@ struct ResultsTests {
             #expect(summary.attention.first?.reason.contains("b***@example.com") == true)
         }
     }
+
+    @Test("rows stay whole and in order across many buffer flushes, and a cell larger than a buffer fits")
+    func largeBatch() throws {
+        try withTemporaryDirectory { directory in
+            let count = 30_000
+            let huge = String(repeating: "x,\"y\"", count: 200_000)
+            let rows: [(LeadResult, RawRecord?)] = (1...count).map { row in
+                (
+                    LeadResult(
+                        row: row, ref: row == 12_345 ? huge : "ref-\(row)", vertical: "debt", outcome: .accepted,
+                        httpStatus: 200, attempts: 1, leadID: "ld_\(row)", bidAmount: 1.25, phone: "+18135550100",
+                        zip: "33602", email: "e\(row)@example.com", submittedAt: "2026-04-27T09:14:22Z",
+                        latencyMs: row % 900),
+                    nil
+                )
+            }
+            let (paths, summary) = try writeBatch(rows, in: directory)
+            let csv = parseCSV(try readText(paths.resultsCSV))
+            #expect(csv.count == count + 1)
+            #expect(csv.dropFirst().map { $0[0] } == (1...count).map(String.init))
+            #expect(csv[12_345][1] == huge)
+            #expect(csv[12_346][1] == "ref-12346")
+            let lines = try readText(paths.resultsJSONL).split(separator: "\n")
+            #expect(lines.count == count)
+            #expect(lines.last?.hasPrefix("{\"row\":\(count),") == true)
+            #expect(summary.revenueCents == count * 125)
+        }
+    }
 }
