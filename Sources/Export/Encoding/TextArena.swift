@@ -36,6 +36,7 @@ struct TextArena {
     @inline(__always)
     mutating func stage(_ text: String) -> StagedText {
         let count = text.utf8.count
+        if count == 0 { return StagedText(offset: used, count: 0, clean: true) }
         if capacity - used < count { grow(to: used + count) }
         let start = base + used
         withUTF8(text) { bytes in

@@ -74,7 +74,9 @@ struct SummaryAccumulator {
         into groups: inout [GroupTotals], name: String, outcome: Outcome, cents: Int, hasBid: Bool
     ) {
         var index = -1
-        for i in groups.indices where groups[i].name == name {
+        // Comparing lengths first skips most string comparisons: the verticals differ in length.
+        let length = name.utf8.count
+        for i in groups.indices where groups[i].name.utf8.count == length && groups[i].name == name {
             index = i
             break
         }
