@@ -85,7 +85,7 @@ let package = Package(
                 .product(name: "InMemoryLogging", package: "swift-log"),
             ]
         ),
-        .testTarget(name: "ExportTests", dependencies: ["Export", "Pipeline", "Ingest"]),
+        .testTarget(name: "ExportTests", dependencies: ["Export", "Pipeline", "Ingest"], exclude: ["Golden"]),
         .testTarget(
             name: "SandboxTests",
             dependencies: [

@@ -1,0 +1,162 @@
+package import Ingest
+package import Pipeline
+
+/// Writes the five reports of one batch (CONTRACT §6) as a fold over its results.
+///
+/// Rows are added in input order while the batch streams; `finish` completes the rejects file and
+/// the summaries and renames all five into place. Each report is written to a hidden temporary file
+/// in the report directory, fsynced, renamed over the final name (mode 0640), and the directory is
+/// fsynced: a final name never holds a partial report. `summary.json` is renamed last, so a script
+/// that waits for it finds the others complete.
+///
+/// Memory does not grow with the number of rows: rows are formatted into two 256 KiB buffers per
+/// file, one filled by `add` while the other is written by a background queue; rejected records are
+/// spooled to a temporary file until their header is known; the summary keeps counts, a latency
+/// histogram and the first 100 rows needing attention.
+///
+/// Not thread-safe: one task owns a writer (the background writes are internal). Any error thrown
+/// by `add` or `finish` has already removed the temporary files; the writer is then closed. A write
+/// failure surfaces on a later `add` (within one buffer) or at the latest in `finish`.
+package final class BatchReportWriter {
+    package let batch: String
+    package let publisher: String
+    package let configuration: ReportConfiguration
+    /// Where `finish` puts the reports.
+    package let paths: ReportPaths
+    /// The batch's figures, set by a successful ``finish(summary:)``.
+    package private(set) var summary: BatchSummary?
+
+    private enum State { case open, finished, abandoned }
+    private var state = State.open
+    /// In ``ReportPaths/all`` order: results CSV, results JSONL, rejects, summary HTML, summary JSON.
+    private var files: [TempFile] = []
+    private var spoolFile: TempFile?
+    private var fold: RowFold
+
+    /// Creates the report directory when missing and the temporary files.
+    /// - Parameters:
+    ///   - batch: `<yyyyMMdd'T'HHmmss'Z'>-<12 hex>`; any plain file name is accepted.
+    ///   - publisher: the batch's publisher, used for rows that carry none.
+    package init(batch: String, publisher: String, configuration: ReportConfiguration) throws {
+        guard Self.isPlainFileName(batch) else { throw ExportError(.invalidBatchName, path: batch) }
+        if let error = POSIX.makeDirectories(configuration.directory, mode: configuration.directoryMode) {
+            throw ExportError(.directoryUnavailable, path: configuration.directory, systemError: error)
+        }
+        self.batch = batch
+        self.publisher = publisher
+        self.configuration = configuration
+        paths = ReportPaths(directory: configuration.directory, batch: batch)
+
+        var created: [TempFile] = []
+        do {
+            for path in paths.all { created.append(try TempFile.create(finalPath: path, mode: configuration.fileMode)) }
+            created.append(try TempFile.create(finalPath: paths.rejectsCSV + ".spool", mode: 0o600))
+        } catch {
+            for var file in created { file.discard() }
+            throw error
+        }
+        let spool = created.removeLast()
+        spoolFile = spool
+        files = created
+        fold = RowFold(
+            csv: OutputBuffer(fd: created[0].fd, path: created[0].tempPath),
+            jsonl: OutputBuffer(fd: created[1].fd, path: created[1].tempPath),
+            rejects: RejectsSpool(
+                spool: OutputBuffer(fd: spool.fd, path: spool.tempPath), redact: configuration.redact),
+            redact: configuration.redact, publisher: publisher, batch: batch)
+        do {
+            try fold.csv.append(ResultRowEncoder.csvHeader)
+        } catch {
+            discardFiles()
+            throw error
+        }
+    }
+
+    deinit {
+        if state == .open { discardFiles() }
+        fold.deallocate()
+    }
+
+    /// Adds one row's result; `raw` is the record as read (`nil` when the reader has none), used for
+    /// `rejects.csv`. Rows must arrive in input order.
+    package func add(_ result: LeadResult, raw: RawRecord?) throws {
+        guard state == .open else { throw ExportError(.closed, path: paths.resultsCSV) }
+        do {
+            try fold.add(result, raw: raw)
+        } catch {
+            abandon()
+            throw error
+        }
+    }
+
+    /// Completes every report and renames them into place; answers their paths.
+    package func finish(summary inputs: SummaryInputs) throws -> ReportPaths {
+        guard state == .open else { throw ExportError(.closed, path: paths.resultsCSV) }
+        do {
+            try fold.csv.drain()
+            try fold.jsonl.drain()
+            var rejectsOut = OutputBuffer(fd: files[2].fd, path: files[2].tempPath)
+            defer { rejectsOut.deallocate() }
+            try fold.rejects.write(to: &rejectsOut, spoolPath: spoolFile!.tempPath)
+            try rejectsOut.drain()
+
+            let summary = BatchSummary(accumulator: fold.totals, inputs: inputs, rejects: fold.rejects.count)
+            try Self.writeWhole(summary.renderHTML(), to: files[3])
+            try Self.writeWhole(summary.renderJSON(), to: files[4])
+
+            for i in files.indices { try files[i].seal() }
+            spoolFile?.discard()
+            spoolFile = nil
+            for file in files { try file.publish() }
+            if let error = Self.syncDirectory(configuration.directory) {
+                throw ExportError(.syncFailed, path: configuration.directory, systemError: error)
+            }
+            state = .finished
+            self.summary = summary
+            return paths
+        } catch {
+            abandon()
+            throw error
+        }
+    }
+
+    /// Removes the temporary files and closes the writer; reports already renamed into place stay.
+    /// Safe to call at any time, and more than once.
+    package func abandon() {
+        guard state == .open else { return }
+        discardFiles()
+        state = .abandoned
+    }
+
+    private func discardFiles() {
+        // Background writes must finish before their descriptors are closed (and perhaps reused).
+        fold.waitIdle()
+        for i in files.indices { files[i].discard() }
+        spoolFile?.discard()
+    }
+
+    private static func writeWhole(_ text: String, to file: TempFile) throws {
+        var bytes = text
+        let error: Int32? = bytes.withUTF8 { buffer in
+            guard let base = buffer.baseAddress else { return nil }
+            return POSIX.writeAll(file.fd, base, buffer.count)
+        }
+        if let error { throw ExportError(.writeFailed, path: file.tempPath, systemError: error) }
+    }
+
+    private static func syncDirectory(_ path: String) -> Int32? {
+        let fd = POSIX.openDirectory(path)
+        guard fd >= 0 else { return POSIX.lastError }
+        defer { POSIX.closeQuietly(fd) }
+        return POSIX.sync(fd)
+    }
+
+    /// A name that stays inside the report directory and is not hidden.
+    private static func isPlainFileName(_ name: String) -> Bool {
+        !name.isEmpty && name.utf8.count <= 200 && !name.hasPrefix(".")
+            && !name.utf8.contains(UInt8(ascii: "/")) && !name.utf8.contains(0)
+    }
+}
+
+@available(*, unavailable)
+extension BatchReportWriter: Sendable {}

@@ -1,1 +1,0 @@
-// Reports: result files, rejects, summaries.

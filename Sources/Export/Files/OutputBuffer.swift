@@ -1,0 +1,190 @@
+import Dispatch
+import Synchronization
+
+/// Bytes on their way to one file descriptor, written out in large chunks by a background queue.
+///
+/// Two buffers alternate: while one chunk is written (on ``FileWriteQueue``, in order), the caller
+/// formats rows into the other, so the kernel's copy of ~500 bytes per row does not add to the time
+/// the pipeline spends per row. Memory is bounded by two chunks, or by the largest single item
+/// written (a 1 MB cell grows both buffers once).
+///
+/// A plain struct over manually managed memory, so the row encoders can take it `inout` once per
+/// row and then write through a raw cursor without per-byte exclusivity or uniqueness checks. The
+/// owner calls ``drain()`` before reading the file, and ``deallocate()`` exactly once.
+struct OutputBuffer {
+    /// Flush threshold: pending bytes are handed to the writer once they reach this size.
+    static let chunkSize = 256 * 1024
+
+    private(set) var base: UnsafeMutablePointer<UInt8>
+    /// The other buffer: idle, or being written when ``inFlight`` holds no permit.
+    private var spare: UnsafeMutablePointer<UInt8>
+    private(set) var capacity: Int
+    private(set) var count = 0
+    /// Bytes handed to the writer so far.
+    private(set) var flushedBytes = 0
+    let fd: Int32
+    /// For error messages only.
+    let path: String
+    private let writer: FileWriteQueue
+
+    init(fd: Int32, path: String) {
+        self.fd = fd
+        self.path = path
+        capacity = 2 * Self.chunkSize
+        base = .allocate(capacity: capacity)
+        spare = .allocate(capacity: capacity)
+        writer = FileWriteQueue(path: path)
+    }
+
+    /// Returns once no write of this buffer is in flight (before its file descriptor is closed).
+    func waitIdle() {
+        writer.waitIdle()
+    }
+
+    /// Waits for any write in flight, then frees both buffers. Pending bytes are dropped.
+    func deallocate() {
+        writer.waitIdle()
+        base.deallocate()
+        spare.deallocate()
+    }
+
+    /// Total bytes written through this buffer, flushed or not.
+    var totalBytes: Int { flushedBytes + count }
+
+    /// A cursor with room for at least `n` bytes; finish with ``commit(_:)``.
+    @inline(__always)
+    mutating func reserve(_ n: Int) throws -> UnsafeMutablePointer<UInt8> {
+        if capacity - count < n { try makeRoom(n) }
+        return base + count
+    }
+
+    /// Marks the bytes up to `end` (a cursor from ``reserve(_:)`` moved forward) as written.
+    @inline(__always)
+    mutating func commit(_ end: UnsafeMutablePointer<UInt8>) {
+        count = end - base
+    }
+
+    @inline(__always)
+    mutating func flushIfFull() throws {
+        if count >= Self.chunkSize { try flush() }
+    }
+
+    /// Hands the pending bytes to the writer and continues in the other buffer (after the previous
+    /// write has finished with it). A failure of an earlier write is thrown here.
+    mutating func flush() throws {
+        guard count > 0 else { return }
+        try writer.write(fd: fd, bytes: base, count: count)
+        swap(&base, &spare)
+        flushedBytes += count
+        count = 0
+    }
+
+    /// Flushes and waits until every byte is in the file (not yet on disk: the owner fsyncs).
+    mutating func drain() throws {
+        try flush()
+        writer.waitIdle()
+        try writer.check()
+    }
+
+    private mutating func makeRoom(_ n: Int) throws {
+        try flush()
+        if n > capacity {
+            // Both buffers are idle once the last write is done; grow them together.
+            writer.waitIdle()
+            base.deallocate()
+            spare.deallocate()
+            capacity = n + Self.chunkSize
+            base = .allocate(capacity: capacity)
+            spare = .allocate(capacity: capacity)
+        }
+    }
+
+    // MARK: Convenience writers (not for the per-row hot path's inner loops)
+
+    @inline(__always)
+    mutating func append(_ byte: UInt8) throws {
+        let p = try reserve(1)
+        p.pointee = byte
+        commit(p + 1)
+    }
+
+    @inline(__always)
+    mutating func append(_ text: StaticString) throws {
+        let n = text.utf8CodeUnitCount
+        let p = try reserve(n)
+        p.update(from: text.utf8Start, count: n)
+        commit(p + n)
+    }
+
+    mutating func append(_ bytes: UnsafeBufferPointer<UInt8>) throws {
+        guard let source = bytes.baseAddress, !bytes.isEmpty else { return }
+        let p = try reserve(bytes.count)
+        p.update(from: source, count: bytes.count)
+        commit(p + bytes.count)
+    }
+
+    /// Appends the UTF-8 bytes of `text` unchanged.
+    mutating func append(contentsOf text: String) throws {
+        try withUTF8(text) { bytes in try append(bytes) }
+    }
+}
+
+/// Calls `body` with the UTF-8 bytes of `text`, copying only for the rare non-contiguous string.
+@inline(__always)
+func withUTF8<R>(_ text: String, _ body: (UnsafeBufferPointer<UInt8>) throws -> R) rethrows -> R {
+    // Generic `R?` keeps an optional `R` distinct from "no contiguous storage".
+    if let answer = try text.utf8.withContiguousStorageIfAvailable(body) { return answer }
+    var copy = text
+    return try copy.withUTF8(body)
+}
+
+/// The background side of an ``OutputBuffer``: a serial queue that writes one chunk at a time, in
+/// submission order, and keeps the first failure for the owner to throw.
+final class FileWriteQueue: Sendable {
+    private let queue: DispatchQueue
+    /// One permit: taken while a chunk is being written.
+    private let idle = DispatchSemaphore(value: 1)
+    private let failure = Mutex<ExportError?>(nil)
+    private let path: String
+
+    init(path: String) {
+        self.path = path
+        queue = DispatchQueue(label: "leadspool.export.write")
+    }
+
+    /// Waits for the previous write, then starts writing `count` bytes at `bytes` to `fd`; the caller
+    /// must not touch those bytes until the next ``waitIdle()`` or `write` returns. Throws the
+    /// failure of an earlier write instead of starting this one.
+    func write(fd: Int32, bytes: UnsafeMutablePointer<UInt8>, count: Int) throws {
+        idle.wait()
+        if let error = failure.withLock({ $0 }) {
+            idle.signal()
+            throw error
+        }
+        let chunk = Chunk(bytes: bytes, count: count)
+        queue.async { [self] in
+            if let error = POSIX.writeAll(fd, chunk.bytes, chunk.count) {
+                let path = self.path
+                failure.withLock { if $0 == nil { $0 = ExportError(.writeFailed, path: path, systemError: error) } }
+            }
+            idle.signal()
+        }
+    }
+
+    /// Returns once no write is in flight.
+    func waitIdle() {
+        idle.wait()
+        idle.signal()
+    }
+
+    /// Throws the first write failure, if any.
+    func check() throws {
+        if let error = failure.withLock({ $0 }) { throw error }
+    }
+
+    /// A chunk's memory, lent to the queue until the write signals idleness.
+    private struct Chunk: @unchecked Sendable {
+        let bytes: UnsafeMutablePointer<UInt8>
+        let count: Int
+    }
+}

@@ -1,0 +1,104 @@
+#if canImport(Glibc)
+@preconcurrency import Glibc
+#elseif canImport(Musl)
+@preconcurrency import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// Thin wrappers over the few system calls the report files need, retrying on `EINTR`.
+enum POSIX {
+    static var lastError: Int32 { errno }
+    static let alreadyExists = EEXIST
+
+    static func openExclusive(_ path: String, mode: UInt32) -> Int32 {
+        while true {
+            let fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, mode_t(truncatingIfNeeded: mode))
+            if fd >= 0 || errno != EINTR { return fd }
+        }
+    }
+
+    static func openForReading(_ path: String) -> Int32 {
+        while true {
+            let fd = open(path, O_RDONLY | O_CLOEXEC)
+            if fd >= 0 || errno != EINTR { return fd }
+        }
+    }
+
+    static func openDirectory(_ path: String) -> Int32 {
+        while true {
+            let fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+            if fd >= 0 || errno != EINTR { return fd }
+        }
+    }
+
+    /// Writes every byte or answers the `errno` of the failure.
+    static func writeAll(_ fd: Int32, _ base: UnsafeRawPointer, _ count: Int) -> Int32? {
+        var done = 0
+        while done < count {
+            let n = write(fd, base + done, count - done)
+            if n < 0 {
+                if errno == EINTR { continue }
+                return errno
+            }
+            done += n
+        }
+        return nil
+    }
+
+    /// Reads up to `count` bytes; `0` at end of file, `-1` on error (`errno` set).
+    static func readSome(_ fd: Int32, _ base: UnsafeMutableRawPointer, _ count: Int) -> Int {
+        while true {
+            let n = read(fd, base, count)
+            if n >= 0 || errno != EINTR { return n }
+        }
+    }
+
+    static func sync(_ fd: Int32) -> Int32? {
+        while fsync(fd) != 0 {
+            if errno != EINTR { return errno }
+        }
+        return nil
+    }
+
+    static func setMode(_ fd: Int32, _ mode: UInt32) -> Int32? {
+        fchmod(fd, mode_t(truncatingIfNeeded: mode)) == 0 ? nil : errno
+    }
+
+    static func closeQuietly(_ fd: Int32) {
+        _ = close(fd)
+    }
+
+    static func rename(_ from: String, _ to: String) -> Int32? {
+        systemRename(from, to) == 0 ? nil : errno
+    }
+
+    static func unlinkQuietly(_ path: String) {
+        _ = unlink(path)
+    }
+
+    /// Creates `path` and its missing parents with `mode`.
+    static func makeDirectories(_ path: String, mode: UInt32) -> Int32? {
+        var isDirectory = stat()
+        if stat(path, &isDirectory) == 0 {
+            return (isDirectory.st_mode & S_IFMT) == S_IFDIR ? nil : ENOTDIR
+        }
+        if let slash = path.utf8.lastIndex(of: UInt8(ascii: "/")), slash != path.utf8.startIndex {
+            let parent = String(path[..<slash])
+            if let error = makeDirectories(parent, mode: mode) { return error }
+        }
+        if mkdir(path, mode_t(truncatingIfNeeded: mode)) != 0, errno != EEXIST { return errno }
+        return nil
+    }
+
+    static func describe(_ code: Int32) -> String {
+        guard let text = strerror(code) else { return "errno \(code)" }
+        return String(cString: text)
+    }
+}
+
+// `rename` is shadowed inside `POSIX` by the wrapper of the same name.
+@inline(__always)
+private func systemRename(_ from: String, _ to: String) -> Int32 {
+    rename(from, to)
+}

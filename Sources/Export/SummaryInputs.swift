@@ -1,0 +1,44 @@
+#if canImport(FoundationEssentials)
+package import FoundationEssentials
+#else
+package import Foundation
+#endif
+
+/// Whether the batch was a dry run (`leadspool check`) or really submitted.
+package enum ReportMode: String, Sendable, CaseIterable {
+    case check
+    case run
+}
+
+/// What the caller knows about a batch that the rows do not tell: names, times, stage durations and
+/// the transport's retry counters. Passed to ``BatchReportWriter/finish(summary:)``.
+package struct SummaryInputs: Sendable {
+    package var batch: String
+    /// The original file name as dropped (without directories).
+    package var fileName: String
+    package var publisher: String
+    package var claimedAt: Date
+    package var finishedAt: Date
+    /// Seconds spent per stage, in the order they ran (e.g. `("ingest", 1.2)`); shown in that order.
+    package var stageSeconds: [(String, Double)]
+    /// Retried requests (every attempt after a lead's first).
+    package var retries: Int
+    /// 429 answers that made the senders wait.
+    package var rateLimitWaits: Int
+    package var mode: ReportMode
+
+    package init(
+        batch: String, fileName: String, publisher: String, claimedAt: Date, finishedAt: Date,
+        stageSeconds: [(String, Double)] = [], retries: Int = 0, rateLimitWaits: Int = 0, mode: ReportMode
+    ) {
+        self.batch = batch
+        self.fileName = fileName
+        self.publisher = publisher
+        self.claimedAt = claimedAt
+        self.finishedAt = finishedAt
+        self.stageSeconds = stageSeconds
+        self.retries = retries
+        self.rateLimitWaits = rateLimitWaits
+        self.mode = mode
+    }
+}
