@@ -1,0 +1,138 @@
+import Crypto
+import Foundation
+import GRDB
+
+/// The ledger's part of `make bench`: dedupe and state recording of synthetic leads on a real file, as a run
+/// does it (per window of rows: `reserve`, `markSending`, `record`).
+package enum LedgerBenchmark {
+    package struct Result: Sendable {
+        package var leads: Int
+        package var preloadKeys: Int
+        package var window: Int
+        /// Time in `reserve` + `markSending` + `record` (lead generation and the preload excluded).
+        package var seconds: Double
+        package var reserveSeconds: Double
+        package var markSeconds: Double
+        package var recordSeconds: Double
+        package var preloadSeconds: Double
+        /// Size of the ledger file and its WAL afterwards.
+        package var fileBytes: Int64
+
+        package var leadsPerSecond: Double { seconds > 0 ? Double(leads) / seconds : 0 }
+    }
+
+    /// Runs the benchmark on a fresh ledger at `path` (replaced if present; its key is `path.key`).
+    ///
+    /// - Parameters:
+    ///   - leads: synthetic leads to reserve and record, all new (no duplicates), four verticals mixed.
+    ///   - preloadKeys: dedupe keys already in the ledger before the timed part (half as many answered leads).
+    ///   - window: rows per `reserve` / `markSending` / `record` call.
+    package static func run(
+        path: String, leads: Int, preloadKeys: Int, window: Int = 1000,
+        configuration: Ledger.Configuration = Ledger.Configuration()
+    ) throws -> Result {
+        let keyPath = path + ".key"
+        for file in [path, path + "-wal", path + "-shm", keyPath] { try? FileManager.default.removeItem(atPath: file) }
+        let clock = ContinuousClock()
+        let ledger = try Ledger(path: path, keyPath: keyPath, configuration: configuration)
+        let now = Date()
+
+        let preloadStart = clock.now
+        if preloadKeys > 0 { try preload(ledger, keys: preloadKeys, answeredAt: now.addingTimeInterval(-86_400)) }
+        let preloadSeconds = (clock.now - preloadStart).seconds
+
+        let batch = SHA256.hash(data: Data("bench \(now.timeIntervalSince1970)".utf8)).map { String(format: "%02x", $0) }
+            .joined()
+        _ = try ledger.beginBatch(id: batch, name: "bench", fileName: "bench.csv", publisher: "bench", claimedAt: now)
+
+        var reserveTime = Duration.zero
+        var markTime = Duration.zero
+        var recordTime = Duration.zero
+        let verticals = Vertical.allCases
+        var start = 1
+        while start <= leads {
+            let rows = start...min(start + window - 1, leads)
+            let batchLeads = rows.map { row in
+                LedgerLead(
+                    row: row, vertical: verticals[row % verticals.count], phone: "+1\(3_000_000_000 + row)",
+                    email: "lead\(row)@bench.example"
+                )
+            }
+            var t = clock.now
+            let reserved = try ledger.reserve(batchLeads, batch: batch, now: now)
+            reserveTime += clock.now - t
+            let owned = zip(rows, reserved).filter { $0.1 == .owned }.map(\.0)
+            let keys = owned.map { "\(batch.prefix(12))-\($0)" }
+
+            t = clock.now
+            try ledger.markSending(batch: batch, rows: owned, idempotencyKeys: keys, now: now)
+            markTime += clock.now - t
+
+            let outcomes = owned.map { row in
+                switch row % 50 {
+                case 0: LeadOutcomeRecord(row: row, state: .failed, httpStatus: 503, attempts: 5,
+                        reasonCode: .serverErrorExhausted, answeredAt: now, latencyMs: 15_000)
+                case 1...4: LeadOutcomeRecord(row: row, state: .rejected, httpStatus: 200, reasonCode: .remoteRejected,
+                        reasonText: "no buyer match", answeredAt: now, latencyMs: 120)
+                default: LeadOutcomeRecord(row: row, state: .accepted, httpStatus: 200,
+                        leadID: "ld_\(String(row, radix: 16))", bidAmount: 18.5, answeredAt: now, latencyMs: 95)
+                }
+            }
+            t = clock.now
+            try ledger.record(outcomes, batch: batch)
+            recordTime += clock.now - t
+            start = rows.upperBound + 1
+        }
+        try ledger.finishBatch(id: batch, counts: BatchCounts(rowStates: ledger.stateCounts(batch: batch)))
+
+        let size = [path, path + "-wal"].compactMap {
+            (try? FileManager.default.attributesOfItem(atPath: $0)[.size] as? NSNumber)?.int64Value
+        }.reduce(0, +)
+        return Result(
+            leads: leads, preloadKeys: preloadKeys, window: window,
+            seconds: (reserveTime + markTime + recordTime).seconds, reserveSeconds: reserveTime.seconds,
+            markSeconds: markTime.seconds, recordSeconds: recordTime.seconds, preloadSeconds: preloadSeconds,
+            fileBytes: size
+        )
+    }
+
+    /// `keys` random dedupe keys held by `keys / 2` leads answered `accepted` at `answeredAt` in one done
+    /// batch, written in one transaction by SQL (keys sorted first, so the B-tree is filled in order).
+    private static func preload(_ ledger: Ledger, keys: Int, answeredAt: Date) throws {
+        let leads = (keys + 1) / 2
+        try ledger.write("cannot preload") { db in
+            try db.execute(
+                sql: """
+                    INSERT INTO batches (id, name, file_name, publisher, claimed_at, state, finished_at, total, accepted)
+                    VALUES ('preload', 'preload', 'preload.csv', 'bench', ?1, 'done', ?1, ?2, ?2)
+                    """,
+                arguments: [answeredAt.ledgerSeconds, leads]
+            )
+            let seq = db.lastInsertedRowID
+            try db.execute(
+                sql: """
+                    WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < ?2)
+                    INSERT INTO leads (batch_seq, row, state, vertical, attempts, http_status, lead_id, bid_amount,
+                        submitted_at, answered_at, latency_ms)
+                    SELECT ?1, i, 'accepted', 'insurance', 1, 200, printf('ld_%08x', i), 18.5, ?3, ?3, 95 FROM n
+                    """,
+                arguments: [seq, leads, answeredAt.ledgerSeconds]
+            )
+            try db.execute(
+                sql: """
+                    WITH RECURSIVE n(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM n WHERE i < ?2 - 1)
+                    INSERT INTO dedupe_keys (key, kind, batch_seq, row)
+                    SELECT randomblob(32) AS k, i % 2, ?1, i / 2 + 1 FROM n ORDER BY k
+                    """,
+                arguments: [seq, keys]
+            )
+        }
+    }
+}
+
+extension Duration {
+    fileprivate var seconds: Double {
+        let parts = components
+        return Double(parts.seconds) + Double(parts.attoseconds) / 1e18
+    }
+}
