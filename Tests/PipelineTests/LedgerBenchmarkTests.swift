@@ -10,7 +10,7 @@ import Testing
         let result = try LedgerBenchmark.run(path: dir.path, leads: 2_500, preloadKeys: 1_001, window: 400)
         #expect(result.leads == 2_500 && result.preloadKeys == 1_001)
         #expect(result.seconds > 0 && result.fileBytes > 0)
-        let ledger = try dir.open()
+        let ledger = try Ledger(path: dir.path, keyPath: dir.path + ".key")
         let info = try ledger.info()
         #expect(info.batches == 2 && info.batchesProcessing == 0)
         #expect(info.leads == 2_500 + 501)
