@@ -154,4 +154,33 @@ import Testing
         #expect(checked == reserved)
         #expect(checked.map { $0 == .owned } == [false, true, false])
     }
+
+    @Test func aLargeCallSettlesSharedKeysInRowOrder() throws {
+        let dir = try LedgerDirectory()
+        let ledger = try dir.open()
+        try F.begin(ledger, 1)
+        try F.begin(ledger, 2)
+        // An earlier batch holds row 7's phone.
+        _ = try F.settle(ledger, batch: 1, [F.lead(1, phone: "+18135550007", email: "old@example.com")], as: .accepted)
+        var leads = (1...600).map { F.lead($0, phone: "+1727555\(String(format: "%04d", $0))") }
+        leads[6].phone = "+18135550007"  // row 7: duplicate in the ledger
+        leads[299].phone = leads[9].phone  // row 300 shares row 10's phone
+        leads[449].email = leads[9].email  // row 450 shares row 10's email
+        leads[499].phone = leads[6].phone  // row 500 shares row 7's (lost) phone
+        let results = try ledger.reserve(leads, batch: F.batchID(2), now: F.now)
+        func holder(_ row: Int) -> (String, Int)? {
+            if case .duplicate(let holder) = results[row - 1] { return (holder.batch, holder.row) }
+            return nil
+        }
+        #expect(holder(7)! == (F.batchID(1), 1))
+        #expect(holder(300)! == (F.batchID(2), 10))
+        #expect(holder(450)! == (F.batchID(2), 10))
+        #expect(holder(500)! == (F.batchID(1), 1))
+        #expect(results.indices.filter { results[$0] != .owned }.map { $0 + 1 } == [7, 300, 450, 500])
+        #expect(try ledger.stateCounts(batch: F.batchID(2)) == [.pending: 596, .duplicate: 4])
+        // Row 450 lost its email and gave its phone back.
+        try F.begin(ledger, 3)
+        #expect(try ledger.reserve([F.lead(1, phone: leads[449].phone, email: "z@example.com")], batch: F.batchID(3),
+            now: F.now) == [.owned])
+    }
 }

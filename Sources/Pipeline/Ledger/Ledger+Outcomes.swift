@@ -19,16 +19,21 @@ extension Ledger {
         let nowSeconds = now.ledgerSeconds
         try write("cannot mark rows sending", durable: configuration.syncSendMarks) { db in
             let seq = try Ledger.batchSeq(db, batch)
-            let mark = try db.cachedStatement(
-                sql: """
-                    UPDATE leads SET state = 'sending', idempotency_key = ?, submitted_at = coalesce(submitted_at, ?)
-                    WHERE batch_seq = ? AND row = ? AND state IN ('pending', 'sending')
-                    """
-            )
-            for (row, key) in zip(rows, idempotencyKeys) {
-                try mark.execute(arguments: [key, nowSeconds, seq, row])
-                guard db.changesCount == 1 else {
-                    throw LedgerError(.misuse, "row \(row) of batch \(batch.prefix(12)) is not pending or sending")
+            // One statement per chunk of rows: SQLite's per-statement cost is paid per chunk, not per row.
+            for chunk in Ledger.chunks(rows.count) {
+                let mark = try db.cachedStatement(
+                    sql: chunk.count == Ledger.chunkSize ? Ledger.markFullChunkSQL : Ledger.markSendingSQL(chunk.count)
+                )
+                var arguments: [(any DatabaseValueConvertible)?] = [nowSeconds]
+                arguments.reserveCapacity(chunk.count * 2 + 2)
+                for index in chunk {
+                    arguments.append(rows[index])
+                    arguments.append(idempotencyKeys[index])
+                }
+                arguments.append(seq)
+                try mark.execute(arguments: StatementArguments(arguments))
+                guard db.changesCount == chunk.count else {
+                    throw LedgerError(.misuse, "rows of batch \(batch.prefix(12)) are not pending or sending")
                 }
             }
         }
@@ -48,25 +53,30 @@ extension Ledger {
         }
         try write("cannot record outcomes") { db in
             let seq = try Ledger.batchSeq(db, batch)
-            let update = try db.cachedStatement(
-                sql: """
-                    UPDATE leads SET state = ?, http_status = ?, attempts = ?, lead_id = ?, bid_amount = ?,
-                        reason_code = ?, problems = NULL, reason_text = ?,
-                        submitted_at = coalesce(?, submitted_at), answered_at = ?, latency_ms = ?
-                    WHERE batch_seq = ? AND row = ?
-                    """
-            )
-            for outcome in outcomes {
-                try update.execute(
-                    arguments: [
-                        outcome.state.rawValue, outcome.httpStatus, outcome.attempts, outcome.leadID,
-                        outcome.bidAmount, outcome.reasonCode?.rawValue, outcome.reasonText.map(LedgerText.scrub),
-                        outcome.submittedAt?.ledgerSeconds, outcome.answeredAt.ledgerSeconds, outcome.latencyMs, seq,
-                        outcome.row,
-                    ]
+            for chunk in Ledger.chunks(outcomes.count) {
+                let update = try db.cachedStatement(
+                    sql: chunk.count == Ledger.chunkSize ? Ledger.recordFullChunkSQL : Ledger.recordSQL(chunk.count)
                 )
-                guard db.changesCount == 1 else {
-                    throw LedgerError(.misuse, "row \(outcome.row) of batch \(batch.prefix(12)) was never reserved")
+                var arguments: [(any DatabaseValueConvertible)?] = []
+                arguments.reserveCapacity(chunk.count * 11 + 1)
+                for index in chunk {
+                    let outcome = outcomes[index]
+                    arguments.append(outcome.row)
+                    arguments.append(outcome.state.rawValue)
+                    arguments.append(outcome.httpStatus)
+                    arguments.append(outcome.attempts)
+                    arguments.append(outcome.leadID)
+                    arguments.append(outcome.bidAmount)
+                    arguments.append(outcome.reasonCode?.rawValue)
+                    arguments.append(outcome.reasonText.map(LedgerText.scrub))
+                    arguments.append(outcome.submittedAt?.ledgerSeconds)
+                    arguments.append(outcome.answeredAt.ledgerSeconds)
+                    arguments.append(outcome.latencyMs)
+                }
+                arguments.append(seq)
+                try update.execute(arguments: StatementArguments(arguments))
+                guard db.changesCount == chunk.count else {
+                    throw LedgerError(.misuse, "rows of batch \(batch.prefix(12)) were never reserved")
                 }
             }
         }
@@ -102,6 +112,45 @@ extension Ledger {
                 )
             }
         }
+    }
+}
+
+extension Ledger {
+    /// Rows per multi-row statement (well under SQLite's 32 766 parameters at 11 per row).
+    static let chunkSize = 128
+
+    /// `0..<count` cut into ranges of at most `chunkSize`.
+    static func chunks(_ count: Int) -> [Range<Int>] {
+        stride(from: 0, to: count, by: chunkSize).map { $0..<min($0 + chunkSize, count) }
+    }
+
+    static let markFullChunkSQL = markSendingSQL(chunkSize)
+    static let recordFullChunkSQL = recordSQL(chunkSize)
+
+    /// Marks `count` rows sending: parameters `now`, then `(row, idempotency key)` per row, then the seq.
+    static func markSendingSQL(_ count: Int) -> String {
+        """
+        UPDATE leads SET state = 'sending', idempotency_key = v.column2, submitted_at = coalesce(leads.submitted_at, ?)
+        FROM (VALUES \(tuples(count, width: 2))) AS v
+        WHERE leads.batch_seq = ? AND leads.row = v.column1 AND leads.state IN ('pending', 'sending')
+        """
+    }
+
+    /// Records `count` outcomes: 11 parameters per row (see `record`), then the seq.
+    static func recordSQL(_ count: Int) -> String {
+        """
+        UPDATE leads SET state = v.column2, http_status = v.column3, attempts = v.column4, lead_id = v.column5,
+            bid_amount = v.column6, reason_code = v.column7, problems = NULL, reason_text = v.column8,
+            submitted_at = coalesce(v.column9, leads.submitted_at), answered_at = v.column10, latency_ms = v.column11
+        FROM (VALUES \(tuples(count, width: 11))) AS v
+        WHERE leads.batch_seq = ? AND leads.row = v.column1
+        """
+    }
+
+    /// `(?, ?), (?, ?)` for `count` tuples of `width` parameters.
+    static func tuples(_ count: Int, width: Int) -> String {
+        let tuple = "(" + Array(repeating: "?", count: width).joined(separator: ", ") + ")"
+        return Array(repeating: tuple, count: count).joined(separator: ", ")
     }
 }
 

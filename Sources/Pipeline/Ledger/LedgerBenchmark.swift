@@ -2,23 +2,34 @@ import Crypto
 import Foundation
 import GRDB
 
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 /// The ledger's part of `make bench`: dedupe and state recording of synthetic leads on a real file, as a run
-/// does it (per window of rows: `reserve`, `markSending`, `record`).
+/// does it (`reserve` per chunk of rows, then `markSending` and `record` per send window).
 package enum LedgerBenchmark {
     package struct Result: Sendable {
         package var leads: Int
         package var preloadKeys: Int
-        package var window: Int
+        package var reserveWindow: Int
+        package var sendWindow: Int
         /// Time in `reserve` + `markSending` + `record` (lead generation and the preload excluded).
         package var seconds: Double
         package var reserveSeconds: Double
         package var markSeconds: Double
         package var recordSeconds: Double
         package var preloadSeconds: Double
+        /// Process CPU time (user + system) of the timed part: on a shared machine, wall time also counts
+        /// the waits for other processes.
+        package var cpuSeconds: Double
         /// Size of the ledger file and its WAL afterwards.
         package var fileBytes: Int64
 
         package var leadsPerSecond: Double { seconds > 0 ? Double(leads) / seconds : 0 }
+        package var leadsPerCPUSecond: Double { cpuSeconds > 0 ? Double(leads) / cpuSeconds : 0 }
     }
 
     /// Runs the benchmark on a fresh ledger at `path` (replaced if present; its key is `path.key`).
@@ -26,9 +37,11 @@ package enum LedgerBenchmark {
     /// - Parameters:
     ///   - leads: synthetic leads to reserve and record, all new (no duplicates), four verticals mixed.
     ///   - preloadKeys: dedupe keys already in the ledger before the timed part (half as many answered leads).
-    ///   - window: rows per `reserve` / `markSending` / `record` call.
+    ///   - reserveWindow: rows per `reserve` call (the pipeline reserves a chunk of rows ahead of sending:
+    ///     bigger chunks write each touched page of the dedupe index once for more keys).
+    ///   - sendWindow: rows per `markSending` / `record` call (the submit stage's window).
     package static func run(
-        path: String, leads: Int, preloadKeys: Int, window: Int = 1000,
+        path: String, leads: Int, preloadKeys: Int, reserveWindow: Int = 10_000, sendWindow: Int = 1_000,
         configuration: Ledger.Configuration = Ledger.Configuration()
     ) throws -> Result {
         let keyPath = path + ".key"
@@ -48,51 +61,65 @@ package enum LedgerBenchmark {
         var reserveTime = Duration.zero
         var markTime = Duration.zero
         var recordTime = Duration.zero
+        let cpuStart = cpuTime()
         let verticals = Vertical.allCases
         var start = 1
         while start <= leads {
-            let rows = start...min(start + window - 1, leads)
-            let batchLeads = rows.map { row in
+            let rows = start...min(start + reserveWindow - 1, leads)
+            let chunk = rows.map { row in
                 LedgerLead(
                     row: row, vertical: verticals[row % verticals.count], phone: "+1\(3_000_000_000 + row)",
                     email: "lead\(row)@bench.example"
                 )
             }
             var t = clock.now
-            let reserved = try ledger.reserve(batchLeads, batch: batch, now: now)
+            let reserved = try ledger.reserve(chunk, batch: batch, now: now)
             reserveTime += clock.now - t
             let owned = zip(rows, reserved).filter { $0.1 == .owned }.map(\.0)
-            let keys = owned.map { "\(batch.prefix(12))-\($0)" }
 
-            t = clock.now
-            try ledger.markSending(batch: batch, rows: owned, idempotencyKeys: keys, now: now)
-            markTime += clock.now - t
-
-            let outcomes = owned.map { row in
-                switch row % 50 {
-                case 0: LeadOutcomeRecord(row: row, state: .failed, httpStatus: 503, attempts: 5,
-                        reasonCode: .serverErrorExhausted, answeredAt: now, latencyMs: 15_000)
-                case 1...4: LeadOutcomeRecord(row: row, state: .rejected, httpStatus: 200, reasonCode: .remoteRejected,
-                        reasonText: "no buyer match", answeredAt: now, latencyMs: 120)
-                default: LeadOutcomeRecord(row: row, state: .accepted, httpStatus: 200,
-                        leadID: "ld_\(String(row, radix: 16))", bidAmount: 18.5, answeredAt: now, latencyMs: 95)
+            var sendStart = 0
+            while sendStart < owned.count {
+                let window = owned[sendStart..<min(sendStart + sendWindow, owned.count)]
+                t = clock.now
+                try ledger.markSending(
+                    batch: batch, rows: Array(window), idempotencyKeys: window.map { "\(batch.prefix(12))-\($0)" },
+                    now: now
+                )
+                markTime += clock.now - t
+                let outcomes = window.map { row in
+                    switch row % 50 {
+                    case 0:
+                        LeadOutcomeRecord(
+                            row: row, state: .failed, httpStatus: 503, attempts: 5, reasonCode: .serverErrorExhausted,
+                            answeredAt: now, latencyMs: 15_000)
+                    case 1...4:
+                        LeadOutcomeRecord(
+                            row: row, state: .rejected, httpStatus: 200, reasonCode: .remoteRejected,
+                            reasonText: "no buyer match", answeredAt: now, latencyMs: 120)
+                    default:
+                        LeadOutcomeRecord(
+                            row: row, state: .accepted, httpStatus: 200, leadID: "ld_\(String(row, radix: 16))",
+                            bidAmount: 18.5, answeredAt: now, latencyMs: 95)
+                    }
                 }
+                t = clock.now
+                try ledger.record(outcomes, batch: batch)
+                recordTime += clock.now - t
+                sendStart += sendWindow
             }
-            t = clock.now
-            try ledger.record(outcomes, batch: batch)
-            recordTime += clock.now - t
             start = rows.upperBound + 1
         }
+        let cpuSeconds = cpuTime() - cpuStart
         try ledger.finishBatch(id: batch, counts: BatchCounts(rowStates: ledger.stateCounts(batch: batch)))
 
         let size = [path, path + "-wal"].compactMap {
             (try? FileManager.default.attributesOfItem(atPath: $0)[.size] as? NSNumber)?.int64Value
         }.reduce(0, +)
         return Result(
-            leads: leads, preloadKeys: preloadKeys, window: window,
+            leads: leads, preloadKeys: preloadKeys, reserveWindow: reserveWindow, sendWindow: sendWindow,
             seconds: (reserveTime + markTime + recordTime).seconds, reserveSeconds: reserveTime.seconds,
             markSeconds: markTime.seconds, recordSeconds: recordTime.seconds, preloadSeconds: preloadSeconds,
-            fileBytes: size
+            cpuSeconds: cpuSeconds, fileBytes: size
         )
     }
 
@@ -127,6 +154,18 @@ package enum LedgerBenchmark {
                 arguments: [seq, keys]
             )
         }
+    }
+
+    /// User + system CPU time of this process, in seconds.
+    private static func cpuTime() -> Double {
+        var usage = rusage()
+        #if canImport(Glibc)
+        getrusage(RUSAGE_SELF.rawValue, &usage)
+        #else
+        getrusage(RUSAGE_SELF, &usage)
+        #endif
+        func seconds(_ t: timeval) -> Double { Double(t.tv_sec) + Double(t.tv_usec) / 1e6 }
+        return seconds(usage.ru_utime) + seconds(usage.ru_stime)
     }
 }
 

@@ -74,12 +74,16 @@ enum LedgerSchema {
     }()
 
     /// SQL condition, over a holder lead `l`, under which its dedupe key still blocks other leads: it is in
-    /// flight, or it was answered `accepted`, `rejected` or `unknown` at or after the cutoff `parameter`
-    /// (whole seconds). `invalid`, `failed` and `duplicate` holders never block: their keys are free.
-    static func holderBlocks(cutoff parameter: String) -> String {
-        """
-        (l.state IN ('pending', 'sending') \
-        OR (l.state IN ('accepted', 'rejected', 'unknown') AND l.answered_at >= \(parameter)))
-        """
+    /// flight, or it was answered `accepted`, `rejected` or `unknown` at or after the cutoff of its vertical
+    /// (whole seconds; parameters `?firstCutoff` onwards, in `Vertical.allCases` order; the holder's vertical
+    /// is the new lead's, as the key is made over it). `invalid`, `failed` and `duplicate` holders never
+    /// block: their keys are free.
+    static func holderBlocks(firstCutoff: Int) -> String {
+        let cases = Vertical.allCases.enumerated().map { "WHEN '\($1.rawValue)' THEN ?\(firstCutoff + $0)" }
+        return """
+            (l.state IN ('pending', 'sending') \
+            OR (l.state IN ('accepted', 'rejected', 'unknown') \
+            AND l.answered_at >= CASE l.vertical \(cases.joined(separator: " ")) END))
+            """
     }
 }
