@@ -7,7 +7,9 @@ import Testing
 @Suite struct LedgerBenchmarkTests {
     @Test func recordsEveryLeadOnTopOfThePreloadedKeys() throws {
         let dir = try LedgerDirectory()
-        let result = try LedgerBenchmark.run(path: dir.path, leads: 2_500, preloadKeys: 1_001, reserveWindow: 700, sendWindow: 300)
+        let result = try LedgerBenchmark.run(
+            path: dir.path, leads: 2_500, preloadKeys: 1_001, reserveWindow: 700, sendWindow: 300
+        )
         #expect(result.leads == 2_500 && result.preloadKeys == 1_001)
         #expect(result.seconds > 0 && result.fileBytes > 0)
         let ledger = try Ledger(path: dir.path, keyPath: dir.path + ".key")

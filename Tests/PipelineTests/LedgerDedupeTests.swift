@@ -65,7 +65,8 @@ import Testing
         try F.begin(ledger, 1)
         try F.begin(ledger, 2)
         let answered = F.now.days(-10)
-        _ = try F.settle(ledger, batch: 1, [F.lead(1, .solar), F.lead(2, .insurance)], as: .accepted, answeredAt: answered)
+        let leads = [F.lead(1, .solar), F.lead(2, .insurance)]
+        _ = try F.settle(ledger, batch: 1, leads, as: .accepted, answeredAt: answered)
         let results = try ledger.reserve([F.lead(1, .solar), F.lead(2, .insurance)], batch: F.batchID(2), now: F.now)
         #expect(results[0] == .owned)
         #expect(results[1] != .owned)

@@ -94,7 +94,8 @@ import Testing
                 StoredLeadResult(row: 1, state: .accepted, vertical: .insurance, httpStatus: 200, attempts: 2,
                     leadID: "ld_12345678", bidAmount: 18.5, submittedAt: F.now, answeredAt: F.now.addingTimeInterval(3),
                     latencyMs: 812, idempotencyKey: "a"),
-                StoredLeadResult(row: 2, state: .invalid, problems: [(.verticalUnknown, "vertical"), (.phoneNotUS, "phone")],
+                StoredLeadResult(
+                    row: 2, state: .invalid, problems: [(.verticalUnknown, "vertical"), (.phoneNotUS, "phone")],
                     answeredAt: F.now),
                 StoredLeadResult(row: 3, state: .invalid, vertical: .solar, problems: [(.remoteTCPAInvalid, nil)],
                     reasonText: "tcpa_url is not a valid URL", httpStatus: 422, attempts: 1, submittedAt: F.now,

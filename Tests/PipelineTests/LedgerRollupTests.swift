@@ -25,7 +25,9 @@ import Testing
         )
         _ = try ledger.reserve([F.lead(4, .solar)], batch: F.batchID(2), now: day1)
         try ledger.markSending(batch: F.batchID(2), rows: [4], idempotencyKeys: ["d"], now: day1)
-        try ledger.record([LeadOutcomeRecord(row: 4, state: .accepted, bidAmount: 5, answeredAt: day1)], batch: F.batchID(2))
+        try ledger.record(
+            [LeadOutcomeRecord(row: 4, state: .accepted, bidAmount: 5, answeredAt: day1)], batch: F.batchID(2)
+        )
         try ledger.recordLocal(
             [LocalOutcomeRecord(row: 5, vertical: nil, state: .invalid, problems: [])], batch: F.batchID(2), now: day1
         )

@@ -30,7 +30,8 @@ extension Ledger {
     /// The internal sequence number of batch `id`, which leads and dedupe keys reference (8 bytes at most
     /// instead of 64 hex characters per row).
     static func batchSeq(_ db: Database, _ id: String) throws -> Int64 {
-        guard let seq = try Int64.fetchOne(db.cachedStatement(sql: "SELECT seq FROM batches WHERE id = ?"), arguments: [id])
+        let statement = try db.cachedStatement(sql: "SELECT seq FROM batches WHERE id = ?")
+        guard let seq = try Int64.fetchOne(statement, arguments: [id])
         else { throw LedgerError(.misuse, "batch \(id.prefix(12)) was never begun in this ledger") }
         return seq
     }

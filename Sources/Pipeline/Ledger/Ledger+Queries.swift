@@ -44,7 +44,9 @@ extension Ledger {
                 arguments: [seq]
             ).map { row in
                 let submittedAt: Int64? = row[2]
-                return SendingRow(row: row[0], idempotencyKey: row[1], submittedAt: submittedAt.map(Date.init(ledgerSeconds:)))
+                return SendingRow(
+                    row: row[0], idempotencyKey: row[1], submittedAt: submittedAt.map(Date.init(ledgerSeconds:))
+                )
             }
         }
     }

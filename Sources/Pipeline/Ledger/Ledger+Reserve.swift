@@ -121,7 +121,8 @@ extension Ledger {
             }
             for chunk in Ledger.chunks(pending.count) {
                 let insertPending = try db.cachedStatement(
-                    sql: chunk.count == Ledger.chunkSize ? Ledger.insertFullChunkSQL : Ledger.insertPendingSQL(chunk.count)
+                    sql: chunk.count == Ledger.chunkSize
+                        ? Ledger.insertFullChunkSQL : Ledger.insertPendingSQL(chunk.count)
                 )
                 var arguments: [(any DatabaseValueConvertible)?] = []
                 arguments.reserveCapacity(chunk.count * 3)

@@ -37,7 +37,9 @@ package struct RollupRow: Sendable, Hashable {
 extension Ledger {
     /// Figures of every row that reached its final state in `[since, until)`, grouped by `dimensions`, ordered
     /// by the groups' values. Uses the `answered_at` index.
-    package func rollup(since: Date?, until: Date?, by dimensions: [RollupDimension]) throws(LedgerError) -> [RollupRow] {
+    package func rollup(
+        since: Date?, until: Date?, by dimensions: [RollupDimension]
+    ) throws(LedgerError) -> [RollupRow] {
         let expressions: [RollupDimension: String] = [
             .day: "date(l.answered_at, 'unixepoch')", .vertical: "coalesce(l.vertical, '')", .publisher: "b.publisher",
         ]
@@ -65,9 +67,10 @@ extension Ledger {
                     vertical: unique.contains(.vertical) ? row["vertical"] : nil,
                     publisher: unique.contains(.publisher) ? row["publisher"] : nil
                 )
-                if groups.last.map({ $0.day != key.day || $0.vertical != key.vertical || $0.publisher != key.publisher })
-                    ?? true
-                {
+                let sameGroup = groups.last.map {
+                    $0.day == key.day && $0.vertical == key.vertical && $0.publisher == key.publisher
+                }
+                if sameGroup != true {
                     groups.append(key)
                     latency.append((0, 0))
                 }

@@ -77,7 +77,9 @@ package final class Ledger: Sendable {
         let existed = FileManager.default.fileExists(atPath: path)
         let key = try LedgerKeyFile.load(path: keyPath)
         let pool: DatabasePool = try Ledger.mapErrors("cannot open \(path)") {
-            let pool = try DatabasePool(path: path, configuration: Ledger.grdbConfiguration(configuration, readOnly: false))
+            let pool = try DatabasePool(
+                path: path, configuration: Ledger.grdbConfiguration(configuration, readOnly: false)
+            )
             try pool.barrierWriteWithoutTransaction { db in
                 if try LedgerSchema.migrator.hasBeenSuperseded(db) {
                     throw LedgerError(.schema, "\(path) was written by a newer leadspool")

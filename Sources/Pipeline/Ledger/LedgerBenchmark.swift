@@ -51,11 +51,17 @@ package enum LedgerBenchmark {
         let now = Date()
 
         let preloadStart = clock.now
-        if preloadKeys > 0 { try preload(ledger, keys: preloadKeys, answeredAt: now.addingTimeInterval(-86_400)) }
+        if preloadKeys > 0 {
+            try preload(ledger, keys: preloadKeys, answeredAt: now.addingTimeInterval(-86_400))
+            // Move the preload out of the WAL now, so the timed part does not pay for its checkpoint.
+            _ = try Ledger.mapErrors("cannot checkpoint") {
+                try ledger.database.writeWithoutTransaction { db in try db.checkpoint(.truncate) }
+            }
+        }
         let preloadSeconds = (clock.now - preloadStart).seconds
 
-        let batch = SHA256.hash(data: Data("bench \(now.timeIntervalSince1970)".utf8)).map { String(format: "%02x", $0) }
-            .joined()
+        let batch = SHA256.hash(data: Data("bench \(now.timeIntervalSince1970)".utf8))
+            .map { String(format: "%02x", $0) }.joined()
         _ = try ledger.beginBatch(id: batch, name: "bench", fileName: "bench.csv", publisher: "bench", claimedAt: now)
 
         var reserveTime = Duration.zero
@@ -130,7 +136,8 @@ package enum LedgerBenchmark {
         try ledger.write("cannot preload") { db in
             try db.execute(
                 sql: """
-                    INSERT INTO batches (id, name, file_name, publisher, claimed_at, state, finished_at, total, accepted)
+                    INSERT INTO batches (id, name, file_name, publisher, claimed_at, state, finished_at, total,
+                        accepted)
                     VALUES ('preload', 'preload', 'preload.csv', 'bench', ?1, 'done', ?1, ?2, ?2)
                     """,
                 arguments: [answeredAt.ledgerSeconds, leads]
