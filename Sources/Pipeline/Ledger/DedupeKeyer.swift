@@ -1,0 +1,36 @@
+import Crypto
+import Foundation
+
+/// Turns a normalised phone or email into its dedupe key: HMAC-SHA256 over `vertical|value`, keyed with
+/// `ledger.key`. The vertical is part of the input, so one consumer may be sold once per vertical.
+struct DedupeKeyer: Sendable {
+    private let key: [UInt8]
+
+    init(key: [UInt8]) {
+        self.key = key
+    }
+
+    /// A keyed HMAC state to copy per value: the key schedule is computed once per call site, not per lead.
+    func session() -> Session { Session(prototype: HMAC<SHA256>(key: SymmetricKey(data: key))) }
+
+    struct Session {
+        fileprivate let prototype: HMAC<SHA256>
+        private var input: [UInt8] = []
+
+        fileprivate init(prototype: HMAC<SHA256>) {
+            self.prototype = prototype
+            input.reserveCapacity(320)
+        }
+
+        /// The 32-byte key of `value` in `vertical`.
+        mutating func key(_ vertical: Vertical, _ value: String) -> Data {
+            input.removeAll(keepingCapacity: true)
+            input.append(contentsOf: vertical.rawValue.utf8)
+            input.append(UInt8(ascii: "|"))
+            input.append(contentsOf: value.utf8)
+            var hmac = prototype
+            input.withUnsafeBytes { hmac.update(data: $0) }
+            return hmac.finalize().withUnsafeBytes { Data($0) }
+        }
+    }
+}

@@ -1,0 +1,91 @@
+package import Foundation
+import GRDB
+
+extension Ledger {
+    /// Records batch `id` (content SHA-256, hex) as `processing`, or returns it as stored when it was seen
+    /// before (`isNew == false`): a `done` batch re-dropped, or a `processing` one to resume after a crash.
+    package func beginBatch(
+        id: String, name: String, fileName: String, publisher: String, claimedAt: Date
+    ) throws(LedgerError) -> BatchStatus {
+        try write("cannot begin batch") { db in
+            try db.cachedStatement(
+                sql: """
+                    INSERT INTO batches (id, name, file_name, publisher, claimed_at, state)
+                    VALUES (?, ?, ?, ?, ?, 'processing') ON CONFLICT (id) DO NOTHING
+                    """
+            ).execute(arguments: [id, name, fileName, publisher, claimedAt.ledgerSeconds])
+            let isNew = db.changesCount == 1
+            return try Ledger.fetchBatch(db, id: id, isNew: isNew)!
+        }
+    }
+
+    /// The stored batch, or `nil` when the ledger never saw it.
+    package func batchStatus(id: String) throws(LedgerError) -> BatchStatus? {
+        try read("cannot read batch") { db in try Ledger.fetchBatch(db, id: id, isNew: false) }
+    }
+
+    /// Marks the batch `done` with its final counts.
+    package func finishBatch(id: String, counts: BatchCounts, finishedAt: Date = Date()) throws(LedgerError) {
+        try write("cannot finish batch") { db in
+            try db.execute(
+                sql: """
+                    UPDATE batches SET state = 'done', finished_at = ?, total = ?, accepted = ?, rejected = ?,
+                        invalid = ?, duplicate = ?, failed = ?, unknown = ?
+                    WHERE id = ?
+                    """,
+                arguments: [
+                    finishedAt.ledgerSeconds, counts.total, counts.accepted, counts.rejected, counts.invalid,
+                    counts.duplicate, counts.failed, counts.unknown, id,
+                ]
+            )
+            guard db.changesCount == 1 else {
+                throw LedgerError(.misuse, "batch \(id.prefix(12)) was never begun in this ledger")
+            }
+        }
+    }
+
+    /// How many rows of the batch are in each state.
+    package func stateCounts(batch: String) throws(LedgerError) -> [LeadState: Int] {
+        try read("cannot count rows") { db in try Ledger.fetchStateCounts(db, seq: Ledger.batchSeq(db, batch)) }
+    }
+
+    private static func fetchBatch(_ db: Database, id: String, isNew: Bool) throws -> BatchStatus? {
+        guard
+            let row = try Row.fetchOne(
+                db.cachedStatement(
+                    sql: """
+                        SELECT seq, name, file_name, publisher, claimed_at, state, finished_at, total, accepted,
+                            rejected, invalid, duplicate, failed, unknown
+                        FROM batches WHERE id = ?
+                        """
+                ),
+                arguments: [id]
+            )
+        else { return nil }
+        let finishedAt: Int64? = row["finished_at"]
+        let rowStates: [LeadState: Int] = try isNew ? [:] : fetchStateCounts(db, seq: row["seq"])
+        return BatchStatus(
+            id: id, name: row["name"], fileName: row["file_name"], publisher: row["publisher"],
+            claimedAt: Date(ledgerSeconds: row["claimed_at"]),
+            state: BatchStatus.State(rawValue: row["state"]) ?? .processing, isNew: isNew,
+            finishedAt: finishedAt.map(Date.init(ledgerSeconds:)),
+            counts: BatchCounts(
+                total: row["total"], accepted: row["accepted"], rejected: row["rejected"], invalid: row["invalid"],
+                duplicate: row["duplicate"], failed: row["failed"], unknown: row["unknown"]
+            ),
+            rowStates: rowStates
+        )
+    }
+
+    private static func fetchStateCounts(_ db: Database, seq: Int64) throws -> [LeadState: Int] {
+        var counts: [LeadState: Int] = [:]
+        let rows = try Row.fetchCursor(
+            db.cachedStatement(sql: "SELECT state, count(*) FROM leads WHERE batch_seq = ? GROUP BY state"),
+            arguments: [seq]
+        )
+        while let row = try rows.next() {
+            if let state = LeadState(rawValue: row[0]) { counts[state] = row[1] }
+        }
+        return counts
+    }
+}

@@ -1,0 +1,169 @@
+import Foundation
+import GRDB
+
+/// leadspool's durable memory: batches, every row's state and outcome, and the dedupe keys, in one SQLite
+/// file (WAL) through GRDB.
+///
+/// One `Ledger` per process and file; several processes may open the same file: every write is one
+/// `BEGIN IMMEDIATE` transaction, waiting up to `busyTimeout` for the write lock, so the dedupe reservation
+/// of one process is seen by the next. Reads never wait for writers (WAL).
+///
+/// ## Durability
+/// The file runs in WAL mode with `synchronous = NORMAL`: a committed transaction survives a crash of the
+/// process (its pages are in the WAL, written before `COMMIT` returns) but may be lost on power loss or an
+/// OS crash until the next checkpoint syncs the WAL. That is acceptable for `reserve`, `record` and
+/// `recordLocal`: losing them only makes the rows look earlier in their life (`pending` rows are re-sent,
+/// answered rows look `sending`, the ambiguous case the `ambiguous` setting already governs).
+/// `markSending` is the one write that must survive power loss before a POST leaves, because a row that
+/// falls back from `sending` to `pending` would be re-sent as if never sent. So, unless
+/// `Configuration.syncSendMarks` is off, its transaction runs with `synchronous = FULL` (one WAL fsync per
+/// call, which also makes every earlier commit durable). The submit stage marks a window of rows per call,
+/// so the fsync is paid per window, not per lead.
+///
+/// No raw phone or email ever reaches the file: dedupe keys are HMAC-SHA256 of `vertical|value` keyed with
+/// the 32 random bytes of `ledger.key` (created 0600 beside the ledger); local problem texts, which quote the
+/// offending value, are not stored (only codes and field names); remote reason texts are scrubbed.
+/// `publicStatementArguments` stays off so GRDB never puts statement arguments into errors or logs.
+package final class Ledger: Sendable {
+    /// Tunables with the defaults a run uses.
+    package struct Configuration: Sendable, Hashable {
+        /// How long a write waits for another process's write transaction, in seconds.
+        package var busyTimeout: Double
+        /// A lead whose phone or email key was answered `accepted`/`rejected`/`unknown` within this many days
+        /// is `DUPLICATE_IN_LEDGER`.
+        package var dedupeDays: Int
+        /// Per-vertical overrides of `dedupeDays`.
+        package var dedupeDaysByVertical: [Vertical: Int]
+        /// SQLite page cache per connection, in MiB.
+        package var cacheSizeMiB: Int
+        /// Memory-mapped reads, in MiB (0 turns them off).
+        package var mmapSizeMiB: Int
+        /// Run `markSending` with `synchronous = FULL` (fsync before the POSTs). See the type's docs.
+        package var syncSendMarks: Bool
+
+        package init(
+            busyTimeout: Double = 10, dedupeDays: Int = 30, dedupeDaysByVertical: [Vertical: Int] = [:],
+            cacheSizeMiB: Int = 64, mmapSizeMiB: Int = 256, syncSendMarks: Bool = true
+        ) {
+            self.busyTimeout = busyTimeout
+            self.dedupeDays = dedupeDays
+            self.dedupeDaysByVertical = dedupeDaysByVertical
+            self.cacheSizeMiB = cacheSizeMiB
+            self.mmapSizeMiB = mmapSizeMiB
+            self.syncSendMarks = syncSendMarks
+        }
+
+        /// The dedupe window of `vertical`, in days.
+        package func dedupeDays(for vertical: Vertical) -> Int { dedupeDaysByVertical[vertical] ?? dedupeDays }
+    }
+
+    /// Path of the SQLite file.
+    package let path: String
+    package let configuration: Configuration
+    /// `true` for a ledger opened with `openReadOnly` (`leadspool check`): every write throws `.readOnly`.
+    package let isReadOnly: Bool
+    let database: any DatabaseWriter
+    let keyer: DedupeKeyer
+
+    /// Opens the ledger at `path`, creating it (and its key at `keyPath`, mode 0600) when absent, and
+    /// migrates its schema.
+    ///
+    /// - Throws: `LedgerError` `.cannotOpen` (directory missing, permissions), `.badKey` (key file of the
+    ///   wrong size, or missing for a ledger that holds dedupe keys), `.schema` (written by a newer
+    ///   leadspool), `.corrupt`, `.locked`, `.io`.
+    package convenience init(path: String, keyPath: String, configuration: Configuration = Configuration())
+        throws(LedgerError)
+    {
+        let existed = FileManager.default.fileExists(atPath: path)
+        let key = try LedgerKeyFile.load(path: keyPath)
+        let pool: DatabasePool = try Ledger.mapErrors("cannot open \(path)") {
+            let pool = try DatabasePool(
+                path: path, configuration: Ledger.grdbConfiguration(configuration, readOnly: false)
+            )
+            try pool.barrierWriteWithoutTransaction { db in
+                if try LedgerSchema.migrator.hasBeenSuperseded(db) {
+                    throw LedgerError(.schema, "\(path) was written by a newer leadspool")
+                }
+            }
+            do {
+                try LedgerSchema.migrator.migrate(pool)
+            } catch {
+                // Another process opening a fresh ledger at the same moment may have migrated it between
+                // the migrator's look and its write: then there is nothing left to do.
+                guard try pool.read(LedgerSchema.migrator.hasCompletedMigrations) else { throw error }
+            }
+            return pool
+        }
+        let resolvedKey: [UInt8]
+        if let key {
+            resolvedKey = key
+        } else {
+            if existed, try Ledger.hasDedupeKeys(pool) {
+                throw LedgerError(.badKey, "key file \(keyPath) is missing but \(path) holds dedupe keys")
+            }
+            resolvedKey = try LedgerKeyFile.loadOrCreate(path: keyPath)
+        }
+        self.init(path: path, configuration: configuration, isReadOnly: false, database: pool, key: resolvedKey)
+    }
+
+    /// Opens an existing ledger for reading only (`leadspool check`); creates nothing.
+    ///
+    /// - Returns: `nil` when there is no file at `path` (then there is simply no ledger to dedupe against).
+    /// - Throws: `LedgerError` as `init`, and `.schema` when the file's schema is not this leadspool's.
+    package static func openReadOnly(
+        path: String, keyPath: String, configuration: Configuration = Configuration()
+    ) throws(LedgerError) -> Ledger? {
+        guard FileManager.default.fileExists(atPath: path) else { return nil }
+        let queue: DatabaseQueue = try mapErrors("cannot open \(path)") {
+            let queue = try DatabaseQueue(path: path, configuration: grdbConfiguration(configuration, readOnly: true))
+            try queue.read { db in
+                guard try LedgerSchema.migrator.hasCompletedMigrations(db),
+                    try !LedgerSchema.migrator.hasBeenSuperseded(db)
+                else { throw LedgerError(.schema, "\(path) does not have this leadspool's ledger schema") }
+            }
+            return queue
+        }
+        var key = try LedgerKeyFile.load(path: keyPath)
+        if key == nil {
+            if try hasDedupeKeys(queue) {
+                throw LedgerError(.badKey, "key file \(keyPath) is missing but \(path) holds dedupe keys")
+            }
+            // Nothing stored to match against: any key finds nothing.
+            key = (0..<LedgerKeyFile.size).map { _ in UInt8.random(in: 0...255) }
+        }
+        return Ledger(path: path, configuration: configuration, isReadOnly: true, database: queue, key: key!)
+    }
+
+    private init(
+        path: String, configuration: Configuration, isReadOnly: Bool, database: any DatabaseWriter, key: [UInt8]
+    ) {
+        self.path = path
+        self.configuration = configuration
+        self.isReadOnly = isReadOnly
+        self.database = database
+        self.keyer = DedupeKeyer(key: key)
+    }
+
+    private static func grdbConfiguration(_ configuration: Configuration, readOnly: Bool) -> GRDB.Configuration {
+        var config = GRDB.Configuration()
+        config.label = "leadspool.ledger"
+        config.readonly = readOnly
+        config.busyMode = .timeout(configuration.busyTimeout)
+        // Statement arguments carry phone/email hashes and remote texts: keep them out of errors and logs.
+        config.publicStatementArguments = false
+        let cacheKiB = max(configuration.cacheSizeMiB, 1) * 1024
+        let mmapBytes = max(configuration.mmapSizeMiB, 0) * 1024 * 1024
+        config.prepareDatabase { db in
+            try db.execute(sql: "PRAGMA cache_size = -\(cacheKiB)")
+            try db.execute(sql: "PRAGMA mmap_size = \(mmapBytes)")
+            try db.execute(sql: "PRAGMA temp_store = MEMORY")
+        }
+        return config
+    }
+
+    private static func hasDedupeKeys(_ reader: any DatabaseReader) throws(LedgerError) -> Bool {
+        try mapErrors("cannot read ledger") {
+            try reader.read { db in try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM dedupe_keys)") ?? false }
+        }
+    }
+}

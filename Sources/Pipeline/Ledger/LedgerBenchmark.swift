@@ -1,0 +1,184 @@
+import Crypto
+import Foundation
+import GRDB
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// The ledger's part of `make bench`: dedupe and state recording of synthetic leads on a real file, as a run
+/// does it (`reserve` per chunk of rows, then `markSending` and `record` per send window).
+package enum LedgerBenchmark {
+    package struct Result: Sendable {
+        package var leads: Int
+        package var preloadKeys: Int
+        package var reserveWindow: Int
+        package var sendWindow: Int
+        /// Time in `reserve` + `markSending` + `record` (lead generation and the preload excluded).
+        package var seconds: Double
+        package var reserveSeconds: Double
+        package var markSeconds: Double
+        package var recordSeconds: Double
+        package var preloadSeconds: Double
+        /// Process CPU time (user + system) of the timed part: on a shared machine, wall time also counts
+        /// the waits for other processes.
+        package var cpuSeconds: Double
+        /// Size of the ledger file and its WAL afterwards.
+        package var fileBytes: Int64
+
+        package var leadsPerSecond: Double { seconds > 0 ? Double(leads) / seconds : 0 }
+        package var leadsPerCPUSecond: Double { cpuSeconds > 0 ? Double(leads) / cpuSeconds : 0 }
+    }
+
+    /// Runs the benchmark on a fresh ledger at `path` (replaced if present; its key is `path.key`).
+    ///
+    /// - Parameters:
+    ///   - leads: synthetic leads to reserve and record, all new (no duplicates), four verticals mixed.
+    ///   - preloadKeys: dedupe keys already in the ledger before the timed part (half as many answered leads).
+    ///   - reserveWindow: rows per `reserve` call (the pipeline reserves a chunk of rows ahead of sending:
+    ///     bigger chunks write each touched page of the dedupe index once for more keys).
+    ///   - sendWindow: rows per `markSending` / `record` call (the submit stage's window).
+    package static func run(
+        path: String, leads: Int, preloadKeys: Int, reserveWindow: Int = 10_000, sendWindow: Int = 1_000,
+        configuration: Ledger.Configuration = Ledger.Configuration()
+    ) throws -> Result {
+        let keyPath = path + ".key"
+        for file in [path, path + "-wal", path + "-shm", keyPath] { try? FileManager.default.removeItem(atPath: file) }
+        let clock = ContinuousClock()
+        let ledger = try Ledger(path: path, keyPath: keyPath, configuration: configuration)
+        let now = Date()
+
+        let preloadStart = clock.now
+        if preloadKeys > 0 {
+            try preload(ledger, keys: preloadKeys, answeredAt: now.addingTimeInterval(-86_400))
+            // Move the preload out of the WAL now, so the timed part does not pay for its checkpoint.
+            _ = try Ledger.mapErrors("cannot checkpoint") {
+                try ledger.database.writeWithoutTransaction { db in try db.checkpoint(.truncate) }
+            }
+        }
+        let preloadSeconds = (clock.now - preloadStart).seconds
+
+        let batch = SHA256.hash(data: Data("bench \(now.timeIntervalSince1970)".utf8))
+            .map { String(format: "%02x", $0) }.joined()
+        _ = try ledger.beginBatch(id: batch, name: "bench", fileName: "bench.csv", publisher: "bench", claimedAt: now)
+
+        var reserveTime = Duration.zero
+        var markTime = Duration.zero
+        var recordTime = Duration.zero
+        let cpuStart = cpuTime()
+        let verticals = Vertical.allCases
+        var start = 1
+        while start <= leads {
+            let rows = start...min(start + reserveWindow - 1, leads)
+            let chunk = rows.map { row in
+                LedgerLead(
+                    row: row, vertical: verticals[row % verticals.count], phone: "+1\(3_000_000_000 + row)",
+                    email: "lead\(row)@bench.example"
+                )
+            }
+            var t = clock.now
+            let reserved = try ledger.reserve(chunk, batch: batch, now: now)
+            reserveTime += clock.now - t
+            let owned = zip(rows, reserved).filter { $0.1 == .owned }.map(\.0)
+
+            var sendStart = 0
+            while sendStart < owned.count {
+                let window = owned[sendStart..<min(sendStart + sendWindow, owned.count)]
+                t = clock.now
+                try ledger.markSending(
+                    batch: batch, rows: Array(window), idempotencyKeys: window.map { "\(batch.prefix(12))-\($0)" },
+                    now: now
+                )
+                markTime += clock.now - t
+                let outcomes = window.map { row in
+                    switch row % 50 {
+                    case 0:
+                        LeadOutcomeRecord(
+                            row: row, state: .failed, httpStatus: 503, attempts: 5, reasonCode: .serverErrorExhausted,
+                            answeredAt: now, latencyMs: 15_000)
+                    case 1...4:
+                        LeadOutcomeRecord(
+                            row: row, state: .rejected, httpStatus: 200, reasonCode: .remoteRejected,
+                            reasonText: "no buyer match", answeredAt: now, latencyMs: 120)
+                    default:
+                        LeadOutcomeRecord(
+                            row: row, state: .accepted, httpStatus: 200, leadID: "ld_\(String(row, radix: 16))",
+                            bidAmount: 18.5, answeredAt: now, latencyMs: 95)
+                    }
+                }
+                t = clock.now
+                try ledger.record(outcomes, batch: batch)
+                recordTime += clock.now - t
+                sendStart += sendWindow
+            }
+            start = rows.upperBound + 1
+        }
+        let cpuSeconds = cpuTime() - cpuStart
+        try ledger.finishBatch(id: batch, counts: BatchCounts(rowStates: ledger.stateCounts(batch: batch)))
+
+        let size = [path, path + "-wal"].compactMap {
+            (try? FileManager.default.attributesOfItem(atPath: $0)[.size] as? NSNumber)?.int64Value
+        }.reduce(0, +)
+        return Result(
+            leads: leads, preloadKeys: preloadKeys, reserveWindow: reserveWindow, sendWindow: sendWindow,
+            seconds: (reserveTime + markTime + recordTime).seconds, reserveSeconds: reserveTime.seconds,
+            markSeconds: markTime.seconds, recordSeconds: recordTime.seconds, preloadSeconds: preloadSeconds,
+            cpuSeconds: cpuSeconds, fileBytes: size
+        )
+    }
+
+    /// `keys` random dedupe keys held by `keys / 2` leads answered `accepted` at `answeredAt` in one done
+    /// batch, written in one transaction by SQL (keys sorted first, so the B-tree is filled in order).
+    private static func preload(_ ledger: Ledger, keys: Int, answeredAt: Date) throws {
+        let leads = (keys + 1) / 2
+        try ledger.write("cannot preload") { db in
+            try db.execute(
+                sql: """
+                    INSERT INTO batches (id, name, file_name, publisher, claimed_at, state, finished_at, total,
+                        accepted)
+                    VALUES ('preload', 'preload', 'preload.csv', 'bench', ?1, 'done', ?1, ?2, ?2)
+                    """,
+                arguments: [answeredAt.ledgerSeconds, leads]
+            )
+            let seq = db.lastInsertedRowID
+            try db.execute(
+                sql: """
+                    WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < ?2)
+                    INSERT INTO leads (batch_seq, row, state, vertical, attempts, http_status, lead_id, bid_amount,
+                        submitted_at, answered_at, latency_ms)
+                    SELECT ?1, i, 'accepted', 'insurance', 1, 200, printf('ld_%08x', i), 18.5, ?3, ?3, 95 FROM n
+                    """,
+                arguments: [seq, leads, answeredAt.ledgerSeconds]
+            )
+            try db.execute(
+                sql: """
+                    WITH RECURSIVE n(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM n WHERE i < ?2 - 1)
+                    INSERT INTO dedupe_keys (key, kind, batch_seq, row)
+                    SELECT randomblob(32) AS k, i % 2, ?1, i / 2 + 1 FROM n ORDER BY k
+                    """,
+                arguments: [seq, keys]
+            )
+        }
+    }
+
+    /// User + system CPU time of this process, in seconds.
+    private static func cpuTime() -> Double {
+        var usage = rusage()
+        #if canImport(Glibc)
+        getrusage(RUSAGE_SELF.rawValue, &usage)
+        #else
+        getrusage(RUSAGE_SELF, &usage)
+        #endif
+        func seconds(_ t: timeval) -> Double { Double(t.tv_sec) + Double(t.tv_usec) / 1e6 }
+        return seconds(usage.ru_utime) + seconds(usage.ru_stime)
+    }
+}
+
+extension Duration {
+    fileprivate var seconds: Double {
+        let parts = components
+        return Double(parts.seconds) + Double(parts.attoseconds) / 1e18
+    }
+}

@@ -1,0 +1,21 @@
+import Foundation
+import Testing
+
+@testable import Pipeline
+
+/// The benchmark's own correctness (figures come from `leadspool bench` in release, never from a test).
+@Suite struct LedgerBenchmarkTests {
+    @Test func recordsEveryLeadOnTopOfThePreloadedKeys() throws {
+        let dir = try LedgerDirectory()
+        let result = try LedgerBenchmark.run(
+            path: dir.path, leads: 2_500, preloadKeys: 1_001, reserveWindow: 700, sendWindow: 300
+        )
+        #expect(result.leads == 2_500 && result.preloadKeys == 1_001)
+        #expect(result.seconds > 0 && result.fileBytes > 0)
+        let ledger = try Ledger(path: dir.path, keyPath: dir.path + ".key")
+        let info = try ledger.info()
+        #expect(info.batches == 2 && info.batchesProcessing == 0)
+        #expect(info.leads == 2_500 + 501)
+        #expect(info.dedupeKeys == 1_001 + 2 * 2_500)
+    }
+}
