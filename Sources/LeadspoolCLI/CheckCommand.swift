@@ -42,7 +42,12 @@ struct CheckCommand: AsyncParsableCommand {
                 FileHandle.standardError.write(Data("leadspool: cannot create \(reportDir): \(error)\n".utf8))
                 return 73
             }
-            let ledger = try? LedgerLookup.openReadOnly(settings: settings)
+            var ledger: LedgerLookup?
+            do {
+                ledger = try LedgerLookup.openReadOnly(settings: settings)
+            } catch {
+                logger.warning("ledger not consulted: \(error)", metadata: ["ledger.path": "\(settings.ledgerPath)"])
+            }
             var unreadable = 0
             for file in files {
                 let job = CheckJob(

@@ -1,0 +1,42 @@
+import Foundation
+import Ingest
+import Pipeline
+
+/// The ledger opened read-only for `check`: marks leads the ledger already holds as
+/// `DUPLICATE_IN_LEDGER`, writing nothing.
+struct LedgerLookup {
+    let ledger: Ledger
+    let now: Date
+
+    /// `nil` when no ledger exists yet (nothing is created).
+    static func openReadOnly(settings: Settings, now: Date = Date()) throws -> LedgerLookup? {
+        var configuration = Ledger.Configuration()
+        configuration.dedupeDays = settings.dedupeDays
+        for (name, days) in settings.dedupeDaysByVertical {
+            if let vertical = Vertical(rawValue: name) { configuration.dedupeDaysByVertical[vertical] = days }
+        }
+        guard let ledger = try Ledger.openReadOnly(
+            path: settings.ledgerPath, keyPath: settings.ledgerKeyPath, configuration: configuration)
+        else { return nil }
+        return LedgerLookup(ledger: ledger, now: now)
+    }
+
+    func markDuplicates(_ group: inout [(CheckedRecord, RawRecord)]) {
+        var indices: [Int] = []
+        var leads: [LedgerLead] = []
+        for (i, (checked, _)) in group.enumerated() {
+            guard let lead = checked.lead else { continue }
+            indices.append(i)
+            leads.append(LedgerLead(row: checked.row, vertical: lead.vertical, phone: lead.phone, email: lead.email))
+        }
+        guard !leads.isEmpty, let answers = try? ledger.dedupeCheck(leads, now: now) else { return }
+        for (i, answer) in zip(indices, answers) {
+            if case .duplicate(let holder) = answer {
+                group[i].0.lead = nil
+                group[i].0.problems.append(
+                    Problem(.duplicateInLedger, field: holder.kind == .phone ? "phone" : "email", value: nil,
+                        text: holder.text))
+            }
+        }
+    }
+}
