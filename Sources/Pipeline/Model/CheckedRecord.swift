@@ -14,7 +14,7 @@ package struct CheckedRecord: Sendable {
     package var zip: String
     package var email: String
     /// Set when there are no problems.
-    package var lead: Lead?
+    package var lead: Optional<Lead>
     /// Every problem of the record, in field order.
     package var problems: [Problem]
 

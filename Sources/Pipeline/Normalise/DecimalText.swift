@@ -2,47 +2,81 @@
 /// precision is lost (amounts are never parsed through `Double`).
 ///
 /// The value is `0.d1 d2 … dn × 10^point` with `d1 != 0`, trailing zeros removed; zero has no digits.
-package struct DecimalText: Sendable, Equatable {
+package struct DecimalText: Sendable {
     package var isNegative: Bool
-    /// Significant digits as ASCII bytes (at most ``maxDigits``).
-    package var digits: [UInt8]
-    /// Where the decimal point goes, counted in digits from the left (may be ≤ 0 or > `digits.count`).
-    package var point: Int
+    /// Significant digits as ASCII bytes, in `storage` (no heap allocation).
+    private var storage: (UInt64, UInt64) = (0, 0)
+    package private(set) var digitCount = 0
+    /// Where the decimal point goes, counted in digits from the left (may be ≤ 0 or > `digitCount`).
+    package private(set) var point = 0
 
     /// More would not survive a JSON reader's `Double` on the API side.
     package static let maxDigits = 15
 
-    package var isZero: Bool { digits.isEmpty }
-    package var isWhole: Bool { point >= digits.count }
+    package var isZero: Bool { digitCount == 0 }
+    package var isWhole: Bool { point >= digitCount }
+
+    private init(isNegative: Bool) { self.isNegative = isNegative }
+
+    private func digit(_ i: Int) -> UInt8 {
+        withUnsafeBytes(of: storage) { $0[i] }
+    }
+
+    private mutating func append(_ digit: UInt8) {
+        let i = digitCount
+        withUnsafeMutableBytes(of: &storage) { $0[i] = digit }
+        digitCount += 1
+    }
 
     /// The canonical JSON literal: no exponent, no leading or trailing zeros (`385000`, `285.5`, `0.25`).
     package var canonical: String {
-        var out: [UInt8] = []
-        out.reserveCapacity(digits.count + max(0, point - digits.count) + max(0, -point) + 3)
-        if isNegative, !isZero { out.append(UInt8(ascii: "-")) }
-        if isZero {
-            out.append(UInt8(ascii: "0"))
-        } else if point <= 0 {
-            out.append(contentsOf: "0.".utf8)
-            out.append(contentsOf: repeatElement(UInt8(ascii: "0"), count: -point))
-            out.append(contentsOf: digits)
-        } else if point >= digits.count {
-            out.append(contentsOf: digits)
-            out.append(contentsOf: repeatElement(UInt8(ascii: "0"), count: point - digits.count))
+        if isZero { return "0" }
+        let sign = isNegative ? 1 : 0
+        let n = digitCount
+        let length: Int
+        if point <= 0 {
+            length = sign + 2 - point + n
+        } else if point >= n {
+            length = sign + point
         } else {
-            out.append(contentsOf: digits[..<point])
-            out.append(UInt8(ascii: "."))
-            out.append(contentsOf: digits[point...])
+            length = sign + n + 1
         }
-        return String(decoding: out, as: UTF8.self)
+        return UTF8Bytes.build(count: length) { out in
+            var o = 0
+            if sign == 1 {
+                out[0] = UInt8(ascii: "-")
+                o = 1
+            }
+            if point <= 0 {
+                out[o] = UInt8(ascii: "0")
+                out[o + 1] = UInt8(ascii: ".")
+                o += 2
+                for _ in 0..<(-point) {
+                    out[o] = UInt8(ascii: "0")
+                    o += 1
+                }
+            }
+            for i in 0..<n {
+                if i == point, point > 0 {
+                    out[o] = UInt8(ascii: ".")
+                    o += 1
+                }
+                out[o] = digit(i)
+                o += 1
+            }
+            while o < length {
+                out[o] = UInt8(ascii: "0")
+                o += 1
+            }
+        }
     }
 
-    /// The value as an integer when it is whole and fits.
+    /// The value as an integer when it is whole (it always fits: at most 15 integer digits).
     package var integerValue: Int? {
-        guard isWhole, point <= 18 else { return nil }
+        guard isWhole else { return nil }
         var value = 0
-        for digit in digits { value = value * 10 + Int(digit - 0x30) }
-        for _ in digits.count..<max(point, digits.count) { value *= 10 }
+        for i in 0..<digitCount { value = value * 10 + Int(digit(i) - 0x30) }
+        for _ in digitCount..<max(point, digitCount) { value *= 10 }
         return isNegative ? -value : value
     }
 
@@ -79,8 +113,23 @@ package struct DecimalText: Sendable, Equatable {
             i += 1
         }
 
-        var digits: [UInt8] = []
-        var point = 0
+        var number = DecimalText(isNegative: negative)
+        var pendingZeros = 0  // zeros after the first significant digit, written when a non-zero follows
+        var overflow = false
+        @inline(__always)
+        func significant(_ byte: UInt8) {
+            if byte == UInt8(ascii: "0") {
+                pendingZeros += 1
+                return
+            }
+            if number.digitCount + pendingZeros + 1 > maxDigits {
+                overflow = true
+                return
+            }
+            for _ in 0..<pendingZeros { number.append(UInt8(ascii: "0")) }
+            pendingZeros = 0
+            number.append(byte)
+        }
         var integerDigits = 0
         var groupLength = -1  // digits since the last thousands separator; -1 before the first one
         var firstGroup = 0
@@ -89,8 +138,8 @@ package struct DecimalText: Sendable, Equatable {
             if UTF8Bytes.isDigit(byte) {
                 integerDigits += 1
                 if groupLength >= 0 { groupLength += 1 } else { firstGroup += 1 }
-                if byte != UInt8(ascii: "0") || !digits.isEmpty { digits.append(byte) }
-                if !digits.isEmpty { point += 1 }
+                if byte != UInt8(ascii: "0") || number.digitCount > 0 { number.point += 1 }
+                if number.digitCount > 0 || byte != UInt8(ascii: "0") { significant(byte) }
             } else if money, byte == UInt8(ascii: ",") {
                 guard (1...3).contains(firstGroup), groupLength == -1 || groupLength == 3 else {
                     return .failure(.notANumber)
@@ -107,10 +156,10 @@ package struct DecimalText: Sendable, Equatable {
             i += 1
             while i < end, UTF8Bytes.isDigit(bytes[i]) {
                 fractionDigits += 1
-                if bytes[i] != UInt8(ascii: "0") || !digits.isEmpty {
-                    digits.append(bytes[i])
+                if number.digitCount == 0, bytes[i] == UInt8(ascii: "0") {
+                    number.point -= 1
                 } else {
-                    point -= 1
+                    significant(bytes[i])
                 }
                 i += 1
             }
@@ -132,14 +181,14 @@ package struct DecimalText: Sendable, Equatable {
                 i += 1
             }
             if exponentDigits == 0 { return .failure(.notANumber) }
-            point += exponentNegative ? -exponent : exponent
+            number.point += exponentNegative ? -exponent : exponent
         }
         if i != end { return .failure(.notANumber) }
-        while let last = digits.last, last == UInt8(ascii: "0") { digits.removeLast() }
-        if digits.count > maxDigits || (!digits.isEmpty && point > maxDigits) || point < -maxDigits {
-            return digits.isEmpty ? .success(DecimalText(isNegative: negative, digits: [], point: 0))
-                : .failure(.tooManyDigits)
+        if number.isZero {
+            number.point = 0
+            return .success(number)
         }
-        return .success(DecimalText(isNegative: negative, digits: digits, point: digits.isEmpty ? 0 : point))
+        if overflow || number.point > maxDigits || number.point < -maxDigits { return .failure(.tooManyDigits) }
+        return .success(number)
     }
 }

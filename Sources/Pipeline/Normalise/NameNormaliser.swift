@@ -18,9 +18,12 @@ package enum NameNormaliser {
     }
 
     static func check(_ bytes: UTF8Bytes.Buffer, original: String) -> NameCheck {
-        // Fast path: printable ASCII with single inner spaces needs no rewriting.
+        // Fast path: printable text with single inner spaces needs no rewriting. Lead bytes of the
+        // characters the rewrite handles (C1 controls and NO-BREAK SPACE, U+2000 block, U+3000, U+FEFF)
+        // send a name to the slow path.
         var clean = true
         var hasLetter = false
+        var hasNonASCII = false
         var previousSpace = true
         for byte in bytes {
             if byte == 0x20 {
@@ -29,6 +32,9 @@ package enum NameNormaliser {
             } else if byte &- 0x21 < 0x5E {
                 previousSpace = false
                 if !hasLetter, UTF8Bytes.isLetter(byte) { hasLetter = true }
+            } else if byte >= 0x80, byte != 0xC2, byte != 0xE2, byte != 0xE3, byte != 0xEF {
+                previousSpace = false
+                hasNonASCII = true
             } else {
                 clean = false
                 break
@@ -36,7 +42,10 @@ package enum NameNormaliser {
         }
         if clean {
             if bytes.isEmpty { return .empty }
-            if !previousSpace { return hasLetter ? .valid(original) : .noLetters }
+            if !previousSpace {
+                if hasLetter || (hasNonASCII && hasUnicodeLetter(original)) { return .valid(original) }
+                return .noLetters
+            }
         }
         return rewrite(bytes)
     }
@@ -107,6 +116,10 @@ package enum NameNormaliser {
 
     private static func hasLetter(_ name: String) -> Bool {
         for byte in name.utf8 where UTF8Bytes.isLetter(byte) { return true }
-        return name.unicodeScalars.contains { $0.value >= 0x80 && $0.properties.isAlphabetic }
+        return hasUnicodeLetter(name)
+    }
+
+    private static func hasUnicodeLetter(_ name: String) -> Bool {
+        name.unicodeScalars.contains { $0.value >= 0x80 && $0.properties.isAlphabetic }
     }
 }

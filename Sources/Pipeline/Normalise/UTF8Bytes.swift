@@ -11,9 +11,10 @@ enum UTF8Bytes {
         return copy.withUTF8(body)
     }
 
+    /// Space, tab, LF, VT, FF, CR (one shift of a bit mask).
     @inline(__always)
     static func isASCIIWhitespace(_ byte: UInt8) -> Bool {
-        byte == 0x20 || byte == 0x09 || byte == 0x0A || byte == 0x0D || byte == 0x0B || byte == 0x0C
+        byte <= 0x20 && (0x1_0000_3E00 as UInt64) >> UInt64(byte) & 1 != 0
     }
 
     @inline(__always)

@@ -3,19 +3,67 @@ import Ingest
 /// The value index of each known field in one record, looked up once per record in a fixed-size
 /// table (no dictionary lookups or allocations per field).
 struct FieldPositions {
-    private var positions = SIMD32<Int32>(repeating: -1)
+    /// Column index + 1 of each field by ordinal, 0 when absent (20 fields, 4 spare).
+    private var positions: (UInt64, UInt64, UInt64, UInt64, UInt64, UInt64) = (0, 0, 0, 0, 0, 0)
 
     init(_ columns: Columns) {
-        for (index, field) in columns.fields.enumerated() {
-            if let field { positions[field.ordinal] = Int32(truncatingIfNeeded: index) }
+        let fields = columns.fields
+        withUnsafeMutableBytes(of: &positions) { raw in
+            let table = raw.bindMemory(to: UInt16.self)
+            fields.withUnsafeBufferPointer { fields in
+                for index in 0..<min(fields.count, Int(UInt16.max) - 1) {
+                    if let field = fields[index] { table[field.ordinal] = UInt16(index + 1) }
+                }
+            }
         }
     }
 
-    /// The field's value in `record`, `nil` when the column is absent or the record short.
+    /// The field's column index, `-1` when the column is absent.
     @inline(__always)
-    func value(_ field: CanonicalField, in record: RawRecord) -> RawValue? {
-        let index = Int(positions[field.ordinal])
-        return index >= 0 && index < record.values.count ? record.values[index] : nil
+    func index(_ field: CanonicalField) -> Int {
+        Int(withUnsafeBytes(of: positions) { $0.load(fromByteOffset: field.ordinal * 2, as: UInt16.self) }) - 1
+    }
+}
+
+/// A field's value as the text rules see it.
+enum FieldText {
+    /// Absent column, short record, JSON null, or only whitespace.
+    case missing
+    /// A string or a JSON number's literal.
+    case text(String)
+    /// A JSON boolean, array or object.
+    case other(RawValue)
+}
+
+/// The known fields of one record, read in place.
+struct RecordFields {
+    private let positions: FieldPositions
+    private let values: [RawValue]
+
+    init(_ record: RawRecord) {
+        positions = FieldPositions(record.columns)
+        values = record.values
+    }
+
+    /// The field's value, `nil` when the column is absent or the record short.
+    @inline(__always)
+    func raw(_ field: CanonicalField) -> RawValue? {
+        let index = positions.index(field)
+        return index >= 0 && index < values.count ? values[index] : nil
+    }
+
+    @inline(__always)
+    func text(_ field: CanonicalField) -> FieldText {
+        let index = positions.index(field)
+        guard index >= 0, index < values.count else { return .missing }
+        return values.withUnsafeBufferPointer { values in
+            switch values[index] {
+            case .string(let s): return UTF8Bytes.with(s) { UTF8Bytes.trimmed($0).isEmpty } ? .missing : .text(s)
+            case .number(let s): return .text(s)
+            case .null: return .missing
+            case .bool, .json: return .other(values[index])
+            }
+        }
     }
 }
 

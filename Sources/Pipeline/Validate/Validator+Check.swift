@@ -5,24 +5,22 @@ extension Validator {
     /// in field order (vertical, first_name, last_name, email, phone, zip, tcpa_timestamp, tcpa_text,
     /// tcpa_url, then the vertical's own fields in API schema order).
     package func check(_ record: RawRecord) -> CheckedRecord {
-        var out = CheckedRecord(row: record.row, line: record.line, publisher: record.publisher)
         if let reason = record.unreadable {
-            out.problems = [ProblemText.unreadable(reason: reason, line: record.line)]
-            return out
+            return CheckedRecord(
+                row: record.row, line: record.line, publisher: record.publisher,
+                problems: [ProblemText.unreadable(reason: reason, line: record.line)]
+            )
         }
-        let positions = FieldPositions(record.columns)
-        func value(_ field: CanonicalField) -> RawValue? { positions.value(field, in: record) }
-
-        if let ref = value(.ref) { out.ref = ref.text }
+        let fields = RecordFields(record)
+        let ref = fields.raw(.ref)?.text ?? ""
         var problems: [Problem] = []
 
-        let vertical = checkVertical(value(.vertical), &problems)
-        out.vertical = vertical
-        let firstName = checkName(.firstName, value(.firstName), &problems)
-        let lastName = checkName(.lastName, value(.lastName), &problems)
+        let vertical = checkVertical(fields.raw(.vertical), &problems)
+        let firstName = checkName(.firstName, fields, &problems)
+        let lastName = checkName(.lastName, fields, &problems)
 
         var email: String?
-        if let raw = text(.email, value(.email), .missingField, &problems) {
+        if let raw = text(.email, fields, .missingField, &problems) {
             switch EmailNormaliser.check(raw) {
             case .valid(let normalised): email = normalised
             case .invalid(let detail):
@@ -31,7 +29,7 @@ extension Validator {
         }
 
         var phone: String?
-        if let raw = text(.phone, value(.phone), .missingField, &problems) {
+        if let raw = text(.phone, fields, .missingField, &problems) {
             switch PhoneNormaliser.check(raw) {
             case .valid(let e164): phone = e164
             case .invalid(let code, let detail): problems.append(Self.phoneProblem(code, raw, detail))
@@ -39,7 +37,7 @@ extension Validator {
         }
 
         var zipCode: String?
-        if let raw = text(.zip, value(.zip), .missingField, &problems) {
+        if let raw = text(.zip, fields, .missingField, &problems) {
             switch zip.check(raw) {
             case .valid(let five): zipCode = five
             case .invalid(let detail):
@@ -48,18 +46,18 @@ extension Validator {
         }
 
         var timestamp: String?
-        if let raw = text(.tcpaTimestamp, value(.tcpaTimestamp), .tcpaTimestampMissing, &problems) {
+        if let raw = text(.tcpaTimestamp, fields, .tcpaTimestampMissing, &problems) {
             timestamp = checkTimestamp(raw, &problems)
         }
 
         var consentText: String?
-        if let raw = text(.tcpaText, value(.tcpaText), .tcpaTextMissing, &problems) {
+        if let raw = text(.tcpaText, fields, .tcpaTextMissing, &problems) {
             // Sent verbatim but for surrounding whitespace, which a CSV export adds and a person never sees.
             consentText = UTF8Bytes.with(raw) { UTF8Bytes.string($0, UTF8Bytes.trimmed($0), original: raw) }
         }
 
         var consentURL: String?
-        if let raw = text(.tcpaURL, value(.tcpaURL), .missingField, &problems) {
+        if let raw = text(.tcpaURL, fields, .missingField, &problems) {
             switch ConsentURLChecker.check(raw) {
             case .valid(let url): consentURL = url
             case .invalid(let detail):
@@ -67,42 +65,59 @@ extension Validator {
             }
         }
 
-        let extras = vertical.map { checkVerticalFields($0, value, &problems) } ?? []
+        let extras = vertical.map { checkVerticalFields($0, fields, &problems) } ?? []
 
-        out.phone = phone ?? ""
-        out.zip = zipCode ?? ""
-        out.email = email ?? ""
-        if problems.isEmpty, let vertical, let firstName, let lastName, let email, let phone, let zipCode,
-            let timestamp, let consentText, let consentURL
+        // `consume` hands each value on without a retain/release pair (this runs once per row).
+        let checkedPhone = phone ?? ""
+        let checkedZip = zipCode ?? ""
+        let checkedEmail = email ?? ""
+        var lead: Lead?
+        if problems.isEmpty, let vertical, let firstName = consume firstName, let lastName = consume lastName,
+            let email = consume email, let phone = consume phone, let zipCode = consume zipCode,
+            let timestamp = consume timestamp, let consentText = consume consentText,
+            let consentURL = consume consentURL
         {
-            out.lead = Lead(
+            lead = Lead(
                 vertical: vertical, firstName: firstName, lastName: lastName, email: email, phone: phone,
-                zip: zipCode, tcpaTimestamp: timestamp, tcpaText: consentText, tcpaURL: consentURL, extras: extras
+                zip: zipCode, tcpaTimestamp: timestamp, tcpaText: consentText, tcpaURL: consentURL,
+                extras: consume extras
             )
         }
-        out.problems = problems
-        return out
+        return CheckedRecord(
+            row: record.row, line: record.line, publisher: record.publisher, ref: consume ref, vertical: vertical,
+            phone: consume checkedPhone, zip: consume checkedZip, email: consume checkedEmail, lead: consume lead,
+            problems: consume problems
+        )
     }
 
     /// The field's value as text; `nil` after reporting it missing (absent, null or blank) or of a
     /// JSON type that cannot stand for text (boolean, array, object).
-    func text(_ field: CanonicalField, _ value: RawValue?, _ missing: ReasonCode, _ problems: inout [Problem])
+    func text(_ field: CanonicalField, _ fields: RecordFields, _ missing: ReasonCode, _ problems: inout [Problem])
         -> String?
     {
-        guard let value, !value.isBlank else {
+        switch fields.text(field) {
+        case .text(let s): return s
+        case .missing:
             problems.append(ProblemText.missing(missing, field))
             return nil
-        }
-        switch value {
-        case .string(let s), .number(let s): return s
-        case .bool, .json, .null:
+        case .other(let value):
             problems.append(ProblemText.wrongType(field, value, expected: "text"))
             return nil
         }
     }
 
+    /// `RawValue.isBlank` on bytes: null, or a string of only ASCII whitespace.
+    @inline(__always)
+    static func isBlank(_ value: RawValue) -> Bool {
+        switch value {
+        case .null: return true
+        case .string(let s): return UTF8Bytes.with(s) { UTF8Bytes.trimmed($0).isEmpty }
+        case .number, .bool, .json: return false
+        }
+    }
+
     private func checkVertical(_ value: RawValue?, _ problems: inout [Problem]) -> Vertical? {
-        guard let value, !value.isBlank else {
+        guard let value, !Self.isBlank(value) else {
             if let fallback = configuration.defaultVertical { return fallback }
             problems.append(ProblemText.missing(.missingField, .vertical))
             return nil
@@ -130,8 +145,8 @@ extension Validator {
         }
     }
 
-    private func checkName(_ field: CanonicalField, _ value: RawValue?, _ problems: inout [Problem]) -> String? {
-        guard let raw = text(field, value, .missingField, &problems) else { return nil }
+    private func checkName(_ field: CanonicalField, _ fields: RecordFields, _ problems: inout [Problem]) -> String? {
+        guard let raw = text(field, fields, .missingField, &problems) else { return nil }
         switch NameNormaliser.check(raw) {
         case .valid(let name): return name
         case .empty: problems.append(ProblemText.missing(.missingField, field))
@@ -195,3 +210,4 @@ extension Validator {
         return parsed.isCanonicalUTC && raw.utf8.count == 20 ? raw : CivilTime.utcString(utc)
     }
 }
+

@@ -13,43 +13,36 @@ enum PayloadKind {
     case amount
 }
 
-extension Vertical {
-    /// The vertical's own fields, in API schema order.
-    var payloadFields: [(field: CanonicalField, kind: PayloadKind)] {
-        switch self {
-        case .insurance: return VerticalFieldTable.insurance
-        case .mortgage: return VerticalFieldTable.mortgage
-        case .solar: return VerticalFieldTable.solar
-        case .debt: return VerticalFieldTable.debt
-        }
-    }
-}
-
-private enum VerticalFieldTable {
-    static let insurance: [(field: CanonicalField, kind: PayloadKind)] = [
-        (.coverageType, .text), (.vehicleYear, .year), (.homeowner, .yesNo),
-    ]
-    static let mortgage: [(field: CanonicalField, kind: PayloadKind)] = [
-        (.loanPurpose, .text), (.loanAmount, .amount), (.creditRange, .text),
-    ]
-    static let solar: [(field: CanonicalField, kind: PayloadKind)] = [(.monthlyElectricBill, .amount), (.roofType, .text)]
-    static let debt: [(field: CanonicalField, kind: PayloadKind)] = [(.debtAmount, .text), (.debtType, .text)]
-}
-
 extension Validator {
     /// The vertical's fields present in the record, coerced; absent or blank ones are left out.
     /// Fields of other verticals are not looked at: they are never sent.
     func checkVerticalFields(
-        _ vertical: Vertical, _ value: (CanonicalField) -> RawValue?, _ problems: inout [Problem]
+        _ vertical: Vertical, _ fields: RecordFields, _ problems: inout [Problem]
     ) -> [(key: CanonicalFieldName, value: PayloadValue)] {
         var extras: [(key: CanonicalFieldName, value: PayloadValue)] = []
-        let fields = vertical.payloadFields
-        for (field, kind) in fields {
-            guard let raw = value(field), !raw.isBlank else { continue }
+        // In API schema order.
+        func add(_ field: CanonicalField, _ kind: PayloadKind, of count: Int) {
+            guard let raw = fields.raw(field), !Self.isBlank(raw) else { return }
             if let coerced = coerce(field, kind, raw, &problems) {
-                if extras.isEmpty { extras.reserveCapacity(fields.count) }
+                if extras.isEmpty { extras.reserveCapacity(count) }
                 extras.append((key: field.rawValue, value: coerced))
             }
+        }
+        switch vertical {
+        case .insurance:
+            add(.coverageType, .text, of: 3)
+            add(.vehicleYear, .year, of: 3)
+            add(.homeowner, .yesNo, of: 3)
+        case .mortgage:
+            add(.loanPurpose, .text, of: 3)
+            add(.loanAmount, .amount, of: 3)
+            add(.creditRange, .text, of: 3)
+        case .solar:
+            add(.monthlyElectricBill, .amount, of: 2)
+            add(.roofType, .text, of: 2)
+        case .debt:
+            add(.debtAmount, .text, of: 2)
+            add(.debtType, .text, of: 2)
         }
         return extras
     }
