@@ -47,7 +47,8 @@ DOMAINS = ["example.com", "gmail.com", "yahoo.com", "mail.example.co.uk", "sub-d
            "outlook.com", "icloud.com", "x1.example.net", "aol.com", "123.example.com", "example.museum"]
 ATEXT_SPECIALS = "!#$%&'*+-/=?^_`{|}~"
 BAD_SPECIALS = "()<>[]:;@\\,\" "
-UNICODE_LOCALS = ["maría", "用户", "josé.garcía", "ñandú", "пользователь", "δοκιμή", "zoë", "e\u0301lodie"]
+UNICODE_LOCALS = ["maría", "用户", "josé.garcía", "ñandú", "пользователь", "δοκιμή", "zoë",
+                  "e\u0301lodie"]
 UNICODE_DOMAINS = ["münchen.de", "bücher.example", "例え.jp", "пример.рф", "ÉXAMPLE.com", "exämple.com"]
 SPECIAL_TLDS = ["test", "local", "localhost", "invalid", "onion", "arpa", "example", "internal"]
 CONTROL = ["\x00", "\x01", "\x1b", "\x7f", "\u200b", "\u00a0", "\u2028", "\ufeff"]

@@ -66,7 +66,10 @@ import Testing
         ("maria@foo.invalid", "uses a reserved domain that cannot receive mail"),
         (String(repeating: "a", count: 65) + "@example.com", "has more than 64 characters before the @"),
         ("a@" + String(repeating: "b", count: 64) + ".com", "has a domain label longer than 63 characters"),
-        ("a@" + String(repeating: String(repeating: "b", count: 63) + ".", count: 4) + "com", "has more than 253 characters after the @"),
+        (
+            "a@" + String(repeating: String(repeating: "b", count: 63) + ".", count: 4) + "com",
+            "has more than 253 characters after the @"
+        ),
         ("l" + longest, "has more than 64 characters before the @"),
         (
             String(repeating: "l", count: 60) + "@" + String(repeating: "d.", count: 96) + "com",

@@ -100,10 +100,16 @@ import Testing
         #expect(checked.problems[0].text == #"vertical "autos" is not one of insurance, mortgage, solar, debt"#)
         #expect(checked.problems[1].text == #"first_name "123" is not a valid name (no letters)"#)
         #expect(checked.problems[2].text == "last_name is missing")
-        #expect(checked.problems[3].text == #"email "maria@@example.com" is not a valid email address (has more than one @)"#)
+        #expect(
+            checked.problems[3].text
+                == #"email "maria@@example.com" is not a valid email address (has more than one @)"#
+        )
         #expect(checked.problems[4].text.hasPrefix(#"phone "813-555-01" is not a valid US number"#))
         #expect(checked.problems[5].text.hasPrefix(#"zip "ABCDE" is not a valid ZIP code ("#))
-        #expect(checked.problems[8].text == #"tcpa_url "ftp://example.com" is not a valid consent URL (is not an http or https URL)"#)
+        #expect(
+            checked.problems[8].text
+                == #"tcpa_url "ftp://example.com" is not a valid consent URL (is not an http or https URL)"#
+        )
         #expect(checked.problems[4].value == "813-555-01")
         // What could be normalised is kept for the reports.
         #expect(checked.phone == "")
@@ -204,7 +210,9 @@ import Testing
     @Test(arguments: ["\u{0}", "\u{1}\u{2}", "\u{FEFF}", " \u{7F} "])
     func nameOfOnlyControlCharactersIsMissing(raw: String) {
         let checked = F.check(["last_name": .string(raw)])
-        #expect(checked.problems == [Problem(.missingField, field: "last_name", value: "", text: "last_name is missing")])
+        #expect(
+            checked.problems == [Problem(.missingField, field: "last_name", value: "", text: "last_name is missing")]
+        )
     }
 
     // MARK: email

@@ -77,7 +77,9 @@ package enum EmailNormaliser {
         return nil
     }
 
-    private static func domainProblem(_ bytes: UTF8Bytes.Buffer, _ domain: Range<Int>, hasUpper: inout Bool) -> String? {
+    private static func domainProblem(
+        _ bytes: UTF8Bytes.Buffer, _ domain: Range<Int>, hasUpper: inout Bool
+    ) -> String? {
         if domain.isEmpty { return "has nothing after the @" }
         var labelStart = domain.lowerBound
         var labels = 0
@@ -133,11 +135,12 @@ package enum EmailNormaliser {
 
     /// RFC 6761/6762/7686 names no public mail goes to (the same list email-validator refuses).
     private static func isSpecialUse(_ bytes: UTF8Bytes.Buffer, _ tld: Range<Int>) -> Bool {
+        func named(_ name: StaticString) -> Bool { UTF8Bytes.equalsIgnoringCase(bytes, tld, name) }
         switch tld.count {
-        case 4: return UTF8Bytes.equalsIgnoringCase(bytes, tld, "arpa") || UTF8Bytes.equalsIgnoringCase(bytes, tld, "test")
-        case 5: return UTF8Bytes.equalsIgnoringCase(bytes, tld, "local") || UTF8Bytes.equalsIgnoringCase(bytes, tld, "onion")
-        case 7: return UTF8Bytes.equalsIgnoringCase(bytes, tld, "invalid")
-        case 9: return UTF8Bytes.equalsIgnoringCase(bytes, tld, "localhost")
+        case 4: return named("arpa") || named("test")
+        case 5: return named("local") || named("onion")
+        case 7: return named("invalid")
+        case 9: return named("localhost")
         default: return false
         }
     }

@@ -1,14 +1,16 @@
 /// Finds leads that repeat an earlier lead of the same batch (`DUPLICATE_IN_BATCH`): the same
-/// vertical and phone, or the same vertical and email (ASCII case ignored).
+/// vertical and phone, or the same vertical and email (ASCII case ignored). The keys are the
+/// record's normalised `vertical`, `phone` and `email`, which ``Validator`` sets to the lead's.
 ///
 /// Only records holding a lead take part: an invalid record is never a duplicate and does not
 /// block a later valid one, and a duplicate does not block later records either (it is not sent),
 /// so the row named is always the one that goes to the API.
 ///
 /// Keys are hashed twice with differently seeded `Hasher`s; 96 of the 128 bits are kept with the row,
-/// 16 bytes a slot in one linear-probing table (a false match needs a 96-bit collision: about 1 in
-/// 10^16 for a million leads). Two keys a lead, load at most 0.8, growth by half: 1 M distinct leads
-/// take 36–54 MB (briefly 1.7 times that while the table grows).
+/// 16 bytes a slot (a false match needs a 96-bit collision: about 1 in 10^16 for a million leads).
+/// The slots live in 64 linear-probing shards picked by the top hash bits, each growing by half at a
+/// load of 0.8 on its own, so a resize never holds more than one shard twice: 1 M distinct leads
+/// (2 M keys) take 40–60 MB, and at most ~1 MB more while a shard grows.
 package struct BatchDeduper: Sendable {
     private struct Slot {
         var high: UInt64
@@ -17,45 +19,58 @@ package struct BatchDeduper: Sendable {
         var row: UInt32
     }
 
-    private var slots: [Slot] = []
-    private var count = 0
+    private static let shardCount = 64
     private static let maxLoad = 0.8
+    private var shards: [[Slot]] = Array(repeating: [], count: BatchDeduper.shardCount)
+    private var shardCounts = [Int](repeating: 0, count: BatchDeduper.shardCount)
+    private var shardCapacities = [Int](repeating: 0, count: BatchDeduper.shardCount)
+    private var count = 0
 
     /// `expectedLeads`, when known, sizes the table once instead of growing it.
     package init(expectedLeads: Int = 0) {
-        if expectedLeads > 0 { resize(to: Int(Double(expectedLeads * 2) / Self.maxLoad) + 1) }
+        guard expectedLeads > 0 else { return }
+        let perShard = Int(Double(expectedLeads * 2) / Self.maxLoad) / Self.shardCount + 1
+        for shard in 0..<Self.shardCount { resize(shard, to: perShard) }
     }
 
     /// Number of keys held (two per lead).
     package var keyCount: Int { count }
     /// Bytes the table takes.
-    package var tableBytes: Int { slots.count * MemoryLayout<Slot>.stride }
+    package var tableBytes: Int { shards.reduce(0) { $0 + $1.count } * MemoryLayout<Slot>.stride }
 
     /// When `record` holds a lead that repeats an earlier one, replaces its lead with a
     /// `DUPLICATE_IN_BATCH` problem per matching key (`same phone as row 12`) and answers `true`;
     /// otherwise remembers the lead's keys and answers `false`.
     @discardableResult
     package mutating func check(_ record: inout CheckedRecord) -> Bool {
-        guard let lead = record.lead else { return false }
-        let phoneKey = Self.key(lead.vertical, kind: 1, lead.phone, foldCase: false)
-        let emailKey = Self.key(lead.vertical, kind: 2, lead.email, foldCase: true)
-        let phoneRow = find(phoneKey)
-        let emailRow = find(emailKey)
-        if phoneRow == nil, emailRow == nil {
+        // The record's own normalised vertical, phone and email are the lead's; reading them, rather than
+        // binding the lead, spares a copy (retain and release) of every string of the lead per row.
+        guard case .some = record.lead, let vertical = record.vertical else { return false }
+        let phoneKey = Self.key(vertical, kind: 1, record.phone, foldCase: false)
+        let emailKey = Self.key(vertical, kind: 2, record.email, foldCase: true)
+        reserveOne(Self.shard(phoneKey.high))
+        reserveOne(Self.shard(emailKey.high))
+        let phone = probe(phoneKey)
+        let email = probe(emailKey)
+        if phone.row == nil, email.row == nil {
             let row = UInt32(clamping: max(1, record.row))
-            insert(phoneKey, row: row)
-            insert(emailKey, row: row)
+            store(phoneKey, row: row, at: phone.slot)
+            if Self.shard(phoneKey.high) == Self.shard(emailKey.high), email.slot == phone.slot {
+                store(emailKey, row: row, at: probe(emailKey).slot)
+            } else {
+                store(emailKey, row: row, at: email.slot)
+            }
             return false
         }
         record.lead = nil
-        if let phoneRow {
+        if let phoneRow = phone.row {
             record.problems.append(
-                Problem(.duplicateInBatch, field: "phone", value: lead.phone, text: "same phone as row \(phoneRow)")
+                Problem(.duplicateInBatch, field: "phone", value: record.phone, text: "same phone as row \(phoneRow)")
             )
         }
-        if let emailRow {
+        if let emailRow = email.row {
             record.problems.append(
-                Problem(.duplicateInBatch, field: "email", value: lead.email, text: "same email as row \(emailRow)")
+                Problem(.duplicateInBatch, field: "email", value: record.email, text: "same email as row \(emailRow)")
             )
         }
         return true
@@ -66,68 +81,88 @@ package struct BatchDeduper: Sendable {
         var low: UInt32
     }
 
+    /// `high` from `Hasher` (seeded per process), `low` from a cheap multiply-xorshift pass over the
+    /// same bytes: independent enough for a 96-bit fingerprint, and half the cost of a second `Hasher`.
     private static func key(_ vertical: Vertical, kind: UInt8, _ value: String, foldCase: Bool) -> Key {
         UTF8Bytes.with(value) { bytes in
-            var first = Hasher()
-            var second = Hasher()
-            first.combine(0x6C65_6164_7370_6F6F as UInt64)
-            second.combine(0x6261_7463_6864_7570 as UInt64)
-            first.combine(vertical)
-            second.combine(vertical)
-            first.combine(kind)
-            second.combine(kind)
-            if foldCase {
-                var chunk = (UInt64(0), UInt64(0), UInt64(0), UInt64(0))
-                withUnsafeMutableBytes(of: &chunk) { buffer in
-                    var i = 0
-                    while i < bytes.count {
-                        let n = min(buffer.count, bytes.count - i)
-                        for j in 0..<n { buffer[j] = UTF8Bytes.lower(bytes[i + j]) }
-                        let part = UnsafeRawBufferPointer(rebasing: buffer[0..<n])
-                        first.combine(bytes: part)
-                        second.combine(bytes: part)
-                        i += n
-                    }
-                }
-            } else {
-                let raw = UnsafeRawBufferPointer(bytes)
-                first.combine(bytes: raw)
-                second.combine(bytes: raw)
+            guard foldCase else { return key(vertical, kind, UnsafeRawBufferPointer(bytes)) }
+            return withUnsafeTemporaryAllocation(of: UInt8.self, capacity: bytes.count) { lowered in
+                for i in 0..<bytes.count { lowered[i] = UTF8Bytes.lower(bytes[i]) }
+                return key(vertical, kind, UnsafeRawBufferPointer(lowered))
             }
-            first.combine(bytes.count)
-            second.combine(bytes.count)
-            return Key(
-                high: UInt64(truncatingIfNeeded: first.finalize()),
-                low: UInt32(truncatingIfNeeded: second.finalize())
-            )
         }
     }
 
-    /// The first slot to probe: the top bits of `high`, scaled to the capacity (any capacity works).
+    private static func key(_ vertical: Vertical, _ kind: UInt8, _ bytes: UnsafeRawBufferPointer) -> Key {
+        let tag = UInt64(kind) | UInt64(vertical.code) << 8
+        var hasher = Hasher()
+        hasher.combine(tag)
+        hasher.combine(bytes: bytes)
+        var mix: UInt64 = 0x9E37_79B9_7F4A_7C15 ^ tag ^ UInt64(bytes.count) << 16
+        var i = 0
+        while i + 8 <= bytes.count {
+            mix = step(mix, bytes.loadUnaligned(fromByteOffset: i, as: UInt64.self))
+            i += 8
+        }
+        var tail: UInt64 = 0
+        var shift: UInt64 = 0
+        while i < bytes.count {
+            tail |= UInt64(bytes[i]) << shift
+            shift += 8
+            i += 1
+        }
+        mix = step(mix, tail)
+        mix = (mix ^ (mix >> 33)) &* 0xFF51_AFD7_ED55_8CCD
+        mix ^= mix >> 33
+        return Key(high: UInt64(truncatingIfNeeded: hasher.finalize()), low: UInt32(truncatingIfNeeded: mix))
+    }
+
+    @inline(__always)
+    private static func step(_ h: UInt64, _ word: UInt64) -> UInt64 {
+        let m = (h ^ word) &* 0xBF58_476D_1CE4_E5B9
+        return m ^ (m >> 31)
+    }
+
+    @inline(__always)
+    private static func shard(_ high: UInt64) -> Int { Int(high >> 58) }
+
+    /// The first slot to probe: the low half of `high` scaled to the shard's capacity (any capacity works).
     @inline(__always)
     private static func home(_ high: UInt64, capacity: Int) -> Int {
-        Int(((high >> 32) &* UInt64(capacity)) >> 32)
+        Int(((high & 0xFFFF_FFFF) &* UInt64(capacity)) >> 32)
     }
 
-    private func find(_ key: Key) -> UInt32? {
-        guard !slots.isEmpty else { return nil }
-        return slots.withUnsafeBufferPointer { table in
-            var i = Self.home(key.high, capacity: table.count)
-            while true {
-                let slot = table[i]
-                if slot.row == 0 { return nil }
-                if slot.high == key.high, slot.low == key.low { return slot.row }
-                i += 1
-                if i == table.count { i = 0 }
+    /// The row holding `key`, or the empty slot where the probe for it ended.
+    private mutating func probe(_ key: Key) -> (row: UInt32?, slot: Int) {
+        // Through the outer buffer's pointer: `shards[i]` as a value would retain and release the shard.
+        shards.withUnsafeMutableBufferPointer { shards in
+            shards[Self.shard(key.high)].withUnsafeBufferPointer { table in
+                var i = Self.home(key.high, capacity: table.count)
+                while true {
+                    let slot = table[i]
+                    if slot.row == 0 { return (nil, i) }
+                    if slot.high == key.high, slot.low == key.low { return (slot.row, i) }
+                    i += 1
+                    if i == table.count { i = 0 }
+                }
             }
         }
     }
 
-    private mutating func insert(_ key: Key, row: UInt32) {
-        if Double(count + 1) > Double(slots.count) * Self.maxLoad {
-            resize(to: max(1024, slots.count + slots.count / 2))
+    /// Grows the shard first when one more key would pass the load limit, so probes stay valid.
+    private mutating func reserveOne(_ shard: Int) {
+        let capacity = shardCapacities[shard]
+        if Double(shardCounts[shard] + 2) > Double(capacity) * Self.maxLoad {
+            resize(shard, to: max(16, capacity + capacity / 2))
         }
-        Self.place(Slot(high: key.high, low: key.low, row: row), in: &slots)
+    }
+
+    private mutating func store(_ key: Key, row: UInt32, at slot: Int) {
+        let shard = Self.shard(key.high)
+        shards.withUnsafeMutableBufferPointer { shards in
+            shards[shard].withUnsafeMutableBufferPointer { $0[slot] = Slot(high: key.high, low: key.low, row: row) }
+        }
+        shardCounts[shard] += 1
         count += 1
     }
 
@@ -142,9 +177,22 @@ package struct BatchDeduper: Sendable {
         }
     }
 
-    private mutating func resize(to capacity: Int) {
+    private mutating func resize(_ shard: Int, to capacity: Int) {
         var table = [Slot](repeating: Slot(high: 0, low: 0, row: 0), count: capacity)
-        for slot in slots where slot.row != 0 { Self.place(slot, in: &table) }
-        slots = table
+        for slot in shards[shard] where slot.row != 0 { Self.place(slot, in: &table) }
+        shards[shard] = table
+        shardCapacities[shard] = capacity
+    }
+}
+
+extension Vertical {
+    /// A small stable number per vertical, for hashing.
+    fileprivate var code: UInt8 {
+        switch self {
+        case .insurance: return 1
+        case .mortgage: return 2
+        case .solar: return 3
+        case .debt: return 4
+        }
     }
 }

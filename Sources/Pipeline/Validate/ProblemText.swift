@@ -67,6 +67,8 @@ enum ProblemText {
     }
 
     static func unreadable(reason: String, line: Int) -> Problem {
-        Problem(.recordUnreadable, field: nil, value: reason, text: "record at line \(line) could not be read: \(reason)")
+        Problem(
+            .recordUnreadable, field: nil, value: reason, text: "record at line \(line) could not be read: \(reason)"
+        )
     }
 }

@@ -61,7 +61,9 @@ extension Validator {
             switch ConsentURLChecker.check(raw) {
             case .valid(let url): consentURL = url
             case .invalid(let detail):
-                problems.append(ProblemText.invalid(.tcpaURLInvalid, .tcpaURL, raw, what: "consent URL", detail: detail))
+                problems.append(
+                    ProblemText.invalid(.tcpaURLInvalid, .tcpaURL, raw, what: "consent URL", detail: detail)
+                )
             }
         }
 

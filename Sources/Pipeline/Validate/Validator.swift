@@ -62,8 +62,10 @@ package struct Validator: Sendable {
             // A month either side of the accepted window: beyond it every record fails the age
             // checks whatever the offset, so the table need not be exact there.
             let margin = 31 * CivilTime.secondsPerDay
-            guard let table = ZoneOffsetTable(identifier: name, from: earliestConsent - margin, to: latestConsent + margin)
-            else { throw .unknownTimeZone(name) }
+            let from = earliestConsent - margin
+            guard let table = ZoneOffsetTable(identifier: name, from: from, to: latestConsent + margin) else {
+                throw .unknownTimeZone(name)
+            }
             self.zone = table
         } else {
             self.zone = nil
@@ -78,7 +80,8 @@ package enum ValidatorError: Error, Sendable, Equatable, CustomStringConvertible
 
     package var description: String {
         switch self {
-        case .unknownTimeZone(let name): return "assume_timezone: unknown time zone \"\(name)\" (use an IANA name such as America/New_York)"
+        case .unknownTimeZone(let name):
+            return "assume_timezone: unknown time zone \"\(name)\" (use an IANA name such as America/New_York)"
         case .invalidSetting(let text): return text
         }
     }
