@@ -1,0 +1,125 @@
+import Pipeline
+import Testing
+
+@Suite struct BatchDeduperTests {
+    static func checked(
+        row: Int, _ vertical: Vertical = .insurance, phone: String = "+18135550100", email: String = "m@example.com",
+        valid: Bool = true
+    ) -> CheckedRecord {
+        let lead = Lead(
+            vertical: vertical, firstName: "Maria", lastName: "G.", email: email, phone: phone, zip: "33601",
+            tcpaTimestamp: "2026-04-27T09:14:22Z", tcpaText: "I agree", tcpaURL: "https://example.com/"
+        )
+        return CheckedRecord(
+            row: row, line: row + 1, publisher: "default", vertical: vertical, phone: phone, zip: "33601",
+            email: email, lead: valid ? lead : nil,
+            problems: valid ? [] : [Problem(.zipInvalid, field: "zip", value: "x", text: "zip \"x\" is not valid")]
+        )
+    }
+
+    @Test func samePhoneSameVerticalNamesTheFirstRow() {
+        var deduper = BatchDeduper()
+        var first = Self.checked(row: 12, email: "a@example.com")
+        var second = Self.checked(row: 30, email: "b@example.com")
+        let firstRepeats = deduper.check(&first)
+        #expect(!firstRepeats)
+        #expect(first.lead != nil)
+        let secondRepeats = deduper.check(&second)
+        #expect(secondRepeats)
+        #expect(second.lead == nil)
+        #expect(
+            second.problems == [
+                Problem(.duplicateInBatch, field: "phone", value: "+18135550100", text: "same phone as row 12")
+            ]
+        )
+    }
+
+    @Test func sameEmailIgnoringCase() {
+        var deduper = BatchDeduper()
+        var first = Self.checked(row: 3, phone: "+18135550100", email: "Maria@Example.com")
+        var second = Self.checked(row: 4, phone: "+18135550199", email: "maria@example.COM")
+        deduper.check(&first)
+        let secondRepeats = deduper.check(&second)
+        #expect(secondRepeats)
+        #expect(second.problems.map(\.text) == ["same email as row 3"])
+        #expect(second.problems.map(\.field) == ["email"])
+    }
+
+    @Test func bothKeysMatchingGiveTwoProblems() {
+        var deduper = BatchDeduper()
+        var byPhone = Self.checked(row: 1, phone: "+18135550100", email: "a@example.com")
+        var byEmail = Self.checked(row: 2, phone: "+18135550101", email: "b@example.com")
+        var both = Self.checked(row: 3, phone: "+18135550100", email: "b@example.com")
+        deduper.check(&byPhone)
+        deduper.check(&byEmail)
+        let bothRepeats = deduper.check(&both)
+        #expect(bothRepeats)
+        #expect(both.problems.map(\.text) == ["same phone as row 1", "same email as row 2"])
+    }
+
+    @Test func otherVerticalIsNotADuplicate() {
+        var deduper = BatchDeduper()
+        var insurance = Self.checked(row: 1, .insurance)
+        var solar = Self.checked(row: 2, .solar)
+        let insuranceRepeats = deduper.check(&insurance)
+        #expect(!insuranceRepeats)
+        let solarRepeats = deduper.check(&solar)
+        #expect(!solarRepeats)
+        #expect(solar.lead != nil)
+    }
+
+    @Test func invalidRowsTakeNoPart() {
+        var deduper = BatchDeduper()
+        var invalid = Self.checked(row: 1, valid: false)
+        var valid = Self.checked(row: 2)
+        var repeated = Self.checked(row: 3)
+        let invalidRepeats = deduper.check(&invalid)
+        #expect(!invalidRepeats)
+        #expect(invalid.problems.map(\.code) == [.zipInvalid])
+        let validRepeats = deduper.check(&valid)
+        #expect(!validRepeats)
+        let repeatedRepeats = deduper.check(&repeated)
+        #expect(repeatedRepeats)
+        #expect(repeated.problems.map(\.text) == ["same phone as row 2", "same email as row 2"])
+    }
+
+    @Test func aDuplicateBlocksNothingLater() {
+        var deduper = BatchDeduper()
+        var first = Self.checked(row: 1, phone: "+18135550100", email: "a@example.com")
+        var second = Self.checked(row: 2, phone: "+18135550101", email: "a@example.com")
+        var third = Self.checked(row: 3, phone: "+18135550101", email: "c@example.com")
+        deduper.check(&first)
+        let secondRepeats = deduper.check(&second)
+        #expect(secondRepeats)
+        let thirdRepeats = deduper.check(&third)
+        #expect(!thirdRepeats)
+        #expect(third.lead != nil)
+    }
+
+    @Test(arguments: [0, 300_000])
+    func manyLeadsThroughGrowthWithoutFalseMatches(expectedLeads: Int) {
+        var deduper = BatchDeduper(expectedLeads: expectedLeads)
+        let presized = deduper.tableBytes
+        let count = 150_000
+        var falseMatches = 0
+        for i in 0..<count {
+            var record = Self.checked(row: i + 1, phone: "+1813\(1_000_000 + i)", email: "lead\(i)@example.com")
+            if deduper.check(&record) { falseMatches += 1 }
+        }
+        #expect(falseMatches == 0)
+        #expect(deduper.keyCount == 2 * count)
+        var missed = 0
+        for i in stride(from: 0, to: count, by: 7) {
+            var again = Self.checked(row: count + i + 1, phone: "+1813\(1_000_000 + i)", email: "other\(i)@example.org")
+            if !deduper.check(&again) || again.problems.map(\.text) != ["same phone as row \(i + 1)"] { missed += 1 }
+        }
+        #expect(missed == 0)
+        // 16 bytes a slot at a load of at most 0.8 (growing by half, or sized up front).
+        #expect(deduper.tableBytes >= 2 * count * 16 * 5 / 4)
+        if expectedLeads == 0 {
+            #expect(deduper.tableBytes <= 2 * count * 16 * 15 / 8)
+        } else {
+            #expect(deduper.tableBytes == presized)
+        }
+    }
+}
