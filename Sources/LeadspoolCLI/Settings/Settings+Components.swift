@@ -1,4 +1,5 @@
 import Export
+import Ingest
 import Pipeline
 
 /// The one place where settings become the components' configurations.
@@ -27,5 +28,32 @@ extension Settings {
 
     func reportConfiguration(directory: String, redact: Bool) -> ReportConfiguration {
         ReportConfiguration(directory: directory, redact: redact || self.redact)
+    }
+}
+
+extension Settings {
+    func ledgerConfiguration() -> Ledger.Configuration {
+        var configuration = Ledger.Configuration()
+        configuration.dedupeDays = dedupeDays
+        for (name, days) in dedupeDaysByVertical {
+            if let vertical = Vertical(rawValue: name) { configuration.dedupeDaysByVertical[vertical] = days }
+        }
+        return configuration
+    }
+
+    func submitConfiguration(token: APIToken) -> SubmitConfiguration {
+        var configuration = SubmitConfiguration(endpoint: endpoint, token: token)
+        configuration.timeoutSeconds = timeoutSeconds
+        configuration.maxInFlight = maxInFlight
+        configuration.rateLimit = rateLimit
+        configuration.ambiguous = SubmitConfiguration.AmbiguousPolicy(rawValue: ambiguous) ?? .retry
+        configuration.retryAfterMaxSeconds = Int(retryAfterMaxSeconds.rounded(.up))
+        configuration.maxRateLimitWaits = maxRateLimitWaits
+        configuration.jitter = jitter
+        return configuration
+    }
+
+    func readerConfiguration(publisher: String) -> ReaderConfiguration {
+        ReaderConfiguration(maxRecordBytes: maxRecordBytes, publisher: publisher)
     }
 }

@@ -1,0 +1,114 @@
+import Export
+import Foundation
+import Ingest
+import Pipeline
+
+/// Pass 2 of a batch: re-reads the file in input order and writes one result per record, merging
+/// what the ledger stored for the row (its sent outcome) with the record re-validated (the
+/// normalised values and the local problems' texts, which the ledger does not keep).
+///
+/// The validator must have the `now` of pass 1 (the batch's claim time) so local results come out
+/// the same.
+struct ReportPass {
+    let ledger: Ledger
+    let batchID: String
+    let validator: Validator
+    /// Answers of this run the ledger does not hold as final: leads a 401 stop left unsent or cut
+    /// off in flight, and the lead that got the 401 itself.
+    let unsettled: [Int: SubmitAnswer]
+
+    /// Writes every row through `writer`, counting into `tally`.
+    func write(reader: inout any RecordReader, to writer: BatchReportWriter, tally: inout OutcomeTally) throws {
+        var deduper = BatchDeduper()
+        var lookahead: RawRecord?
+        var exhausted = false
+        var failure: (any Error)?
+
+        func nextRecord() throws -> RawRecord? {
+            if let record = lookahead {
+                lookahead = nil
+                return record
+            }
+            if exhausted { return nil }
+            let record = try reader.next()
+            if record == nil { exhausted = true }
+            return record
+        }
+        func emit(_ raw: RawRecord, _ stored: StoredLeadResult?) throws {
+            var checked = validator.check(raw)
+            deduper.check(&checked)
+            let result = merge(checked, stored)
+            tally.add(result)
+            try writer.add(result, raw: raw)
+        }
+
+        do {
+            try ledger.forEachResult(batch: batchID) { stored in
+                do {
+                    while let raw = try nextRecord() {
+                        if raw.row < stored.row {
+                            try emit(raw, nil)
+                            continue
+                        }
+                        if raw.row == stored.row { try emit(raw, stored) } else { lookahead = raw }
+                        break
+                    }
+                } catch {
+                    failure = error
+                    throw error
+                }
+            }
+        } catch {
+            // The ledger wraps what the body threw; hand on the original (a report write failure).
+            throw failure ?? error
+        }
+        while let raw = try nextRecord() { try emit(raw, nil) }
+    }
+
+    /// One row's result: the local verdict for rows that were never sendable, the ledger's outcome
+    /// for the rest, and `unknown` / `NOT_SUBMITTED` for leads without a final outcome yet.
+    func merge(_ checked: CheckedRecord, _ stored: StoredLeadResult?) -> LeadResult {
+        var result = checked.localResult()
+        guard result.outcome == .valid else { return result }
+        guard let stored, let outcome = stored.state.outcome else {
+            if let answer = unsettled[checked.row] {
+                result.apply(answer)
+                if answer.outcome == nil {
+                    result.outcome = .unknown
+                    result.problems = answer.problems
+                    result.attempts = answer.attempts
+                    result.httpStatus = answer.httpStatus
+                    result.submittedAt = answer.submittedAt
+                    result.latencyMs = answer.latencyMs
+                }
+            } else {
+                result.outcome = .unknown
+                result.problems = [Self.notSubmitted]
+            }
+            return result
+        }
+        result.outcome = outcome
+        result.problems = stored.problems.map { problem in
+            Problem(problem.code, field: problem.field, value: nil, text: stored.reasonText ?? Self.text(problem.code))
+        }
+        result.httpStatus = stored.httpStatus
+        result.attempts = stored.attempts
+        result.leadID = stored.leadID
+        result.bidAmount = stored.bidAmount
+        result.submittedAt = stored.submittedAt.map { UTCTime.iso8601(Int64($0.timeIntervalSince1970)) }
+        result.latencyMs = stored.latencyMs
+        return result
+    }
+
+    static let notSubmitted = Problem(
+        .notSubmitted, field: nil, value: nil,
+        text: "not submitted yet: the run stopped before this lead was sent; the next run sends it")
+
+    private static func text(_ code: ReasonCode) -> String {
+        switch code {
+        case .duplicateInLedger: "already in the ledger"
+        case .ambiguousHeld: "was being sent when an earlier run stopped; held for review"
+        default: code.rawValue
+        }
+    }
+}

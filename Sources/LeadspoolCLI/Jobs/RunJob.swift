@@ -1,0 +1,258 @@
+import Export
+import Foundation
+import Ingest
+import Logging
+import Pipeline
+
+/// One claimed file of `leadspool run`: inspect → begin the batch in the ledger → pass 1 (validate,
+/// dedupe, reserve, submit, record) → pass 2 (reports from the ledger) → finish the batch → archive.
+struct RunJob {
+    /// What became of the file.
+    struct FileResult {
+        /// The short summary for stdout (`nil` when no reports were written).
+        var summary: String?
+        /// 0, or the exit code this file asks for (65, 69, 73, 77).
+        var exitCode: Int32 = 0
+        /// The API answered 401: the run must stop claiming.
+        var authStopped = false
+    }
+
+    let file: ClaimedFile
+    let spool: Spool
+    let settings: Settings
+    let ledger: Ledger
+    let submitter: Submitter<ContinuousClock>
+    let reports: ReportConfiguration
+    let logger: Logger
+
+    /// Answers recorded in the ledger in groups of this many (and at the end).
+    static let recordGroup = 256
+
+    func run() async -> FileResult {
+        let clock = ContinuousClock()
+        let started = clock.now
+        let startedAt = Date()
+        var metadata: Logger.Metadata = ["batch.file": "\(file.name)", "batch.publisher": "\(file.publisher)"]
+
+        // Inspect: hash and verify the whole file before anything of it is sent.
+        let facts: BatchFacts
+        let reader: any RecordReader
+        do {
+            facts = try BatchFile.inspect(path: file.path)
+            // Opening the reader checks the header: a file without one is quarantined before anything is sent.
+            reader = try BatchFile.reader(
+                path: file.path, facts: facts, configuration: settings.readerConfiguration(publisher: file.publisher))
+        } catch {
+            return error.code == .unreadableFile ? quarantine(error, metadata) : fail("cannot read: \(error)", metadata)
+        }
+        let claimSeconds = Int64(startedAt.timeIntervalSince1970)
+        let status: BatchStatus
+        do {
+            status = try ledger.beginBatch(
+                id: facts.sha256, name: facts.batchName(claimedAt: claimSeconds), fileName: file.name,
+                publisher: file.publisher, claimedAt: Date(timeIntervalSince1970: TimeInterval(claimSeconds)))
+        } catch {
+            return fail("ledger: \(error)", metadata)
+        }
+        let batchID = facts.sha256
+        metadata["batch.id"] = "\(status.name)"
+        // A batch seen before keeps its name (so its reports are rewritten in place) and its claim
+        // time, which is also the validator's `now`, so its local verdicts come out the same.
+        let validationNow = Int64(status.claimedAt.timeIntervalSince1970)
+        let validator: Validator
+        do {
+            validator = try settings.makeValidator(now: validationNow)
+        } catch {
+            return fail("\(error)", metadata)
+        }
+        if !status.isNew {
+            logger.info(
+                status.state == .done ? "batch seen before: reports rewritten from the ledger" : "resuming batch",
+                metadata: metadata)
+        }
+
+        // Pass 1: send.
+        let before = submitter.counters
+        var send = SendFigures()
+        var authStopped = false
+        if status.state != .done {
+            do {
+                send = try await sendPass(reader: reader, batchID: batchID, validator: validator)
+            } catch let failure as SendFailure {
+                send = failure.figures
+                if failure.error as? SubmitError == .authFailed {
+                    authStopped = true
+                } else if let error = failure.error as? IngestError, error.code == .unreadableFile {
+                    return quarantine(error, metadata)
+                } else {
+                    return fail("batch stopped: \(failure.error)", metadata)
+                }
+            } catch {
+                return fail("batch stopped: \(error)", metadata)
+            }
+        }
+        let sent = clock.now
+        let after = submitter.counters
+
+        // Pass 2: reports.
+        var tally = OutcomeTally()
+        let writer: BatchReportWriter
+        do {
+            writer = try BatchReportWriter(batch: status.name, publisher: file.publisher, configuration: reports)
+        } catch {
+            return fail("cannot write reports: \(error)", metadata)
+        }
+        do {
+            var reader = try BatchFile.reader(
+                path: file.path, facts: facts, configuration: settings.readerConfiguration(publisher: file.publisher))
+            let pass = ReportPass(ledger: ledger, batchID: batchID, validator: validator, unsettled: send.unsettled)
+            try pass.write(reader: &reader, to: writer, tally: &tally)
+        } catch {
+            writer.abandon()
+            return fail("cannot write reports: \(error)", metadata)
+        }
+        let finished = clock.now
+        let paths: ReportPaths
+        do {
+            paths = try writer.finish(
+                summary: SummaryInputs(
+                    batch: status.name, fileName: file.name, publisher: file.publisher, claimedAt: status.claimedAt,
+                    finishedAt: startedAt.addingTimeInterval((finished - started).seconds),
+                    stageSeconds: [("submit", (sent - started).seconds), ("report", (finished - sent).seconds)],
+                    retries: after.retries - before.retries, rateLimitWaits: after.rateLimitWaits - before.rateLimitWaits,
+                    mode: .run))
+        } catch {
+            return fail("cannot write reports: \(error)", metadata)
+        }
+
+        var lines = [tally.render(file: file.name, batch: status.name, resultsPath: paths.resultsCSV)]
+        lines.append(
+            "  sent \(send.answered) this run, \(after.retries - before.retries) retries, "
+                + "\(after.rateLimitWaits - before.rateLimitWaits) rate-limit waits")
+        var outcome = FileResult()
+        if authStopped {
+            file.release()
+            lines.append("  stopped: the API refused the token (HTTP 401); the file stays in work/ for the next run")
+            logger.error("run stopped by 401: batch left in work/", metadata: metadata)
+            return FileResult(summary: lines.joined(separator: "\n"), exitCode: 77, authStopped: true)
+        }
+        do {
+            if status.state != .done {
+                try ledger.finishBatch(id: batchID, counts: tally.counts)
+            }
+            let target = try spool.archive(file)
+            metadata["spool.path"] = "\(target)"
+        } catch {
+            return fail("cannot finish the batch: \(error)", metadata)
+        }
+        if send.answered > 0 && send.exhausted == send.answered {
+            lines.append("  the API stayed unavailable: every lead sent ran out of retries")
+            outcome.exitCode = 69
+        }
+        logger.info(
+            "batch done",
+            metadata: metadata.merging(
+                ["batch.rows": "\(tally.rows)", "batch.sent": "\(send.answered)"]) { $1 })
+        outcome.summary = lines.joined(separator: "\n")
+        return outcome
+    }
+
+    private func quarantine(_ error: IngestError, _ metadata: Logger.Metadata) -> FileResult {
+        do {
+            let target = try spool.quarantine(file, reason: error.description)
+            logger.warning("file quarantined", metadata: metadata.merging(["spool.path": "\(target)"]) { $1 })
+            return FileResult(summary: "\(file.name): quarantined to \(target): \(error.description)", exitCode: 65)
+        } catch {
+            return fail("cannot quarantine: \(error)", metadata)
+        }
+    }
+
+    /// A run-level failure of this file (exit 73): logged, the claim released so the file stays in
+    /// `work/` for a later run.
+    private func fail(_ message: String, _ metadata: Logger.Metadata) -> FileResult {
+        file.release()
+        logger.error("\(message)", metadata: metadata)
+        return FileResult(summary: "\(file.name): \(message); the file stays in work/", exitCode: 73)
+    }
+
+    struct SendFigures {
+        /// Leads given a final answer by the API (or the retry policy) in this run.
+        var answered = 0
+        /// Of those, the ones that ran out of retries on 5xx or network failures.
+        var exhausted = 0
+        var unsettled: [Int: SubmitAnswer] = [:]
+    }
+
+    /// An error that stopped pass 1, with what was done before it.
+    struct SendFailure: Error {
+        var error: any Error
+        var figures: SendFigures
+    }
+
+    private func sendPass(reader: any RecordReader, batchID: String, validator: Validator) async throws
+        -> SendFigures
+    {
+        let ambiguous = SubmitConfiguration.AmbiguousPolicy(rawValue: settings.ambiguous) ?? .retry
+        let feed = SendFeed(
+            reader: reader, validator: validator, ledger: ledger, batchID: batchID, ambiguous: ambiguous)
+        let ledger = self.ledger
+        var figures = SendFigures()
+        var buffered: [LeadOutcomeRecord] = []
+        buffered.reserveCapacity(Self.recordGroup)
+        let clock = ContinuousClock()
+        var lastFlush = clock.now
+        func flush() throws {
+            try ledger.record(buffered, batch: batchID)
+            buffered.removeAll(keepingCapacity: true)
+            lastFlush = clock.now
+        }
+        do {
+            try await submitter.run(
+                feed,
+                markSending: { rows in
+                    try ledger.markSending(
+                        batch: batchID, rows: rows, idempotencyKeys: rows.map(feed.idempotencyKey(row:)), now: Date())
+                },
+                onAnswer: { answer in
+                    // A lead without an outcome (401 stop), and the lead that got the 401, stay
+                    // `sending` in the ledger: the next run sends them again with the same key.
+                    guard answer.outcome != nil, answer.reasonCode != .authFailed else {
+                        figures.unsettled[answer.row] = answer
+                        return
+                    }
+                    figures.answered += 1
+                    if answer.reasonCode == .serverErrorExhausted || answer.reasonCode == .networkErrorExhausted {
+                        figures.exhausted += 1
+                    }
+                    buffered.append(LeadOutcomeRecord(answer, answeredAt: Date()))
+                    if buffered.count >= Self.recordGroup || clock.now - lastFlush > .milliseconds(200) {
+                        try flush()
+                    }
+                })
+        } catch {
+            // Keep what was answered before the stop.
+            do { try flush() } catch { throw SendFailure(error: error, figures: figures) }
+            throw SendFailure(error: error, figures: figures)
+        }
+        try flush()
+        let done = feed.figures
+        logger.debug(
+            "batch sent",
+            metadata: [
+                "batch.rows": "\(done.rows)", "batch.to_send": "\(done.toSend)", "batch.resent": "\(done.resent)",
+                "batch.held": "\(done.held)", "batch.already_done": "\(done.alreadyDone)",
+                "batch.ledger_duplicates": "\(done.ledgerDuplicates)",
+            ])
+        return figures
+    }
+}
+
+extension OutcomeTally {
+    /// The batch's final counts for the ledger.
+    var counts: BatchCounts {
+        BatchCounts(
+            total: rows, accepted: byOutcome[.accepted] ?? 0, rejected: byOutcome[.rejected] ?? 0,
+            invalid: byOutcome[.invalid] ?? 0, duplicate: byOutcome[.duplicate] ?? 0, failed: byOutcome[.failed] ?? 0,
+            unknown: byOutcome[.unknown] ?? 0)
+    }
+}

@@ -1,0 +1,154 @@
+import Foundation
+import Ingest
+import Pipeline
+import Synchronization
+
+/// Pass 1 of a batch as the submitter's work: reads the file, validates and dedupes each record,
+/// settles the rows that are not sent (`recordLocal`), reserves the leads in the ledger a group at a
+/// time, and yields the leads to send.
+///
+/// Reading is pulled by the submitter (it asks for the next lead only when it has room), so the file
+/// is never read far ahead of the network and memory stays flat.
+///
+/// Only the submitter's intake task iterates it, one call at a time: that is why the unchecked
+/// `Sendable` is sound. The ledger calls block that task for one transaction per group.
+final class SendFeed: AsyncSequence, @unchecked Sendable {
+    typealias Element = SubmitWork
+
+    struct AsyncIterator: AsyncIteratorProtocol {
+        let feed: SendFeed
+        mutating func next() async throws -> SubmitWork? { try feed.nextWork() }
+    }
+
+    static let groupSize = 1024
+
+    private var reader: any RecordReader
+    private let validator: Validator
+    private var deduper = BatchDeduper()
+    private let ledger: Ledger
+    private let batchID: String
+    private let ambiguous: SubmitConfiguration.AmbiguousPolicy
+    private var ready: [SubmitWork] = []
+    private var readyHead = 0
+    private var finished = false
+    /// Rows re-sent after an interruption whose stored `Idempotency-Key` differs from the derived one.
+    private let keyOverrides = Mutex<[Int: String]>([:])
+    /// What pass 1 did, for the log and the exit code.
+    private(set) var figures = Figures()
+
+    struct Figures {
+        var rows = 0
+        var toSend = 0
+        var resent = 0
+        var held = 0
+        var alreadyDone = 0
+        var ledgerDuplicates = 0
+        var local = 0
+    }
+
+    init(
+        reader: any RecordReader, validator: Validator, ledger: Ledger, batchID: String,
+        ambiguous: SubmitConfiguration.AmbiguousPolicy
+    ) {
+        self.reader = reader
+        self.validator = validator
+        self.ledger = ledger
+        self.batchID = batchID
+        self.ambiguous = ambiguous
+    }
+
+    func makeAsyncIterator() -> AsyncIterator { AsyncIterator(feed: self) }
+
+    /// `<first 16 hex of the batch id>-<row>`: the same on every attempt and in every later run.
+    static func idempotencyKey(batchID: String, row: Int) -> String { "\(batchID.prefix(16))-\(row)" }
+
+    /// The key a row is sent with (the stored one for a row re-sent after an interruption).
+    func idempotencyKey(row: Int) -> String {
+        keyOverrides.withLock { $0[row] } ?? Self.idempotencyKey(batchID: batchID, row: row)
+    }
+
+    private func nextWork() throws -> SubmitWork? {
+        while readyHead == ready.count {
+            if finished { return nil }
+            ready.removeAll(keepingCapacity: true)
+            readyHead = 0
+            try fillGroup()
+        }
+        defer { readyHead += 1 }
+        return ready[readyHead]
+    }
+
+    /// Reads up to one group of records and turns them into work (or settled rows).
+    private func fillGroup() throws {
+        var local: [LocalOutcomeRecord] = []
+        var leads: [LedgerLead] = []
+        var leadWork: [SubmitWork] = []
+        while leads.count + local.count < Self.groupSize {
+            guard let record = try reader.next() else {
+                finished = true
+                break
+            }
+            figures.rows += 1
+            var checked = validator.check(record)
+            deduper.check(&checked)
+            if let lead = checked.lead, checked.problems.isEmpty {
+                leads.append(LedgerLead(row: checked.row, vertical: lead.vertical, phone: lead.phone, email: lead.email))
+                leadWork.append(
+                    SubmitWork(
+                        row: checked.row, lead: lead,
+                        idempotencyKey: Self.idempotencyKey(batchID: batchID, row: checked.row)))
+            } else {
+                let result = checked.localResult()
+                local.append(
+                    LocalOutcomeRecord(
+                        row: checked.row, vertical: checked.vertical,
+                        state: result.outcome == .duplicate ? .duplicate : .invalid, problems: checked.problems))
+            }
+        }
+        let now = Date()
+        figures.local += local.count
+        try ledger.recordLocal(local, batch: batchID, now: now)
+        guard !leads.isEmpty else { return }
+        let answers = try ledger.reserve(leads, batch: batchID, now: now)
+        var held: [LeadOutcomeRecord] = []
+        for (work, answer) in zip(leadWork, answers) {
+            switch answer {
+            case .owned:
+                figures.toSend += 1
+                ready.append(work)
+            case .duplicate:
+                // `reserve` stored the row as a duplicate naming the holder; nothing to send.
+                figures.ledgerDuplicates += 1
+            case .alreadyDone:
+                figures.alreadyDone += 1
+            case .wasSending(let storedKey):
+                switch ambiguous {
+                case .retry:
+                    figures.resent += 1
+                    var again = work
+                    if let storedKey, storedKey != work.idempotencyKey {
+                        again.idempotencyKey = storedKey
+                        keyOverrides.withLock { $0[work.row] = storedKey }
+                    }
+                    ready.append(again)
+                case .hold:
+                    figures.held += 1
+                    let answer = SubmitAnswer.heldAfterInterruption(row: work.row)
+                    held.append(LeadOutcomeRecord(answer, answeredAt: now))
+                }
+            }
+        }
+        try ledger.record(held, batch: batchID)
+    }
+}
+
+extension LeadOutcomeRecord {
+    /// The ledger's record of a settled answer (`answer.outcome` must not be `nil`).
+    init(_ answer: SubmitAnswer, answeredAt: Date) {
+        let problem = answer.problems.first
+        self.init(
+            row: answer.row, state: answer.outcome.flatMap(LeadState.init) ?? .unknown, httpStatus: answer.httpStatus,
+            attempts: answer.attempts, leadID: answer.leadID, bidAmount: answer.bid, reasonCode: problem?.code,
+            reasonText: problem?.text, submittedAt: nil, answeredAt: answeredAt, latencyMs: answer.latencyMs)
+    }
+}

@@ -1,0 +1,236 @@
+import Foundation
+import Testing
+
+/// `leadspool run` as cron runs it: the real binary, a real spool, ledger and HTTP on 127.0.0.1.
+@Suite struct RunTests {
+    static let token = "dl_test_e2e_token"
+
+    @Test func happyPathThenRedropSendsNothingNew() throws {
+        let spool = try TempSpool()
+        defer { spool.remove() }
+        let api = try StandInAPI(token: Self.token)
+        defer { api.stop() }
+        let batch = try spool.dropRecent("insurance-clean.csv")
+        try spool.drop(fixture: "debt-mixed.csv", recent: true)
+
+        let first = try spool.run(endpoint: api.endpoint, token: Self.token)
+        #expect(first.status == 0, "\(first.output)")
+
+        let results = try spool.results(matching: batch.hashPrefix)
+        #expect(results.map(\.row) == Array(1...batch.rows), "one result per input record, in order")
+        let accepted = results.filter { $0.outcome == "accepted" }
+        #expect(!accepted.isEmpty)
+        #expect(accepted.allSatisfy { ($0.leadID ?? "").hasPrefix("ld_") })
+        #expect(try spool.list("done").contains("insurance-clean.csv"))
+        #expect(try spool.list("work").isEmpty)
+        #expect(try spool.list("incoming").isEmpty)
+        #expect(FileManager.default.fileExists(atPath: spool.root + "/ledger.sqlite"))
+        let sentFirst = api.acceptedPosts
+        #expect(sentFirst == api.distinctKeys, "no lead sent twice")
+        let allAccepted = try spool.allResults().filter { $0.outcome == "accepted" }.count
+        #expect(sentFirst == allAccepted)
+
+        // The same file again: nothing re-sent, reports rewritten under the batch's first name.
+        let reportsBefore = try spool.list("reports").sorted()
+        _ = try spool.dropRecent("insurance-clean.csv", content: batch.content)
+        let second = try spool.run(endpoint: api.endpoint, token: Self.token)
+        #expect(second.status == 0, "\(second.output)")
+        #expect(api.acceptedPosts == sentFirst)
+        #expect(try spool.list("reports").sorted() == reportsBefore)
+        let again = try spool.results(matching: batch.hashPrefix)
+        #expect(again.map(\.outcome) == results.map(\.outcome))
+        #expect(again.map(\.leadID) == results.map(\.leadID))
+        #expect(try spool.list("done").count == 3)
+    }
+
+    @Test func unreadableFilesAreQuarantined() throws {
+        let spool = try TempSpool()
+        defer { spool.remove() }
+        let api = try StandInAPI(token: Self.token)
+        defer { api.stop() }
+        try spool.drop(fixture: "no-header.csv", folder: "broken")
+        try spool.drop(fixture: "truncated.csv.gz", folder: "broken")
+
+        let run = try spool.run(endpoint: api.endpoint, token: Self.token)
+        #expect(run.status == 65, "\(run.output)")
+        let failed = try spool.list("failed")
+        for name in ["no-header.csv", "truncated.csv.gz"] {
+            #expect(failed.contains(name))
+            #expect(failed.contains(name + ".error.txt"))
+        }
+        #expect(api.acceptedPosts == 0)
+    }
+
+    @Test func refusedTokenStopsTheRunAndTheNextRunFinishes() throws {
+        let spool = try TempSpool()
+        defer { spool.remove() }
+        let api = try StandInAPI(token: Self.token)
+        defer { api.stop() }
+        let batch = try spool.dropRecent("insurance-clean.csv")
+
+        let refused = try spool.run(endpoint: api.endpoint, token: "dl_test_wrong")
+        #expect(refused.status == 77, "\(refused.output)")
+        #expect(api.refused > 0)
+        #expect(try spool.list("work") == ["insurance-clean.csv"])
+        #expect(!refused.output.contains("dl_test_wrong"), "the token never shows")
+
+        let resumed = try spool.run(endpoint: api.endpoint, token: Self.token)
+        #expect(resumed.status == 0, "\(resumed.output)")
+        #expect(try spool.list("work").isEmpty)
+        #expect(try spool.list("done") == ["insurance-clean.csv"])
+        let results = try spool.results(matching: batch.hashPrefix)
+        #expect(results.map(\.row) == Array(1...batch.rows))
+        #expect(results.allSatisfy { $0.outcome != "unknown" })
+        #expect(api.distinctKeys == results.filter { $0.outcome == "accepted" }.count)
+    }
+
+    @Test func tokenOnTheCommandLineIsRefused() throws {
+        let spool = try TempSpool()
+        defer { spool.remove() }
+        let run = try spool.invoke(["run", "--spool", spool.root, "--token", "dl_test_secret"], environment: [:])
+        #expect(run.status == 64)
+        #expect(!run.output.contains("dl_test_secret"))
+        let missing = try spool.invoke(["run", "--spool", spool.root], environment: [:])
+        #expect(missing.status == 64)
+        #expect(missing.output.contains("DL_API_KEY"))
+    }
+
+    @Test func exclusiveRunsRefuseAHeldLock() throws {
+        let spool = try TempSpool()
+        defer { spool.remove() }
+        try FileManager.default.createDirectory(atPath: spool.root, withIntermediateDirectories: true)
+        let fd = open(spool.root + "/.lock", O_RDWR | O_CREAT, 0o640)
+        #expect(fd >= 0)
+        defer { close(fd) }
+        #expect(flock(fd, LOCK_EX | LOCK_NB) == 0)
+        let run = try spool.invoke(
+            ["run", "--spool", spool.root, "--exclusive", "--endpoint", "http://127.0.0.1:9/webhook/lead"],
+            environment: ["DL_API_KEY": Self.token])
+        #expect(run.status == 75, "\(run.output)")
+    }
+}
+
+/// A throw-away spool below the temporary directory, and the `leadspool` process run against it.
+struct TempSpool {
+    let base: String
+    var root: String { base + "/spool" }
+
+    init() throws {
+        base = FileManager.default.temporaryDirectory.appendingPathComponent("leadspool-run-\(UUID())").path
+        try FileManager.default.createDirectory(atPath: base + "/spool/incoming", withIntermediateDirectories: true)
+        try Data("settle_seconds = 0\n".utf8).write(to: URL(fileURLWithPath: base + "/leadspool.toml"))
+    }
+
+    func remove() { try? FileManager.default.removeItem(atPath: base) }
+
+    struct Dropped {
+        var content: Data
+        var rows: Int
+        var hashPrefix: String
+    }
+
+    /// Drops a fixture batch with its consent timestamps moved to yesterday, so it stays valid.
+    @discardableResult
+    func dropRecent(_ name: String, content: Data? = nil) throws -> Dropped {
+        let data = try content ?? Self.recent(Data(contentsOf: Self.fixtures.appendingPathComponent("batches/" + name)))
+        try data.write(to: URL(fileURLWithPath: root + "/incoming/" + name))
+        let lines = String(decoding: data, as: UTF8.self).split(separator: "\n").count
+        return Dropped(content: data, rows: lines - 1, hashPrefix: try Self.sha256Prefix(data))
+    }
+
+    func drop(fixture name: String, folder: String = "batches", recent: Bool = false) throws {
+        var data = try Data(contentsOf: Self.fixtures.appendingPathComponent(folder + "/" + name))
+        if recent { data = Self.recent(data) }
+        try data.write(to: URL(fileURLWithPath: root + "/incoming/" + name))
+    }
+
+    func list(_ folder: String) throws -> [String] {
+        try FileManager.default.contentsOfDirectory(atPath: root + "/" + folder).filter { !$0.hasPrefix(".") }.sorted()
+    }
+
+    struct Row {
+        var row: Int
+        var outcome: String
+        var leadID: String?
+    }
+
+    /// The rows of the one `results.jsonl` whose batch name ends with `hashPrefix`.
+    func results(matching hashPrefix: String) throws -> [Row] {
+        let names = try list("reports").filter { $0.hasSuffix("-\(hashPrefix).results.jsonl") }
+        try #require(names.count == 1, "\(names)")
+        return try rows(root + "/reports/" + names[0])
+    }
+
+    func allResults() throws -> [Row] {
+        try list("reports").filter { $0.hasSuffix(".results.jsonl") }.flatMap { try rows(root + "/reports/" + $0) }
+    }
+
+    private func rows(_ path: String) throws -> [Row] {
+        let text = try String(contentsOfFile: path, encoding: .utf8)
+        return try text.split(separator: "\n").map { line in
+            let object = try #require(
+                try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any])
+            return Row(
+                row: try #require(object["row"] as? Int), outcome: try #require(object["outcome"] as? String),
+                leadID: object["lead_id"] as? String)
+        }
+    }
+
+    func run(endpoint: String, token: String) throws -> (status: Int32, output: String) {
+        try invoke(
+            ["run", "--config", base + "/leadspool.toml", "--spool", root, "--endpoint", endpoint],
+            environment: ["DL_API_KEY": token])
+    }
+
+    func invoke(_ arguments: [String], environment: [String: String]) throws -> (status: Int32, output: String) {
+        let process = Process()
+        process.executableURL = LeadspoolBinary.url
+        process.arguments = arguments
+        process.currentDirectoryURL = URL(fileURLWithPath: base)
+        var env = ProcessInfo.processInfo.environment
+        env["DL_API_KEY"] = nil
+        env["DL_API_URL"] = nil
+        env.merge(environment) { $1 }
+        process.environment = env
+        let output = Pipe()
+        process.standardOutput = output
+        process.standardError = output
+        try process.run()
+        let data = output.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return (process.terminationStatus, String(decoding: data, as: UTF8.self))
+    }
+
+    static var fixtures: URL {
+        URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().appendingPathComponent("fixtures")
+    }
+
+    /// Every `YYYY-MM-DDTHH:MM:SSZ` moved to one day ago.
+    static func recent(_ data: Data) -> Data {
+        let formatter = ISO8601DateFormatter()
+        formatter.formatOptions = [.withInternetDateTime]
+        let yesterday = formatter.string(from: Date().addingTimeInterval(-86_400))
+        let text = String(decoding: data, as: UTF8.self)
+        let pattern = try! NSRegularExpression(pattern: #"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z"#)
+        let range = NSRange(text.startIndex..., in: text)
+        return Data(pattern.stringByReplacingMatches(in: text, range: range, withTemplate: yesterday).utf8)
+    }
+
+    /// First 12 hex of the SHA-256, computed by `sha256sum` (the test target has no crypto library).
+    static func sha256Prefix(_ data: Data) throws -> String {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = ["sha256sum"]
+        let input = Pipe()
+        let output = Pipe()
+        process.standardInput = input
+        process.standardOutput = output
+        try process.run()
+        input.fileHandleForWriting.write(data)
+        try input.fileHandleForWriting.close()
+        let digest = output.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return String(String(decoding: digest, as: UTF8.self).prefix(12))
+    }
+}
