@@ -43,8 +43,8 @@ func runLeadspool(
     defer { try? FileManager.default.removeItem(at: scratch) }
     let outURL = scratch.appendingPathComponent("stdout")
     let errURL = scratch.appendingPathComponent("stderr")
-    FileManager.default.createFile(atPath: outURL.path, contents: nil)
-    FileManager.default.createFile(atPath: errURL.path, contents: nil)
+    _ = FileManager.default.createFile(atPath: outURL.path, contents: nil)
+    _ = FileManager.default.createFile(atPath: errURL.path, contents: nil)
     let outHandle = try FileHandle(forWritingTo: outURL)
     let errHandle = try FileHandle(forWritingTo: errURL)
     defer {
@@ -84,7 +84,7 @@ func runTool(_ path: String, _ args: [String], stdin: Data) throws -> (status: I
     let inURL = scratch.appendingPathComponent("stdin")
     let outURL = scratch.appendingPathComponent("stdout")
     try stdin.write(to: inURL)
-    FileManager.default.createFile(atPath: outURL.path, contents: nil)
+    _ = FileManager.default.createFile(atPath: outURL.path, contents: nil)
     let inHandle = try FileHandle(forReadingFrom: inURL)
     let outHandle = try FileHandle(forWritingTo: outURL)
     defer {
