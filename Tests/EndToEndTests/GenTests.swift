@@ -220,6 +220,32 @@ struct GenTests {
         #expect(entries.contains { $0.defects.count == 2 })
     }
 
+    @Test("Excel notation: exact phones keep all 10 (or 11) digits, mangled ones lose some")
+    func excelPhones() throws {
+        let dir = try TemporaryDirectory()
+        let log = dir.path("defects.tsv")
+        let csv = parseCSV(text(try gen(["--rows", "5000", "--dirty", "1", "--seed", "21", "--defects-log", log])))
+        let phoneColumn = try #require(csv[0].firstIndex(of: "Phone Number"))
+        var seen = (exact: 0, mangled: 0)
+        for entry in try defectsLog(log) {
+            let phone = csv[entry.row][phoneColumn]
+            guard let match = phone.wholeMatch(of: /(\d)\.(\d+)E\+(\d\d)/) else { continue }
+            let mantissaDigits = 1 + match.output.2.count
+            let numberDigits = 1 + (Int(match.output.3) ?? 0)
+            if entry.defects.contains("phone_excel_exact") {
+                seen.exact += 1
+                #expect(mantissaDigits == numberDigits, "\(phone) lost digits")
+                #expect(numberDigits == 10 || numberDigits == 11)
+            } else if entry.defects.contains("phone_excel_mangled") {
+                seen.mangled += 1
+                #expect(mantissaDigits < numberDigits, "\(phone) kept every digit")
+            } else {
+                Issue.record("\(phone) in scientific notation without an Excel defect")
+            }
+        }
+        #expect(seen.exact > 50 && seen.mangled > 50)
+    }
+
     @Test("dirty CSV is a spreadsheet export: BOM, CRLF, quoting that survives quotes and line breaks")
     func dirtyCSVQuoting() throws {
         let data = try gen(["--rows", "2000", "--dirty", "1", "--seed", "9"])

@@ -25,8 +25,8 @@ extension LeadSynthesizer {
                 GenBytes.appendDigits(number, width: 1, to: &out)
             }
         case .phoneExcelExact, .phoneExcelMangled:
-            // Excel shows a long number in General format as 8.13555E+09 (six significant digits) and
-            // keeps every digit only when the column is wide enough.
+            // Excel's General format shows a long number as 8.13555E+09 (six significant digits, the rest
+            // lost); its Scientific format with nine decimals keeps all ten, trailing zeros included.
             let withCountryCode = faults.chance(0.3)
             var all: [UInt8] = withCountryCode ? [UInt8(ascii: "1")] : []
             all += digits
@@ -112,8 +112,9 @@ extension LeadSynthesizer {
         }
     }
 
-    /// `digits` in Excel's scientific notation, rounded to `significant` digits (all when `nil`),
-    /// trailing zeros of the mantissa dropped as Excel does.
+    /// `digits` in Excel's scientific notation: rounded to `significant` digits with trailing zeros
+    /// dropped (General format), or all digits kept (`nil`): a mantissa shorter than the number then
+    /// always means digits were lost.
     static func appendScientific(_ digits: [UInt8], significant: Int?, to out: inout [UInt8]) {
         var mantissa = digits
         var exponent = digits.count - 1
@@ -134,7 +135,9 @@ extension LeadSynthesizer {
                 }
             }
         }
-        while mantissa.count > 1, mantissa.last == UInt8(ascii: "0") { mantissa.removeLast() }
+        if significant != nil {
+            while mantissa.count > 1, mantissa.last == UInt8(ascii: "0") { mantissa.removeLast() }
+        }
         out.append(mantissa[0])
         if mantissa.count > 1 {
             out.append(UInt8(ascii: "."))
