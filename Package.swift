@@ -66,7 +66,7 @@ let package = Package(
         .executableTarget(
             name: "LeadspoolCLI",
             dependencies: [
-                "Ingest", "Pipeline", "Export", "Sandbox",
+                "Ingest", "Pipeline", "Export", "Sandbox", "CZlib",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "TOMLKit", package: "TOMLKit"),
