@@ -5,6 +5,6 @@ struct Leadspool: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "leadspool",
         abstract: "Batch pipeline for lead publishers: spool, validate, dedupe, submit, report.",
-        subcommands: []
+        subcommands: [SandboxCommand.self]
     )
 }
