@@ -5,6 +5,6 @@ struct Leadspool: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "leadspool",
         abstract: "Batch pipeline for lead publishers: spool, validate, dedupe, submit, report.",
-        subcommands: [CheckCommand.self, GenCommand.self, BenchCommand.self, ClaimCommand.self]
+        subcommands: [CheckCommand.self, GenCommand.self, SandboxCommand.self, BenchCommand.self, ClaimCommand.self]
     )
 }
