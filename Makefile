@@ -14,7 +14,7 @@ release: deps
 	$(SWIFT) build -c release --product leadspool
 
 demo: build
-	$(BIN_DEBUG) demo
+	scripts/demo.sh
 
 test: deps
 	$(SWIFT) build --build-tests

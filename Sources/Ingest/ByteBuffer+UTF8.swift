@@ -28,9 +28,29 @@ package func firstInvalidUTF8Offset(_ bytes: UnsafeBufferPointer<UInt8>) -> Int?
 
 extension String {
     /// A string from bytes known to be one field; `nil` when they are not valid UTF-8.
+    ///
+    /// ASCII (the common case) is checked a word at a time; only other text goes through the full
+    /// validator. Both paths end in the concrete `String(decoding:as:)` fast path.
     @inline(__always)
     static func fromUTF8(_ bytes: UnsafeBufferPointer<UInt8>) -> String? {
         if bytes.isEmpty { return "" }
-        return String(validating: bytes, as: UTF8.self)
+        if !isASCII(bytes) && firstInvalidUTF8Offset(bytes) != nil { return nil }
+        return String(decoding: bytes, as: UTF8.self)
+    }
+
+    @inline(__always)
+    static func isASCII(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        let raw = UnsafeRawBufferPointer(bytes)
+        var i = 0
+        var acc: UInt64 = 0
+        while i + 8 <= raw.count {
+            acc |= raw.loadUnaligned(fromByteOffset: i, as: UInt64.self)
+            i += 8
+        }
+        while i < raw.count {
+            acc |= UInt64(raw[i])
+            i += 1
+        }
+        return acc & 0x8080_8080_8080_8080 == 0
     }
 }

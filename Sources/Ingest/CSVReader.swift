@@ -109,7 +109,8 @@ package final class CSVReader: RecordReader {
         switch header {
         case .failure(let reason):
             throw .unreadable("the header line cannot be read: \(reason)", byteOffset: 0, line: 1)
-        case .success(let names):
+        case .success(let values):
+            let names = values.map(\.text)
             let columns = Columns(names: names)
             if columns.fields.allSatisfy({ $0 == nil }) {
                 let shown = names.prefix(5).map { "\"\($0.prefix(40))\"" }.joined(separator: ", ")
@@ -165,10 +166,7 @@ package final class CSVReader: RecordReader {
             guard let (values, recordLine, recordOffset) = try nextRecordValues(isHeader: false) else { return nil }
             row += 1
             switch values {
-            case .success(let strings):
-                var raw: [RawValue] = []
-                raw.reserveCapacity(strings.count)
-                for s in strings { raw.append(.string(s)) }
+            case .success(let raw):
                 return RawRecord(
                     row: row, line: recordLine, byteOffset: recordOffset, columns: columns, values: raw,
                     publisher: configuration.publisher)
@@ -181,7 +179,7 @@ package final class CSVReader: RecordReader {
     }
 
     private enum RecordValues {
-        case success([String])
+        case success([RawValue])
         case failure(String)
     }
 
@@ -260,8 +258,10 @@ package final class CSVReader: RecordReader {
     }
 
     private func makeValues() -> RecordValues {
-        var strings: [String] = []
+        var strings: [RawValue] = []
         strings.reserveCapacity(bounds.count)
+        let buffer = self.buffer
+        let base = self.base
         for field in bounds {
             let decoded: String?
             switch field.kind {
@@ -276,7 +276,7 @@ package final class CSVReader: RecordReader {
                 let at = base + field.lower + (firstInvalidUTF8Offset(slice) ?? 0)
                 return .failure("invalid UTF-8 at byte \(at)")
             }
-            strings.append(decoded)
+            strings.append(.string(decoded))
         }
         return .success(strings)
     }
@@ -317,6 +317,10 @@ package final class CSVReader: RecordReader {
     /// Finds the field bounds of the record starting at `from`. Pure with respect to the reader's
     /// position: on `.needMore` the caller reads more and scans again from the same place.
     private func scanRecord(_ p: UnsafeBufferPointer<UInt8>, from: Int, to n: Int, isEOF: Bool) -> Scan {
+        // Work on a local array (moved out and back) so appends need no exclusivity checks.
+        var bounds: [FieldBounds] = []
+        swap(&bounds, &self.bounds)
+        defer { swap(&bounds, &self.bounds) }
         bounds.removeAll(keepingCapacity: true)
         let quote = UInt8(ascii: "\"")
         let delimiter = self.delimiter

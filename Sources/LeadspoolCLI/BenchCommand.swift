@@ -1,12 +1,13 @@
 import ArgumentParser
 import Foundation
 import Ingest
+import Pipeline
 
 /// Stage measurements for `make bench` (hidden: an operator never needs it).
 struct BenchCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "_bench", abstract: "Measure one stage (used by make bench).", shouldDisplay: false,
-        subcommands: [BenchIngest.self])
+        subcommands: [BenchIngest.self, BenchLedger.self])
 }
 
 struct BenchIngest: AsyncParsableCommand {
@@ -51,4 +52,21 @@ extension Duration {
 extension Double {
     var rounded3: Double { (self * 1000).rounded() / 1000 }
     var rounded1: Double { (self * 10).rounded() / 10 }
+}
+
+struct BenchLedger: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "ledger", abstract: "Reserve, mark sending and record outcomes on a fresh ledger.")
+
+    @Option var leads = 200_000
+    @Option var preload = 0
+    @Option var path = "bench-data/ledger-bench.sqlite"
+
+    func run() async throws {
+        let r = try LedgerBenchmark.run(path: path, leads: leads, preloadKeys: preload)
+        print(
+            "\(Int(r.leadsPerSecond)) leads/s wall, \(Int(r.leadsPerCPUSecond)) leads per CPU-second "
+                + "(reserve \(r.reserveSeconds.rounded3) s, mark \(r.markSeconds.rounded3) s, "
+                + "record \(r.recordSeconds.rounded3) s for \(r.leads) leads)")
+    }
 }

@@ -5,6 +5,9 @@ struct Leadspool: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "leadspool",
         abstract: "Batch pipeline for lead publishers: spool, validate, dedupe, submit, report.",
-        subcommands: [RunCommand.self, CheckCommand.self, BenchCommand.self, ClaimCommand.self]
+        subcommands: [
+            RunCommand.self, CheckCommand.self, GenCommand.self, SandboxCommand.self, BenchCommand.self,
+            ClaimCommand.self,
+        ]
     )
 }

@@ -1,0 +1,100 @@
+#!/usr/bin/env bash
+# make bench: release-mode throughput and memory of each stage, written to BENCHMARKS.md.
+# Figures are measured here and now; nothing in this file is a threshold for tests.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+BIN=.build/release/leadspool
+DATA=bench-data
+ROWS=${BENCH_ROWS:-1000000}
+mkdir -p "$DATA"
+NOW=$(date -u +%s)
+out=$(mktemp)
+
+gen() { # rows format dirty gzip file
+    local file="$DATA/$5"
+    if [ ! -s "$file" ]; then
+        local args=(gen --rows "$1" --format "$2" --dirty "$3" --seed 7 --now "$NOW" --output "$file")
+        [ "$4" = gzip ] && args+=(--gzip)
+        "$BIN" "${args[@]}" 2>/dev/null
+    fi
+    echo "$file"
+}
+
+# Runs a command under /usr/bin/time; prints "<wall seconds> <max RSS KiB>" on fd 3 and the
+# command's stdout on stdout.
+timed() {
+    local t
+    t=$(mktemp)
+    /usr/bin/time -f "%e %M" -o "$t" "$@"
+    cat "$t" >&3
+    rm -f "$t"
+}
+
+row() { printf '| %s | %s | %s |\n' "$1" "$2" "$3" >>"$out"; }
+
+csv1=$(gen "$ROWS" csv 0 plain "rows-${ROWS}.csv")
+csv4=$(gen $((ROWS * 4)) csv 0 plain "rows-$((ROWS * 4)).csv")
+jsonl=$(gen "$ROWS" jsonl 0 plain "rows-${ROWS}.jsonl")
+gz=$(gen "$ROWS" csv 0 gzip "rows-${ROWS}.csv.gz")
+dirty=$(gen "$ROWS" csv 0.1 plain "rows-${ROWS}-dirty.csv")
+
+ingest() { # label file
+    local json rss
+    exec 3>"$DATA/.time"
+    json=$(timed "$BIN" _bench ingest "$2")
+    exec 3>&-
+    rss=$(awk '{print int($2/1024)}' "$DATA/.time")
+    echo "$json" >&2
+    local mbs total rows
+    mbs=$(echo "$json" | sed -E 's/.*"parse_mb_s":([0-9.]+).*/\1/')
+    total=$(echo "$json" | sed -E 's/.*"total_mb_s":([0-9.]+).*/\1/')
+    rows=$(echo "$json" | sed -E 's/.*"rows":([0-9]+).*/\1/')
+    row "ingest $1" "$mbs MB/s parsing, $total MB/s with the first pass (hash$( [ "$1" = "gzip CSV" ] && echo ", full gunzip check")) over $rows rows" "peak RSS $rss MB"
+    echo "$rss"
+}
+
+{
+    echo "| stage | throughput | memory |"
+    echo "|---|---|---|"
+} >"$out"
+rss1=$(ingest "CSV ($ROWS rows)" "$csv1")
+rss4=$(ingest "CSV ($((ROWS * 4)) rows)" "$csv4")
+ingest "JSONL" "$jsonl" >/dev/null
+ingest "gzip CSV" "$gz" >/dev/null
+row "ingest RSS flatness" "$((ROWS * 4)) vs $ROWS rows: ${rss4} MB vs ${rss1} MB" ""
+
+reports=$(mktemp -d)
+exec 3>"$DATA/.time"
+timed "$BIN" check --quiet --report-dir "$reports" --now "$NOW" "$dirty" >/dev/null
+exec 3>&-
+read -r wall rss <"$DATA/.time"
+rate=$(awk -v r="$ROWS" -v w="$wall" 'BEGIN{printf "%d", r/w}')
+row "check, dirty 0.1, reports included" "$rate rows/s ($ROWS rows in ${wall} s, whole process)" "peak RSS $((rss / 1024)) MB"
+rm -rf "$reports"
+
+if [ -x scripts/bench-sandbox.sh ] && "$BIN" sandbox --help >/dev/null 2>&1; then
+    rps=$(scripts/bench-sandbox.sh 2>/dev/null | sed -n 's/^sandbox_rps=//p' | tail -1)
+    row "sandbox (wrk, 64 connections, no latency)" "${rps:-?} requests/s" ""
+fi
+
+if "$BIN" _bench ledger --help >/dev/null 2>&1; then
+    for preload in 0 ${BENCH_LEDGER_PRELOAD:-}; do
+        j=$("$BIN" _bench ledger --leads 200000 --preload "$preload" 2>/dev/null | tail -1)
+        row "ledger dedupe + state recording, $preload keys preloaded" "$j" ""
+    done
+fi
+
+{
+    echo "# Benchmarks"
+    echo
+    echo "Written by \`make bench\` (scripts/bench.sh), release build, whole processes timed with /usr/bin/time."
+    echo
+    echo "- date: $(date -u +%Y-%m-%dT%H:%M:%SZ)"
+    echo "- commit: $(git rev-parse --short HEAD 2>/dev/null || echo unknown)"
+    echo "- machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs), $(free -g | awk '/Mem:/{print $2}') GiB, $(uname -sr)"
+    echo "- load average at start: $(cut -d' ' -f1-3 /proc/loadavg)"
+    echo
+    cat "$out"
+} >BENCHMARKS.md
+rm -f "$out"
+cat BENCHMARKS.md
