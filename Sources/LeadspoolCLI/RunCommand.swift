@@ -121,7 +121,8 @@ struct SpoolRun {
         let ledger: Ledger
         do {
             ledger = try Ledger(
-                path: settings.ledgerPath, keyPath: settings.ledgerKeyPath, configuration: settings.ledgerConfiguration())
+                path: settings.ledgerPath, keyPath: settings.ledgerKeyPath,
+                configuration: settings.ledgerConfiguration())
         } catch {
             try? await transport.shutdown()
             FileHandle.standardError.write(Data("leadspool: cannot open the ledger: \(error)\n".utf8))

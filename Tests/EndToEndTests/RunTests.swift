@@ -8,13 +8,14 @@ import Testing
     @Test func happyPathThenRedropSendsNothingNew() throws {
         let spool = try TempSpool()
         defer { spool.remove() }
-        let api = try StandInAPI(token: Self.token)
+        let api = try SandboxProcess()
         defer { api.stop() }
         let batch = try spool.dropRecent("insurance-clean.csv")
         try spool.drop(fixture: "debt-mixed.csv", recent: true)
 
         let first = try spool.run(endpoint: api.endpoint, token: Self.token)
         #expect(first.status == 0, "\(first.output)")
+        let statsFirst = try api.stats()
 
         let results = try spool.results(matching: batch.hashPrefix)
         #expect(results.map(\.row) == Array(1...batch.rows), "one result per input record, in order")
@@ -25,17 +26,17 @@ import Testing
         #expect(try spool.list("work").isEmpty)
         #expect(try spool.list("incoming").isEmpty)
         #expect(FileManager.default.fileExists(atPath: spool.root + "/ledger.sqlite"))
-        let sentFirst = api.acceptedPosts
-        #expect(sentFirst == api.distinctKeys, "no lead sent twice")
+        #expect(statsFirst.total > 0)
+        #expect(statsFirst.submissionsPerLead.allSatisfy { $0 == 1 }, "no lead sent twice")
         let allAccepted = try spool.allResults().filter { $0.outcome == "accepted" }.count
-        #expect(sentFirst == allAccepted)
+        #expect(statsFirst.accepted == allAccepted)
 
         // The same file again: nothing re-sent, reports rewritten under the batch's first name.
         let reportsBefore = try spool.list("reports").sorted()
         _ = try spool.dropRecent("insurance-clean.csv", content: batch.content)
         let second = try spool.run(endpoint: api.endpoint, token: Self.token)
         #expect(second.status == 0, "\(second.output)")
-        #expect(api.acceptedPosts == sentFirst)
+        #expect(try api.stats().total == statsFirst.total, "nothing re-sent")
         #expect(try spool.list("reports").sorted() == reportsBefore)
         let again = try spool.results(matching: batch.hashPrefix)
         #expect(again.map(\.outcome) == results.map(\.outcome))
@@ -46,7 +47,7 @@ import Testing
     @Test func unreadableFilesAreQuarantined() throws {
         let spool = try TempSpool()
         defer { spool.remove() }
-        let api = try StandInAPI(token: Self.token)
+        let api = try SandboxProcess()
         defer { api.stop() }
         try spool.drop(fixture: "no-header.csv", folder: "broken")
         try spool.drop(fixture: "truncated.csv.gz", folder: "broken")
@@ -58,19 +59,19 @@ import Testing
             #expect(failed.contains(name))
             #expect(failed.contains(name + ".error.txt"))
         }
-        #expect(api.acceptedPosts == 0)
+        #expect(try api.stats().total == 0)
     }
 
     @Test func refusedTokenStopsTheRunAndTheNextRunFinishes() throws {
         let spool = try TempSpool()
         defer { spool.remove() }
-        let api = try StandInAPI(token: Self.token)
+        let api = try SandboxProcess(token: Self.token)
         defer { api.stop() }
         let batch = try spool.dropRecent("insurance-clean.csv")
 
         let refused = try spool.run(endpoint: api.endpoint, token: "dl_test_wrong")
         #expect(refused.status == 77, "\(refused.output)")
-        #expect(api.refused > 0)
+        #expect(try api.stats().byStatus["401"] ?? 0 > 0)
         #expect(try spool.list("work") == ["insurance-clean.csv"])
         #expect(!refused.output.contains("dl_test_wrong"), "the token never shows")
 
@@ -81,7 +82,9 @@ import Testing
         let results = try spool.results(matching: batch.hashPrefix)
         #expect(results.map(\.row) == Array(1...batch.rows))
         #expect(results.allSatisfy { $0.outcome != "unknown" })
-        #expect(api.distinctKeys == results.filter { $0.outcome == "accepted" }.count)
+        let stats = try api.stats()
+        #expect(stats.accepted == results.filter { $0.outcome == "accepted" }.count)
+        #expect(stats.byStatus["200"] == stats.submissionsPerLead.count, "each lead answered once after the 401")
     }
 
     @Test func tokenOnTheCommandLineIsRefused() throws {

@@ -119,7 +119,8 @@ struct RunJob {
                     batch: status.name, fileName: file.name, publisher: file.publisher, claimedAt: status.claimedAt,
                     finishedAt: startedAt.addingTimeInterval((finished - started).seconds),
                     stageSeconds: [("submit", (sent - started).seconds), ("report", (finished - sent).seconds)],
-                    retries: after.retries - before.retries, rateLimitWaits: after.rateLimitWaits - before.rateLimitWaits,
+                    retries: after.retries - before.retries,
+                    rateLimitWaits: after.rateLimitWaits - before.rateLimitWaits,
                     mode: .run))
         } catch {
             return fail("cannot write reports: \(error)", metadata)

@@ -92,7 +92,8 @@ final class SendFeed: AsyncSequence, @unchecked Sendable {
             var checked = validator.check(record)
             deduper.check(&checked)
             if let lead = checked.lead, checked.problems.isEmpty {
-                leads.append(LedgerLead(row: checked.row, vertical: lead.vertical, phone: lead.phone, email: lead.email))
+                leads.append(
+                    LedgerLead(row: checked.row, vertical: lead.vertical, phone: lead.phone, email: lead.email))
                 leadWork.append(
                     SubmitWork(
                         row: checked.row, lead: lead,
