@@ -87,6 +87,44 @@ import Testing
         #expect(stats.byStatus["200"] == stats.submissionsPerLead.count, "each lead answered once after the 401")
     }
 
+    /// A 401 stops the run with leads in flight; the next run, with `ambiguous = "hold"`, holds only
+    /// those (not the leads marked for sending that never left), and sends the rest exactly once.
+    @Test func holdAfterStopHoldsOnlyLeadsThatWereInFlight() throws {
+        let spool = try TempSpool(config: "settle_seconds = 0\n[api]\nambiguous = \"hold\"\n")
+        defer { spool.remove() }
+        let name = "generated.csv"
+        let gen = try spool.invoke(
+            [
+                "gen", "--rows", "100", "--seed", "5", "--vertical", "insurance",
+                "--output", spool.root + "/incoming/" + name,
+            ],
+            environment: [:])
+        try #require(gen.status == 0, "\(gen.output)")
+        let first = try SandboxProcess(token: Self.token, extra: ["--latency-ms", "50..300", "--fail-auth-after", "20"])
+        defer { first.stop() }
+        let stopped = try spool.run(endpoint: first.endpoint, token: Self.token)
+        #expect(stopped.status == 77, "\(stopped.output)")
+        let sentFirst = try first.stats().statusesByLead
+
+        let second = try SandboxProcess(token: Self.token)
+        defer { second.stop() }
+        let finished = try spool.run(endpoint: second.endpoint, token: Self.token)
+        #expect(finished.status == 0, "\(finished.output)")
+        let sentSecond = try second.stats().statusesByLead
+
+        let rows = try spool.allResults()
+        #expect(rows.count == 100)
+        let held = Set(rows.filter { $0.reasonCode == "AMBIGUOUS_HELD" }.map(\.leadKey))
+        #expect(rows.allSatisfy { $0.outcome != "unknown" || $0.reasonCode == "AMBIGUOUS_HELD" })
+        #expect(held.count <= 32, "only leads in flight at the stop are held (at most max_in_flight)")
+        #expect(held.isDisjoint(with: sentSecond.keys), "a held lead is not sent again")
+        let answeredFirst = Set(sentFirst.filter { $0.value.contains(200) }.keys)
+        #expect(answeredFirst.isDisjoint(with: sentSecond.keys), "a lead the API answered is not sent again")
+        #expect(sentSecond.values.allSatisfy { $0 == [200] })
+        let settledFirst = rows.filter { $0.outcome == "accepted" || $0.outcome == "rejected" }.count
+        #expect(settledFirst == answeredFirst.subtracting(held).count + sentSecond.count)
+    }
+
     @Test func tokenOnTheCommandLineIsRefused() throws {
         let spool = try TempSpool()
         defer { spool.remove() }
@@ -118,10 +156,10 @@ struct TempSpool {
     let base: String
     var root: String { base + "/spool" }
 
-    init() throws {
+    init(config: String = "settle_seconds = 0\n") throws {
         base = FileManager.default.temporaryDirectory.appendingPathComponent("leadspool-run-\(UUID())").path
         try FileManager.default.createDirectory(atPath: base + "/spool/incoming", withIntermediateDirectories: true)
-        try Data("settle_seconds = 0\n".utf8).write(to: URL(fileURLWithPath: base + "/leadspool.toml"))
+        try Data(config.utf8).write(to: URL(fileURLWithPath: base + "/leadspool.toml"))
     }
 
     func remove() { try? FileManager.default.removeItem(atPath: base) }
@@ -154,7 +192,10 @@ struct TempSpool {
     struct Row {
         var row: Int
         var outcome: String
+        var reasonCode: String?
         var leadID: String?
+        /// `vertical|phone`, as the sandbox keys its stats.
+        var leadKey: String
     }
 
     /// The rows of the one `results.jsonl` whose batch name ends with `hashPrefix`.
@@ -175,7 +216,8 @@ struct TempSpool {
                 try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any])
             return Row(
                 row: try #require(object["row"] as? Int), outcome: try #require(object["outcome"] as? String),
-                leadID: object["lead_id"] as? String)
+                reasonCode: object["reason_code"] as? String, leadID: object["lead_id"] as? String,
+                leadKey: "\(object["vertical"] as? String ?? "")|\(object["phone"] as? String ?? "")")
         }
     }
 

@@ -11,9 +11,10 @@ final class SandboxProcess {
     let endpoint: String
 
     /// - Parameter token: accept only this bearer token (otherwise any `dl_test_` token).
-    init(token: String? = nil, seed: Int = 3) throws {
+    init(token: String? = nil, seed: Int = 3, extra: [String] = []) throws {
         process.executableURL = LeadspoolBinary.url
-        process.arguments = ["sandbox", "--port", "0", "--seed", "\(seed)"] + (token.map { ["--token", $0] } ?? [])
+        process.arguments =
+            ["sandbox", "--port", "0", "--seed", "\(seed)"] + (token.map { ["--token", $0] } ?? []) + extra
         let output = Pipe()
         process.standardOutput = output
         process.standardError = FileHandle.nullDevice
@@ -58,7 +59,10 @@ final class SandboxProcess {
         return SandboxStats(
             total: object["total"] as? Int ?? -1, accepted: object["accepted"] as? Int ?? -1,
             byStatus: object["by_status"] as? [String: Int] ?? [:],
-            submissionsPerLead: leads.values.map { $0["submissions"] as? Int ?? 0 })
+            submissionsPerLead: leads.values.map { $0["submissions"] as? Int ?? 0 },
+            statusesByLead: leads.mapValues { lead in
+                (lead["attempts"] as? [[String: Any]] ?? []).map { $0["status"] as? Int ?? 0 }
+            })
     }
 }
 
@@ -67,6 +71,8 @@ struct SandboxStats {
     var accepted: Int
     var byStatus: [String: Int]
     var submissionsPerLead: [Int]
+    /// `vertical|phone` → the status of each attempt.
+    var statusesByLead: [String: [Int]]
 }
 
 struct SandboxNotListening: Error {

@@ -207,6 +207,11 @@ struct RunJob {
             buffered.removeAll(keepingCapacity: true)
             lastFlush = clock.now
         }
+        func settleStop() throws {
+            try flush()
+            let unsent = figures.unsettled.values.filter { $0.attempts == 0 || $0.reasonCode == .authFailed }
+            try ledger.returnUnsent(batch: batchID, rows: unsent.map(\.row).sorted())
+        }
         do {
             try await submitter.run(
                 feed,
@@ -215,8 +220,9 @@ struct RunJob {
                         batch: batchID, rows: rows, idempotencyKeys: rows.map(feed.idempotencyKey(row:)), now: Date())
                 },
                 onAnswer: { answer in
-                    // A lead without an outcome (401 stop), and the lead that got the 401, stay
-                    // `sending` in the ledger: the next run sends them again with the same key.
+                    // A lead without an outcome (401 stop) and the lead that got the 401 have no final
+                    // state: the ones that never reached the API go back to `pending`, the ones cut off
+                    // in flight stay `sending` (ambiguous); the next run sends them with the same key.
                     guard answer.outcome != nil, answer.reasonCode != .authFailed else {
                         figures.unsettled[answer.row] = answer
                         return
@@ -232,10 +238,10 @@ struct RunJob {
                 })
         } catch {
             // Keep what was answered before the stop.
-            do { try flush() } catch { throw SendFailure(error: error, figures: figures) }
+            do { try settleStop() } catch { throw SendFailure(error: error, figures: figures) }
             throw SendFailure(error: error, figures: figures)
         }
-        try flush()
+        try settleStop()
         let done = feed.figures
         logger.debug(
             "batch sent",
