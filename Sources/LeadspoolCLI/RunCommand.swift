@@ -48,8 +48,8 @@ struct RunCommand: AsyncParsableCommand {
             global.bootstrapLogging(settings)
             let apiToken = try Self.token(settings: settings, preferFile: tokenFile != nil)
             let runner = SpoolRun(
-                settings: settings, token: apiToken, redact: redact, exclusive: exclusive,
-                logger: Logger(label: "leadspool.run"))
+                settings: settings, token: apiToken, publisherTokens: try Self.publisherTokens(settings: settings),
+                redact: redact, exclusive: exclusive, logger: Logger(label: "leadspool.run"))
             return try await runner.run { print($0) }
         }
     }
@@ -76,12 +76,29 @@ struct RunCommand: AsyncParsableCommand {
         if let path = settings.tokenFile { return try fromFile(path) }
         throw ConfigurationError("no API token: set \(settings.tokenEnv) or use --token-file FILE")
     }
+
+    /// The tokens of publishers configured with `[publishers.NAME] token_env`; a variable that is not
+    /// set is a configuration error.
+    static func publisherTokens(
+        settings: Settings, environment: [String: String] = ProcessInfo.processInfo.environment
+    ) throws -> [String: APIToken] {
+        var tokens: [String: APIToken] = [:]
+        for (name, publisher) in settings.publishers {
+            guard let variable = publisher.tokenEnv else { continue }
+            guard let secret = environment[variable]?.trimmingCharacters(in: .whitespacesAndNewlines), !secret.isEmpty
+            else { throw ConfigurationError("publisher \(name): the token variable \(variable) is not set") }
+            tokens[name] = APIToken(secret)
+        }
+        return tokens
+    }
 }
 
 /// One pass over a spool with a live submitter: what `run` does, and `demo` after it.
 struct SpoolRun {
     let settings: Settings
     let token: APIToken
+    /// Publishers with their own token (`[publishers.NAME] token_env`); the others use `token`.
+    var publisherTokens: [String: APIToken] = [:]
     var redact = false
     var exclusive = false
     let logger: Logger
@@ -111,12 +128,22 @@ struct SpoolRun {
         }
         defer { if lock >= 0 { close(lock) } }
 
-        let submitConfiguration = settings.submitConfiguration(token: token)
-        let transport: HTTPLeadTransport
-        do {
-            transport = try HTTPLeadTransport(configuration: submitConfiguration)
-        } catch {
-            throw ConfigurationError("\(error)")
+        // One transport and submitter per token, shared by every batch that uses it.
+        var senders: [APIToken: (HTTPLeadTransport, Submitter<ContinuousClock>)] = [:]
+        func shutdown() async {
+            for (transport, _) in senders.values { try? await transport.shutdown() }
+        }
+        for token in Set([token] + publisherTokens.values) {
+            let configuration = settings.submitConfiguration(token: token)
+            do {
+                let transport = try HTTPLeadTransport(configuration: configuration)
+                let submitter = Submitter(
+                    configuration: configuration, transport: transport, clock: ContinuousClock(), logger: logger)
+                senders[token] = (transport, submitter)
+            } catch {
+                await shutdown()
+                throw ConfigurationError("\(error)")
+            }
         }
         let ledger: Ledger
         do {
@@ -124,17 +151,16 @@ struct SpoolRun {
                 path: settings.ledgerPath, keyPath: settings.ledgerKeyPath,
                 configuration: settings.ledgerConfiguration())
         } catch {
-            try? await transport.shutdown()
+            await shutdown()
             FileHandle.standardError.write(Data("leadspool: cannot open the ledger: \(error)\n".utf8))
             return 73
         }
-        let submitter = Submitter(
-            configuration: submitConfiguration, transport: transport, clock: ContinuousClock(), logger: logger)
         let reports = settings.reportConfiguration(directory: spool.reports, redact: redact)
 
         var codes: Set<Int32> = []
         var processed = 0
         func process(_ file: ClaimedFile) async -> Bool {
+            let submitter = senders[publisherTokens[file.publisher] ?? token]!.1
             let job = RunJob(
                 file: file, spool: spool, settings: settings, ledger: ledger, submitter: submitter, reports: reports,
                 logger: logger)
@@ -167,7 +193,7 @@ struct SpoolRun {
                 going = await process(claimed)
             }
         }
-        try? await transport.shutdown()
+        await shutdown()
         if processed == 0 { report("nothing to do: no ready file in \(spool.incoming)") }
         for code: Int32 in [77, 73, 69, 65] where codes.contains(code) { return code }
         return 0

@@ -125,6 +125,29 @@ import Testing
         #expect(settledFirst == answeredFirst.subtracting(held).count + sentSecond.count)
     }
 
+    /// A file in `incoming/<publisher>/` is sent with that publisher's token (`token_env`) and
+    /// archived in `done/<publisher>/`.
+    @Test func publisherFolderUsesThePublishersToken() throws {
+        let spool = try TempSpool(config: "settle_seconds = 0\n[publishers.acme]\ntoken_env = \"ACME_KEY\"\n")
+        defer { spool.remove() }
+        let api = try SandboxProcess(token: "dl_test_acme")
+        defer { api.stop() }
+        let folder = spool.root + "/incoming/acme"
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        let data = TempSpool.recent(
+            try Data(contentsOf: TempSpool.fixtures.appendingPathComponent("batches/insurance-clean.csv")))
+        try data.write(to: URL(fileURLWithPath: folder + "/leads.csv"))
+
+        let run = try spool.invoke(
+            ["run", "--config", spool.base + "/leadspool.toml", "--spool", spool.root, "--endpoint", api.endpoint],
+            environment: ["DL_API_KEY": "dl_test_default", "ACME_KEY": "dl_test_acme"])
+        #expect(run.status == 0, "\(run.output)")
+        #expect(try spool.list("done/acme") == ["leads.csv"])
+        let stats = try api.stats()
+        #expect(stats.byStatus["401"] == nil)
+        #expect(stats.byStatus["200"] == 5)
+    }
+
     @Test func tokenOnTheCommandLineIsRefused() throws {
         let spool = try TempSpool()
         defer { spool.remove() }
