@@ -148,6 +148,27 @@ import Testing
         #expect(stats.byStatus["200"] == 5)
     }
 
+    @Test func archiveGzipCompressesTheOriginalInDone() throws {
+        let spool = try TempSpool(config: "settle_seconds = 0\narchive_gzip = true\n")
+        defer { spool.remove() }
+        let api = try SandboxProcess()
+        defer { api.stop() }
+        let batch = try spool.dropRecent("insurance-clean.csv")
+        let run = try spool.run(endpoint: api.endpoint, token: Self.token)
+        #expect(run.status == 0, "\(run.output)")
+        #expect(try spool.list("done") == ["insurance-clean.csv.gz"])
+        let unzip = Process()
+        unzip.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        unzip.arguments = ["gzip", "-dc", spool.root + "/done/insurance-clean.csv.gz"]
+        let output = Pipe()
+        unzip.standardOutput = output
+        try unzip.run()
+        let restored = output.fileHandleForReading.readDataToEndOfFile()
+        unzip.waitUntilExit()
+        #expect(unzip.terminationStatus == 0)
+        #expect(restored == batch.content)
+    }
+
     @Test func tokenOnTheCommandLineIsRefused() throws {
         let spool = try TempSpool()
         defer { spool.remove() }

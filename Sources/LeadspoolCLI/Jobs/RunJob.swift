@@ -141,7 +141,15 @@ struct RunJob {
             if status.state != .done {
                 try ledger.finishBatch(id: batchID, counts: tally.counts)
             }
-            let target = try spool.archive(file)
+            var target = try spool.archive(file)
+            if settings.archiveGzip && !facts.gzip {
+                do {
+                    target = try ArchiveGzip.compress(target)
+                } catch {
+                    // The original is safe in done/, only not compressed.
+                    logger.warning("archive not compressed: \(error)", metadata: metadata)
+                }
+            }
             metadata["spool.path"] = "\(target)"
         } catch {
             return fail("cannot finish the batch: \(error)", metadata)
