@@ -169,6 +169,24 @@ import Testing
         #expect(restored == batch.content)
     }
 
+    /// A spool or ledger that cannot be written is exit 73, and the dropped file is left alone.
+    @Test(arguments: ["reports-is-a-file", "ledger-in-missing-folder"])
+    func unwritableSpoolOrLedgerIsExit73(_ case: String) throws {
+        let spool = try TempSpool()
+        defer { spool.remove() }
+        try spool.dropRecent("insurance-clean.csv")
+        var arguments = ["run", "--config", spool.base + "/leadspool.toml", "--spool", spool.root]
+        arguments += ["--endpoint", "http://127.0.0.1:9/webhook/lead"]
+        if `case` == "reports-is-a-file" {
+            try Data("not a folder".utf8).write(to: URL(fileURLWithPath: spool.root + "/reports"))
+        } else {
+            arguments += ["--ledger", spool.base + "/missing/ledger.sqlite"]
+        }
+        let run = try spool.invoke(arguments, environment: ["DL_API_KEY": Self.token])
+        #expect(run.status == 73, "\(run.output)")
+        #expect(try spool.list("incoming") == ["insurance-clean.csv"])
+    }
+
     @Test func tokenOnTheCommandLineIsRefused() throws {
         let spool = try TempSpool()
         defer { spool.remove() }
