@@ -187,6 +187,21 @@ import Testing
         #expect(try spool.list("incoming") == ["insurance-clean.csv"])
     }
 
+    /// Every lead ran out of retries on 5xx: exit 69, the leads `failed` / SERVER_ERROR_EXHAUSTED
+    /// after 5 attempts each (the documented schedule waits 1+2+4+8 s, so this test takes ~15 s).
+    @Test func apiThatStaysDownIsExit69() throws {
+        let spool = try TempSpool()
+        defer { spool.remove() }
+        let api = try SandboxProcess(extra: ["--error-rate", "1"])
+        defer { api.stop() }
+        let batch = try spool.dropRecent("insurance-clean.csv")
+        let run = try spool.run(endpoint: api.endpoint, token: Self.token)
+        #expect(run.status == 69, "\(run.output)")
+        let results = try spool.results(matching: batch.hashPrefix)
+        #expect(results.allSatisfy { $0.outcome == "failed" && $0.reasonCode == "SERVER_ERROR_EXHAUSTED" })
+        #expect(try api.stats().submissionsPerLead == Array(repeating: 5, count: batch.rows))
+    }
+
     @Test func tokenOnTheCommandLineIsRefused() throws {
         let spool = try TempSpool()
         defer { spool.remove() }
