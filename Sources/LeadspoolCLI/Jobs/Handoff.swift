@@ -5,7 +5,6 @@ import Foundation
 final class Handoff<Element>: @unchecked Sendable {
     private let condition = NSCondition()
     private var items: [Element] = []
-    private var head = 0
     private var closed = false
     private let capacity: Int
 
@@ -16,7 +15,7 @@ final class Handoff<Element>: @unchecked Sendable {
     func put(_ item: Element) -> Bool {
         condition.lock()
         defer { condition.unlock() }
-        while items.count - head >= capacity && !closed { condition.wait() }
+        while items.count >= capacity && !closed { condition.wait() }
         if closed { return false }
         items.append(item)
         condition.broadcast()
@@ -27,14 +26,11 @@ final class Handoff<Element>: @unchecked Sendable {
     func take() -> Element? {
         condition.lock()
         defer { condition.unlock() }
-        while head == items.count && !closed { condition.wait() }
-        if head == items.count { return nil }
-        let item = items[head]
-        head += 1
-        if head > 64 && head * 2 > items.count {
-            items.removeFirst(head)
-            head = 0
-        }
+        while items.isEmpty && !closed { condition.wait() }
+        if items.isEmpty { return nil }
+        // At most `capacity` items wait, so removing from the front is cheap, and a consumed
+        // item is released at once.
+        let item = items.removeFirst()
         condition.broadcast()
         return item
     }
