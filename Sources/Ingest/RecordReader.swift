@@ -1,5 +1,6 @@
-/// Pulls records one at a time from a batch file. Readers are synchronous and single-owner; the
-/// pipeline drives them through ``RecordBatches`` on its own task.
+/// Pulls records one at a time from a batch file. Readers are synchronous and single-owner: a
+/// record costs a plain function call, and the caller decides which thread pulls (check reads on a
+/// thread of its own; run pulls from inside the submitter's work sequence).
 package protocol RecordReader {
     /// The next record, or `nil` at the end of the file. Throws only for file-level failures
     /// (I/O, a gzip stream that breaks); a record that cannot be parsed is returned with

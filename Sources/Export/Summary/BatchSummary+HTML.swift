@@ -19,7 +19,7 @@ extension BatchSummary {
             <main>
             <h1>Lead batch \(e(inputs.fileName))</h1>
             <p class="meta">Batch \(e(inputs.batch)) · publisher \(e(inputs.publisher)) · \(modeText) · \
-            claimed \(UTCTimestamp.format(secondsSince1970: Self.wholeSeconds(inputs.claimedAt))) · \
+            claimed \(CivilTime.utcString(Int64(Self.wholeSeconds(inputs.claimedAt)))) · \
             \(NumberText.fixed(durationSeconds, decimals: 1)) s</p>
 
             """

@@ -24,7 +24,7 @@ struct CheckJob {
         let clock = ContinuousClock()
         let started = clock.now
         let facts: BatchFacts
-        var reader: any RecordReader
+        let reader: any RecordReader
         do {
             facts = try BatchFile.inspect(path: path)
             reader = try BatchFile.reader(path: path, facts: facts, configuration: ReaderConfiguration())
@@ -42,25 +42,51 @@ struct CheckJob {
         var deduper = BatchDeduper()
         var tally = OutcomeTally()
         let readStarted = clock.now
-        do {
-            var pending: [(CheckedRecord, RawRecord)] = []
-            pending.reserveCapacity(1024)
-            func flush() throws {
-                if let ledger { ledger.markDuplicates(&pending) }
-                for (checked, raw) in pending {
-                    let result = checked.localResult()
-                    tally.add(result)
-                    try writer.add(result, raw: raw)
+        // Reading and validating run on a thread of their own; this thread dedupes and writes.
+        enum Chunk {
+            case rows([(CheckedRecord, RawRecord)])
+            case failed(IngestError)
+        }
+        let handoff = Handoff<Chunk>(capacity: 8)
+        let box = UncheckedSendable(value: reader)
+        let validator = self.validator
+        let producer = Thread {
+            var reader = box.value
+            var chunk: [(CheckedRecord, RawRecord)] = []
+            chunk.reserveCapacity(1024)
+            do {
+                while let record = try reader.next() {
+                    chunk.append((validator.check(record), record))
+                    if chunk.count == 1024 {
+                        guard handoff.put(.rows(chunk)) else { return }
+                        chunk = []
+                        chunk.reserveCapacity(1024)
+                    }
                 }
-                pending.removeAll(keepingCapacity: true)
+                if !chunk.isEmpty { handoff.put(.rows(chunk)) }
+            } catch {
+                handoff.put(.failed(error as? IngestError ?? IngestError(.io, "\(error)")))
             }
-            while let record = try reader.next() {
-                var checked = validator.check(record)
-                _ = deduper.check(&checked)
-                pending.append((checked, record))
-                if pending.count == 1024 { try flush() }
+            handoff.close()
+        }
+        producer.stackSize = 1 << 22
+        producer.start()
+        defer { handoff.close() }
+        do {
+            while let chunk = handoff.take() {
+                switch chunk {
+                case .failed(let error):
+                    throw error
+                case .rows(var rows):
+                    for i in rows.indices { _ = deduper.check(&rows[i].0) }
+                    if let ledger { ledger.markDuplicates(&rows) }
+                    for (checked, raw) in rows {
+                        let result = checked.localResult()
+                        tally.add(result)
+                        try writer.add(result, raw: raw)
+                    }
+                }
             }
-            try flush()
         } catch let error as IngestError {
             writer.abandon()
             return .unreadable(error.description)

@@ -45,7 +45,7 @@ extension Submitter {
 
             trace.attempts += 1
             atomicCounters.attempts.add(1, ordering: .relaxed)
-            if trace.attempts == 1 { trace.submittedAt = UTCTimestamp.string(epochSeconds: wallClock()) }
+            if trace.attempts == 1 { trace.submittedAt = CivilTime.utcString(wallClock()) }
             let start = clock.now
             let result: AttemptResult
             do {

@@ -1,0 +1,133 @@
+import Foundation
+import Testing
+
+/// `leadspool check` run as a user would, on the fixture batches, with "now" fixed.
+@Suite struct CheckTests {
+    static let fixtures = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+        .appendingPathComponent("../../fixtures").standardized
+    /// 2026-11-15T00:00:00Z: the fixtures' consent times are days before it.
+    static let now = "1794700800"
+
+    /// (row, outcome, every reason code) from a results.jsonl file.
+    func outcomes(_ path: String) throws -> [String] {
+        let text = try String(contentsOfFile: path, encoding: .utf8)
+        return try text.split(separator: "\n").map { line in
+            let object = try #require(try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any])
+            let codes = (object["reason_codes"] as? [String]) ?? []
+            return "\(object["row"]!) \(object["outcome"]!) \(codes.joined(separator: ","))"
+        }
+    }
+
+    func check(_ files: [String], extra: [String] = []) throws -> (status: Int32, stdout: String, reports: TemporaryDirectory) {
+        let reports = try TemporaryDirectory()
+        let result = try runLeadspool(
+            ["check", "--quiet", "--report-dir", reports.url.path, "--now", Self.now] + extra
+                + files.map { Self.fixtures.appendingPathComponent($0).path })
+        return (result.status, String(decoding: result.stdout, as: UTF8.self), reports)
+    }
+
+    func resultsFile(_ reports: TemporaryDirectory, suffix: String) throws -> String {
+        let names = try FileManager.default.contentsOfDirectory(atPath: reports.url.path)
+        return reports.path(try #require(names.first { $0.hasSuffix(suffix) }))
+    }
+
+    @Test func messyMortgageBatch() throws {
+        let (status, stdout, reports) = try check(["batches/mortgage-messy.csv"])
+        #expect(status == 0)
+        #expect(stdout.contains("7 rows: 1 valid, 5 invalid, 1 duplicate"))
+        #expect(
+            try outcomes(try resultsFile(reports, suffix: ".results.jsonl")) == [
+                "1 valid ", "2 invalid EMAIL_INVALID", "3 invalid MISSING_FIELD,PHONE_EXCEL_MANGLED,FIELD_INVALID",
+                "4 invalid PHONE_INVALID,TCPA_TIMESTAMP_INVALID,TCPA_URL_INVALID",
+                "5 invalid PHONE_NOT_US,TCPA_TIMESTAMP_FUTURE,TCPA_TEXT_MISSING", "6 duplicate DUPLICATE_IN_BATCH",
+                "7 invalid TCPA_CONSENT_EXPIRED",
+            ])
+        let csv = parseCSV(try String(contentsOfFile: try resultsFile(reports, suffix: ".results.csv"), encoding: .utf8))
+        #expect(csv[0].prefix(6) == ["row", "ref", "vertical", "outcome", "reason_code", "reason"])
+        #expect(csv[1][1] == "MTG-1")
+        #expect(csv[1][10] == "'+13052472001")
+        #expect(csv[2][11] == "02134")  // 4-digit ZIP repaired
+        #expect(csv[4][5].contains("phone \"800-247-2004\""))
+        let rejects = parseCSV(try String(contentsOfFile: try resultsFile(reports, suffix: ".rejects.csv"), encoding: .utf8))
+        #expect(rejects[0].first == "First Name")
+        #expect(rejects[0].last == "leadspool_reason")
+        #expect(rejects.count == 1 + 5)
+        #expect(rejects.contains { $0.first == "=HYPERLINK(\"http://x\")" })
+    }
+
+    @Test func jsonlAndGzipBatches() throws {
+        let (status, _, reports) = try check(["batches/solar.jsonl"])
+        #expect(status == 0)
+        #expect(
+            try outcomes(try resultsFile(reports, suffix: ".results.jsonl")) == [
+                "1 valid ", "2 valid ", "3 invalid PHONE_NOT_US,FIELD_INVALID", "4 invalid RECORD_UNREADABLE",
+                "5 invalid ZIP_INVALID",
+            ])
+        let (gzStatus, gzOut, _) = try check(["batches/insurance-clean-copy.csv.gz"])
+        #expect(gzStatus == 0)
+        #expect(gzOut.contains("5 rows: 5 valid"))
+    }
+
+    @Test func debtBatchDuplicatesAndVerticals() throws {
+        let (_, _, reports) = try check(["batches/debt-mixed.csv"])
+        #expect(
+            try outcomes(try resultsFile(reports, suffix: ".results.jsonl")) == [
+                "1 valid ", "2 valid ", "3 valid ", "4 invalid VERTICAL_UNKNOWN", "5 duplicate DUPLICATE_IN_BATCH",
+                "6 invalid NAME_INVALID",
+            ])
+    }
+
+    @Test func unreadableFilesExit65AndSayWhy() throws {
+        let (status, stdout, _) = try check([
+            "broken/truncated.csv.gz", "broken/spreadsheet.csv", "broken/no-header.csv", "batches/insurance-clean.csv",
+        ])
+        #expect(status == 65)
+        #expect(stdout.contains("truncated.csv.gz: cannot be read: truncated gzip stream"))
+        #expect(stdout.contains("spreadsheet.csv: cannot be read: not a text file"))
+        #expect(stdout.contains("no-header.csv: cannot be read: no header"))
+        #expect(stdout.contains("5 rows: 5 valid"))
+    }
+
+    @Test func redactMasksPhoneAndEmail() throws {
+        let (_, _, reports) = try check(["batches/insurance-clean.csv"], extra: ["--redact"])
+        let text = try String(contentsOfFile: try resultsFile(reports, suffix: ".results.csv"), encoding: .utf8)
+        #expect(!text.contains("maria.garcia@example.com"))
+        #expect(!text.contains("+18132471001"))
+        #expect(text.contains("+1813***1001"))
+    }
+
+    @Test func configurationErrorsExit64NamingKeyAndFile() throws {
+        let dir = try TemporaryDirectory()
+        let config = dir.path("leadspool.toml")
+        try "[validate]\nzip_chek = \"exists\"\n".write(toFile: config, atomically: true, encoding: .utf8)
+        let unknown = try runLeadspool(["check", "--config", config, Self.fixtures.appendingPathComponent("batches/solar.jsonl").path])
+        #expect(unknown.status == 64)
+        #expect(unknown.stderr.contains("unknown key 'validate.zip_chek'"))
+        #expect(unknown.stderr.contains(config))
+
+        try "[api]\nmax_in_flight = \"many\"\n".write(toFile: config, atomically: true, encoding: .utf8)
+        let badType = try runLeadspool(["check", "--config", config, Self.fixtures.appendingPathComponent("batches/solar.jsonl").path])
+        #expect(badType.status == 64)
+        #expect(badType.stderr.contains("'api.max_in_flight' must be a whole number"))
+
+        let missing = try runLeadspool(["check", "--config", dir.path("nope.toml"), "x.csv"])
+        #expect(missing.status == 64)
+    }
+
+    @Test func configuredDefaultVerticalAppliesToFilesWithoutTheColumn() throws {
+        let dir = try TemporaryDirectory()
+        let file = dir.path("novertical.csv")
+        try """
+            first_name,last_name,email,phone,zip,tcpa_timestamp,tcpa_text,tcpa_url
+            Ana,Lopez,ana@example.com,3052472001,33101,2026-11-09T14:00:00Z,I agree.,https://x.example.com/
+            """.write(toFile: file, atomically: true, encoding: .utf8)
+        let config = dir.path("leadspool.toml")
+        try "[validate]\ndefault_vertical = \"solar\"\n".write(toFile: config, atomically: true, encoding: .utf8)
+        let reports = try TemporaryDirectory()
+        let without = try runLeadspool(["check", "--quiet", "--report-dir", reports.url.path, "--now", Self.now, file])
+        #expect(String(decoding: without.stdout, as: UTF8.self).contains("1 invalid"))
+        let with = try runLeadspool(
+            ["check", "--quiet", "--config", config, "--report-dir", reports.url.path, "--now", Self.now, file])
+        #expect(String(decoding: with.stdout, as: UTF8.self).contains("1 valid"))
+    }
+}
