@@ -14,7 +14,7 @@ release: deps
 	$(SWIFT) build -c release --product leadspool
 
 demo: build
-	scripts/demo.sh
+	$(BIN_DEBUG) demo
 
 test: deps
 	$(SWIFT) build --build-tests
