@@ -77,6 +77,47 @@ if [ -x scripts/bench-sandbox.sh ] && "$BIN" sandbox --help >/dev/null 2>&1; the
     row "sandbox (wrk, 64 connections, no latency)" "${rps:-?} requests/s" ""
 fi
 
+# run: RUN_ROWS clean leads through the whole pipeline against the sandbox on loopback.
+RUN_ROWS=${BENCH_RUN_ROWS:-100000}
+runfile=$(gen "$RUN_ROWS" csv 0 plain "run-${RUN_ROWS}.csv")
+run_bench() { # label, sandbox args...
+    local label=$1
+    shift
+    local work port pid
+    work=$(mktemp -d)
+    "$BIN" sandbox --port 0 --seed 3 "$@" >"$work/sandbox.out" 2>/dev/null &
+    pid=$!
+    for _ in $(seq 100); do
+        port=$(sed -n 's|.*127.0.0.1:\([0-9]*\)/.*|\1|p' "$work/sandbox.out" | head -1)
+        [ -n "$port" ] && break
+        sleep 0.1
+    done
+    mkdir -p "$work/spool/incoming"
+    cp "$runfile" "$work/spool/incoming/"
+    exec 3>"$DATA/.time"
+    DL_API_KEY=dl_test_bench timed "$BIN" run --quiet --spool "$work/spool" \
+        --endpoint "http://127.0.0.1:$port/webhook/lead" "${RUN_EXTRA[@]}" >/dev/null || true
+    exec 3>&-
+    kill "$pid" 2>/dev/null || true
+    wait "$pid" 2>/dev/null || true
+    read -r wall rss <"$DATA/.time"
+    local rate
+    rate=$(awk -v r="$RUN_ROWS" -v w="$wall" 'BEGIN{printf "%d", r/w}')
+    row "run, $RUN_ROWS leads, $label" "$rate leads/s ($RUN_ROWS in ${wall} s, whole process)" "peak RSS $((rss / 1024)) MB"
+    rm -rf "$work"
+}
+RUN_EXTRA=()
+run_bench "sandbox without latency"
+cfg=$(mktemp)
+printf '[api]\nmax_in_flight = 64\n' >"$cfg"
+RUN_EXTRA=(--config "$cfg")
+RUN_ROWS_SAVED=$RUN_ROWS
+RUN_ROWS=${BENCH_LATENCY_ROWS:-10000}
+runfile=$(gen "$RUN_ROWS" csv 0 plain "run-${RUN_ROWS}.csv")
+run_bench "sandbox latency 100 ms, max_in_flight 64 (ideal 640/s)" --latency-ms 100..100
+RUN_ROWS=$RUN_ROWS_SAVED
+rm -f "$cfg"
+
 if "$BIN" _bench ledger --help >/dev/null 2>&1; then
     for preload in 0 ${BENCH_LEDGER_PRELOAD:-}; do
         j=$("$BIN" _bench ledger --leads 200000 --preload "$preload" 2>/dev/null | tail -1)
