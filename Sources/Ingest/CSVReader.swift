@@ -61,39 +61,10 @@ package final class CSVReader: RecordReader {
 
     // MARK: Buffer
 
-    /// Moves the unconsumed bytes to the front, grows when full, and reads one more chunk.
     private func fill() throws(IngestError) {
-        if start > 0 {
-            let count = end - start
-            if count > 0 {
-                UnsafeMutableRawPointer(buffer.baseAddress!).copyMemory(
-                    from: buffer.baseAddress! + start, byteCount: count)
-            }
-            base += start
-            start = 0
-            end = count
-        }
-        if end == buffer.count {
-            let bigger = UnsafeMutableBufferPointer<UInt8>.allocate(capacity: buffer.count * 2)
-            _ = bigger.initialize(fromContentsOf: buffer)
-            buffer.deallocate()
-            buffer = bigger
-        }
-        // Read at least a chunk, and at least as much as the partial record already buffered, so a
-        // long record is re-scanned a logarithmic number of times however small the source's reads.
-        let want = max(configuration.chunkSize, end - start)
-        var added = 0
-        while added < want && end < buffer.count {
-            let room = buffer.count - end
-            let n = try source.read(
-                into: UnsafeMutableRawBufferPointer(UnsafeMutableBufferPointer(rebasing: buffer[end..<(end + room)])))
-            if n == 0 {
-                eof = true
-                break
-            }
-            end += n
-            added += n
-        }
+        try ReadBuffer.fill(
+            &buffer, start: &start, end: &end, base: &base, eof: &eof, source: &source,
+            chunkSize: configuration.chunkSize)
     }
 
     // MARK: Header
