@@ -1,0 +1,62 @@
+import Foundation
+import Testing
+
+/// Two `run` processes on one spool, with files whose leads overlap: no file is processed twice
+/// and no consumer is submitted twice.
+@Suite struct ConcurrentRunTests {
+    static let token = "dl_test_two"
+
+    @Test func twoRunsNeverSubmitAConsumerTwice() throws {
+        let sandbox = try SandboxProcess(seed: 9, extra: ["--latency-ms", "1..5"])
+        defer { sandbox.stop() }
+        let spool = try TempSpool()
+        defer { spool.remove() }
+        let scratch = spool.base + "/gen"
+        try FileManager.default.createDirectory(atPath: scratch, withIntermediateDirectories: true)
+        try #require(try runLeadspool(["gen", "--rows", "1500", "--seed", "21", "--output", scratch + "/a.csv"]).status == 0)
+        try #require(try runLeadspool(["gen", "--rows", "1500", "--seed", "22", "--output", scratch + "/b.csv"]).status == 0)
+        let a = try String(contentsOfFile: scratch + "/a.csv", encoding: .utf8).split(separator: "\n")
+        let b = try String(contentsOfFile: scratch + "/b.csv", encoding: .utf8).split(separator: "\n")
+        // Four files: a, its second half again, b, and a mix of both: 2 000 rows repeat earlier ones.
+        let files: [(String, [Substring])] = [
+            ("a.csv", Array(a.dropFirst())), ("a-again.csv", Array(a.dropFirst(751))),
+            ("b.csv", Array(b.dropFirst())), ("mix.csv", Array(a.dropFirst().prefix(500) + b.dropFirst().prefix(750))),
+        ]
+        for (name, rows) in files {
+            let text = ([a[0]] + rows).joined(separator: "\n") + "\n"
+            try text.write(toFile: spool.root + "/incoming/" + name, atomically: true, encoding: .utf8)
+        }
+        let total = files.reduce(0) { $0 + $1.1.count }
+
+        let processes = (0..<2).map { _ -> Process in
+            let process = Process()
+            process.executableURL = LeadspoolBinary.url
+            process.arguments = [
+                "run", "--quiet", "--config", spool.base + "/leadspool.toml", "--spool", spool.root, "--endpoint",
+                sandbox.endpoint,
+            ]
+            var environment = ProcessInfo.processInfo.environment
+            environment["DL_API_KEY"] = Self.token
+            process.environment = environment
+            process.standardOutput = FileHandle.nullDevice
+            process.standardError = FileHandle.nullDevice
+            return process
+        }
+        for process in processes { try process.run() }
+        for process in processes {
+            process.waitUntilExit()
+            #expect(process.terminationStatus == 0)
+        }
+
+        #expect(try spool.list("done") == ["a-again.csv", "a.csv", "b.csv", "mix.csv"])
+        #expect(try spool.list("work").isEmpty)
+        let rows = try spool.allResults()
+        #expect(rows.count == total)
+        let stats = try sandbox.stats()
+        #expect(stats.submissionsPerLead.allSatisfy { $0 == 1 }, "a consumer was submitted more than once")
+        #expect(stats.total == 3000 - (1500 + 1500 - Set(a.dropFirst().map { $0 } + b.dropFirst().map { $0 }).count))
+        let sentRows = rows.filter { ["accepted", "rejected"].contains($0.outcome) }
+        #expect(sentRows.count == stats.total)
+        #expect(rows.filter { $0.outcome == "duplicate" }.count == total - stats.total)
+    }
+}
