@@ -199,7 +199,16 @@ import Testing
         #expect(run.status == 69, "\(run.output)")
         let results = try spool.results(matching: batch.hashPrefix)
         #expect(results.allSatisfy { $0.outcome == "failed" && $0.reasonCode == "SERVER_ERROR_EXHAUSTED" })
-        #expect(try api.stats().submissionsPerLead == Array(repeating: 5, count: batch.rows))
+        let stats = try api.stats()
+        #expect(stats.submissionsPerLead == Array(repeating: 5, count: batch.rows))
+        // The documented schedule in real seconds: retries 1, 2, 4 and 8 s after the previous answer.
+        // Lower bounds are exact; the upper allowance only absorbs scheduling on a busy machine.
+        for (key, times) in stats.timesByLead {
+            let gaps = zip(times.dropFirst(), times).map { $0 - $1 }
+            for (gap, expected) in zip(gaps, [1.0, 2.0, 4.0, 8.0]) {
+                #expect(gap >= expected - 0.01 && gap < expected + 1.5, "\(key): gaps \(gaps)")
+            }
+        }
     }
 
     @Test func tokenOnTheCommandLineIsRefused() throws {

@@ -62,6 +62,9 @@ final class SandboxProcess {
             submissionsPerLead: leads.values.map { $0["submissions"] as? Int ?? 0 },
             statusesByLead: leads.mapValues { lead in
                 (lead["attempts"] as? [[String: Any]] ?? []).map { $0["status"] as? Int ?? 0 }
+            },
+            timesByLead: leads.mapValues { lead in
+                (lead["attempts"] as? [[String: Any]] ?? []).map { ($0["t"] as? NSNumber)?.doubleValue ?? -1 }
             })
     }
 }
@@ -73,6 +76,8 @@ struct SandboxStats {
     var submissionsPerLead: [Int]
     /// `vertical|phone` → the status of each attempt.
     var statusesByLead: [String: [Int]]
+    /// `vertical|phone` → the arrival time of each attempt, seconds since the sandbox started.
+    var timesByLead: [String: [Double]]
 }
 
 struct SandboxNotListening: Error {
