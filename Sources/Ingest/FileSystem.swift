@@ -16,6 +16,9 @@ package enum FileSystem {
         package var size: Int
         /// Modification time in nanoseconds since the epoch.
         package var mtimeNanos: Int64
+        /// Status change time (a rename sets it), in nanoseconds since the epoch.
+        package var changeNanos: Int64
+        package var inode: UInt64
     }
 
     package static func errorText() -> String { String(cString: strerror(errno)) }
@@ -28,7 +31,9 @@ package enum FileSystem {
         return Status(
             isRegular: type == S_IFREG, isDirectory: type == S_IFDIR, isSymlink: type == S_IFLNK,
             size: Int(st.st_size),
-            mtimeNanos: Int64(st.st_mtim.tv_sec) * 1_000_000_000 + Int64(st.st_mtim.tv_nsec))
+            mtimeNanos: Int64(st.st_mtim.tv_sec) * 1_000_000_000 + Int64(st.st_mtim.tv_nsec),
+            changeNanos: Int64(st.st_ctim.tv_sec) * 1_000_000_000 + Int64(st.st_ctim.tv_nsec),
+            inode: UInt64(st.st_ino))
     }
 
     package static func exists(_ path: String) -> Bool { status(path) != nil }

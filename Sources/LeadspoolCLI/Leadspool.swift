@@ -6,8 +6,8 @@ struct Leadspool: AsyncParsableCommand {
         commandName: "leadspool",
         abstract: "Batch pipeline for lead publishers: spool, validate, dedupe, submit, report.",
         subcommands: [
-            RunCommand.self, DemoCommand.self, CheckCommand.self, GenCommand.self, SandboxCommand.self,
-            BenchCommand.self, ClaimCommand.self,
+            RunCommand.self, DemoCommand.self, StatusCommand.self, CheckCommand.self, GenCommand.self,
+            SandboxCommand.self, BenchCommand.self, ClaimCommand.self,
         ]
     )
 }

@@ -1,0 +1,170 @@
+import ArgumentParser
+import Foundation
+import Ingest
+import Pipeline
+
+/// `leadspool status`: what is waiting, claimed, done today and quarantined; the ledger's size
+/// and the last batch's summary. Reads only.
+struct StatusCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "status", abstract: "What is waiting, claimed, done and quarantined; ledger size; last batch.")
+
+    @OptionGroup var global: GlobalOptions
+
+    @Option(name: .long, help: "table or json")
+    var format = "table"
+
+    func run() async throws {
+        try await withExitCodes {
+            let settings = try global.loadSettings()
+            guard format == "table" || format == "json" else { throw ConfigurationError("--format must be table or json") }
+            let report = SpoolStatus.collect(settings: settings, now: Date())
+            print(format == "json" ? report.json() : report.table())
+            return 0
+        }
+    }
+}
+
+/// A read-only look at a spool.
+struct SpoolStatus {
+    struct Entry {
+        var path: String
+        var publisher: String
+        var bytes: Int
+        var ageSeconds: Int
+        var note: String
+    }
+
+    var spool: String
+    var waiting: [Entry] = []
+    var claimed: [Entry] = []
+    var doneToday: [Entry] = []
+    var quarantined: [Entry] = []
+    var refused: [Entry] = []
+    var ledger: String = "none yet"
+    var lastBatch: String = "none yet"
+
+    static func collect(settings: Settings, now: Date) -> SpoolStatus {
+        let spool = Spool(root: settings.spool)
+        var status = SpoolStatus(spool: spool.root)
+        let nowNanos = Int64(now.timeIntervalSince1970 * 1e9)
+        func age(_ nanos: Int64) -> Int { Int(max(0, nowNanos - nanos) / 1_000_000_000) }
+        let scan = spool.scan(nowNanos: nowNanos, settleSeconds: settings.settleSeconds)
+        for (file, note) in scan.ready.map({ ($0, "ready") }) + scan.settling.map({ ($0, "settling") }) {
+            status.waiting.append(Entry(path: file.path, publisher: file.publisher, bytes: file.size,
+                ageSeconds: age(file.mtimeNanos), note: note))
+        }
+        for refused in scan.refused {
+            status.refused.append(Entry(path: refused.path, publisher: "", bytes: 0, ageSeconds: 0, note: refused.reason))
+        }
+        let holders = Self.lockHolders()
+        for (path, publisher) in files(below: spool.work) {
+            guard let st = FileSystem.status(path) else { continue }
+            let alive = Spool.isClaimAlive(path)
+            let pid = holders[st.inode].map { " by pid \($0)" } ?? ""
+            status.claimed.append(Entry(path: path, publisher: publisher, bytes: st.size,
+                ageSeconds: age(st.changeNanos),
+                note: alive ? "in progress\(pid)" : "owner gone: the next run takes it over"))
+        }
+        let midnight = (nowNanos / 86_400_000_000_000) * 86_400_000_000_000
+        for (path, publisher) in files(below: spool.done) {
+            guard let st = FileSystem.status(path), st.changeNanos >= midnight else { continue }
+            status.doneToday.append(Entry(path: path, publisher: publisher, bytes: st.size,
+                ageSeconds: age(st.changeNanos), note: "done"))
+        }
+        for (path, publisher) in files(below: spool.failed) where !path.hasSuffix(".error.txt") {
+            guard let st = FileSystem.status(path) else { continue }
+            let reason = (try? String(contentsOfFile: path + ".error.txt", encoding: .utf8))?
+                .split(separator: "\n").first { $0.hasPrefix("reason: ") }.map { String($0.dropFirst(8)) } ?? "?"
+            status.quarantined.append(Entry(path: path, publisher: publisher, bytes: st.size,
+                ageSeconds: age(st.changeNanos), note: reason))
+        }
+        if let ledger = try? LedgerLookup.openReadOnly(settings: settings)?.ledger, let info = try? ledger.info() {
+            status.ledger = "\(settings.ledgerPath): \(info.fileBytes / 1024) KiB, \(info.batches) batches "
+                + "(\(info.batchesProcessing) unfinished), \(info.leads) leads, \(info.dedupeKeys) dedupe keys"
+        }
+        let summaries = FileSystem.list(spool.reports).filter { $0.hasSuffix(".summary.json") }.sorted()
+        if let last = summaries.last,
+            let data = FileManager.default.contents(atPath: spool.reports + "/" + last),
+            let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any]
+        {
+            let outcomes = (object["outcomes"] as? [String: Int] ?? [:]).filter { $0.value > 0 }
+                .sorted { $0.key < $1.key }.map { "\($0.value) \($0.key)" }.joined(separator: ", ")
+            status.lastBatch = "\(object["batch"] ?? "?") (\(object["file_name"] ?? "?")): \(object["rows"] ?? 0) rows"
+                + (outcomes.isEmpty ? "" : ": " + outcomes)
+        }
+        return status
+    }
+
+    /// Regular files below a spool folder and its publisher sub-folders, with their publisher.
+    static func files(below folder: String) -> [(String, String)] {
+        var out: [(String, String)] = []
+        for name in FileSystem.list(folder).sorted() where !name.hasPrefix(".") {
+            let path = folder + "/" + name
+            guard let st = FileSystem.status(path) else { continue }
+            if st.isDirectory {
+                for inner in FileSystem.list(path).sorted() where !inner.hasPrefix(".") {
+                    if FileSystem.status(path + "/" + inner)?.isRegular == true { out.append((path + "/" + inner, name)) }
+                }
+            } else if st.isRegular {
+                out.append((path, Publisher.defaultName))
+            }
+        }
+        return out
+    }
+
+    /// inode → pid of the processes holding an flock, from /proc/locks.
+    static func lockHolders() -> [UInt64: Int] {
+        guard let text = try? String(contentsOfFile: "/proc/locks", encoding: .utf8) else { return [:] }
+        var holders: [UInt64: Int] = [:]
+        for line in text.split(separator: "\n") {
+            let parts = line.split(separator: " ", omittingEmptySubsequences: true)
+            guard parts.count >= 6, parts[1] == "FLOCK", let pid = Int(parts[4]),
+                let inode = parts[5].split(separator: ":").last.flatMap({ UInt64($0) })
+            else { continue }
+            holders[inode] = pid
+        }
+        return holders
+    }
+
+    func table() -> String {
+        var lines = ["spool \(spool)"]
+        func section(_ title: String, _ entries: [Entry]) {
+            lines.append("")
+            lines.append("\(title): \(entries.count)")
+            for e in entries {
+                lines.append("  \(FileSystem.baseName(e.path))  [\(e.publisher)]  \(e.bytes) bytes  \(Self.duration(e.ageSeconds))  \(e.note)")
+            }
+        }
+        section("waiting in incoming", waiting)
+        if !refused.isEmpty { section("refused folders", refused) }
+        section("claimed in work", claimed)
+        section("done today", doneToday)
+        section("quarantined in failed", quarantined)
+        lines.append("")
+        lines.append("ledger: \(ledger)")
+        lines.append("last batch: \(lastBatch)")
+        return lines.joined(separator: "\n")
+    }
+
+    func json() -> String {
+        func entries(_ list: [Entry]) -> [[String: Any]] {
+            list.map { ["file": $0.path, "publisher": $0.publisher, "bytes": $0.bytes, "age_seconds": $0.ageSeconds,
+                "note": $0.note] }
+        }
+        let object: [String: Any] = [
+            "spool": spool, "waiting": entries(waiting), "refused": entries(refused), "claimed": entries(claimed),
+            "done_today": entries(doneToday), "quarantined": entries(quarantined), "ledger": ledger,
+            "last_batch": lastBatch,
+        ]
+        let data = (try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])) ?? Data()
+        return String(decoding: data, as: UTF8.self)
+    }
+
+    static func duration(_ seconds: Int) -> String {
+        if seconds < 120 { return "\(seconds) s" }
+        if seconds < 7200 { return "\(seconds / 60) min" }
+        if seconds < 172_800 { return "\(seconds / 3600) h" }
+        return "\(seconds / 86_400) d"
+    }
+}

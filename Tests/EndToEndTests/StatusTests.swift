@@ -1,0 +1,42 @@
+import Foundation
+import Testing
+
+/// `leadspool status` shows what a spool holds; a claim whose owner died is shown as such and the
+/// next `run` recovers it.
+@Suite struct StatusTests {
+    static let token = "dl_test_status"
+
+    @Test func deadClaimIsShownAndRecoveredByTheNextRun() throws {
+        let spool = try TempSpool()
+        defer { spool.remove() }
+        let api = try SandboxProcess(seed: 6)
+        defer { api.stop() }
+        // A file left in work/ by a run that died: nobody holds its lock.
+        try FileManager.default.createDirectory(atPath: spool.root + "/work", withIntermediateDirectories: true)
+        let data = TempSpool.recent(
+            try Data(contentsOf: TempSpool.fixtures.appendingPathComponent("batches/insurance-clean.csv")))
+        try data.write(to: URL(fileURLWithPath: spool.root + "/work/left-behind.csv"))
+        try spool.drop(fixture: "no-header.csv", folder: "broken")
+
+        let before = try spool.invoke(["status", "--spool", spool.root], environment: [:])
+        #expect(before.status == 0)
+        #expect(before.output.contains("claimed in work: 1"))
+        #expect(before.output.contains("left-behind.csv"))
+        #expect(before.output.contains("owner gone"))
+        #expect(before.output.contains("waiting in incoming: 1"))
+
+        let run = try spool.run(endpoint: api.endpoint, token: Self.token)
+        #expect(run.status == 65, "\(run.output)")  // the no-header file is quarantined
+        let after = try spool.invoke(["status", "--spool", spool.root, "--format", "json"], environment: [:])
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(after.output.utf8)) as? [String: Any])
+        #expect((object["claimed"] as? [Any])?.isEmpty == true)
+        #expect((object["waiting"] as? [Any])?.isEmpty == true)
+        let done = (object["done_today"] as? [[String: Any]] ?? []).compactMap { $0["file"] as? String }
+        #expect(done.contains { $0.hasSuffix("/left-behind.csv") })
+        let quarantined = object["quarantined"] as? [[String: Any]] ?? []
+        #expect(quarantined.count == 1)
+        #expect((quarantined.first?["note"] as? String)?.hasPrefix("no header") == true)
+        #expect((object["last_batch"] as? String)?.contains("rows") == true)
+        #expect((object["ledger"] as? String)?.contains("1 batches") == true)
+    }
+}
