@@ -39,16 +39,6 @@ package enum UTCTime {
         out += digits
     }
 
-    /// `YYYY-MM-DDTHH:MM:SSZ`.
-    package static func iso8601(_ t: Int64) -> String {
-        let (y, m, d, hh, mm, ss) = parts(t)
-        var s = ""
-        s.reserveCapacity(20)
-        pad(Int(y), 4, into: &s); s += "-"; pad(m, 2, into: &s); s += "-"; pad(d, 2, into: &s); s += "T"
-        pad(hh, 2, into: &s); s += ":"; pad(mm, 2, into: &s); s += ":"; pad(ss, 2, into: &s); s += "Z"
-        return s
-    }
-
     /// `yyyyMMdd'T'HHmmss'Z'`, as batch names use.
     package static func compact(_ t: Int64) -> String {
         let (y, m, d, hh, mm, ss) = parts(t)

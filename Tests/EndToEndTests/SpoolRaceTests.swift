@@ -35,15 +35,8 @@ import Testing
     }
 }
 
-/// The built `leadspool` binary: a sibling of the test bundle in the build folder.
+/// The built `leadspool` binary (see `leadspoolExecutable()`); a missing binary fails the test
+/// that runs it.
 enum LeadspoolBinary {
-    static var url: URL {
-        let exe = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath()
-        var dir = exe.deletingLastPathComponent()
-        // The test binary lives in <build>/debug/leadspoolPackageTests.xctest (a file on Linux).
-        while !FileManager.default.fileExists(atPath: dir.appendingPathComponent("leadspool").path) && dir.path != "/" {
-            dir = dir.deletingLastPathComponent()
-        }
-        return dir.appendingPathComponent("leadspool")
-    }
+    static var url: URL { (try? leadspoolExecutable()) ?? URL(fileURLWithPath: "/nonexistent/leadspool") }
 }

@@ -95,7 +95,7 @@ struct ReportPass {
         result.attempts = stored.attempts
         result.leadID = stored.leadID
         result.bidAmount = stored.bidAmount
-        result.submittedAt = stored.submittedAt.map { UTCTime.iso8601(Int64($0.timeIntervalSince1970)) }
+        result.submittedAt = stored.submittedAt.map { CivilTime.utcString(Int64($0.timeIntervalSince1970)) }
         result.latencyMs = stored.latencyMs
         return result
     }

@@ -1,29 +1,21 @@
+import Ingest
+
 /// Proleptic Gregorian calendar arithmetic on Unix seconds (the days-from-civil algorithms), so
 /// timestamps need no Foundation calendar or formatter per row.
 package enum CivilTime {
     package static let secondsPerDay: Int64 = 86_400
 
     /// Days since 1970-01-01 of a civil date (month 1–12, day 1–31).
+    @inline(__always)
     package static func days(year: Int64, month: Int64, day: Int64) -> Int64 {
-        let y = month <= 2 ? year - 1 : year
-        let era = (y >= 0 ? y : y - 399) / 400
-        let yearOfEra = y - era * 400
-        let dayOfYear = (153 * (month > 2 ? month - 3 : month + 9) + 2) / 5 + day - 1
-        let dayOfEra = yearOfEra * 365 + yearOfEra / 4 - yearOfEra / 100 + dayOfYear
-        return era * 146_097 + dayOfEra - 719_468
+        UTCTime.days(year: year, month: Int(month), day: Int(day))
     }
 
     /// The civil date of a day number (inverse of ``days(year:month:day:)``).
+    @inline(__always)
     package static func date(days: Int64) -> (year: Int64, month: Int64, day: Int64) {
-        let z = days + 719_468
-        let era = (z >= 0 ? z : z - 146_096) / 146_097
-        let dayOfEra = z - era * 146_097
-        let yearOfEra = (dayOfEra - dayOfEra / 1460 + dayOfEra / 36_524 - dayOfEra / 146_096) / 365
-        let dayOfYear = dayOfEra - (365 * yearOfEra + yearOfEra / 4 - yearOfEra / 100)
-        let mp = (5 * dayOfYear + 2) / 153
-        let day = dayOfYear - (153 * mp + 2) / 5 + 1
-        let month = mp < 10 ? mp + 3 : mp - 9
-        return (yearOfEra + era * 400 + (month <= 2 ? 1 : 0), month, day)
+        let (year, month, day) = UTCTime.civil(fromDays: days)
+        return (year, Int64(month), Int64(day))
     }
 
     package static func isLeapYear(_ year: Int64) -> Bool {
