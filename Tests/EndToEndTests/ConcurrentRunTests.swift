@@ -28,7 +28,9 @@ import Testing
         }
         let total = files.reduce(0) { $0 + $1.1.count }
 
-        let processes = (0..<2).map { _ -> Process in
+        let logs = (0..<2).map { spool.base + "/run\($0).log" }
+        for log in logs { _ = FileManager.default.createFile(atPath: log, contents: nil) }
+        let processes = (0..<2).map { index -> Process in
             let process = Process()
             process.executableURL = LeadspoolBinary.url
             process.arguments = [
@@ -38,14 +40,15 @@ import Testing
             var environment = ProcessInfo.processInfo.environment
             environment["DL_API_KEY"] = Self.token
             process.environment = environment
-            process.standardOutput = FileHandle.nullDevice
-            process.standardError = FileHandle.nullDevice
+            let log = FileHandle(forWritingAtPath: logs[index])
+            process.standardOutput = log
+            process.standardError = log
             return process
         }
         for process in processes { try process.run() }
-        for process in processes {
+        for (process, log) in zip(processes, logs) {
             process.waitUntilExit()
-            #expect(process.terminationStatus == 0)
+            #expect(process.terminationStatus == 0, "\((try? String(contentsOfFile: log, encoding: .utf8)) ?? "")")
         }
 
         #expect(try spool.list("done") == ["a-again.csv", "a.csv", "b.csv", "mix.csv"])

@@ -1,6 +1,12 @@
 import Foundation
 import GRDB
 
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 /// leadspool's durable memory: batches, every row's state and outcome, and the dedupe keys, in one SQLite
 /// file (WAL) through GRDB.
 ///
@@ -74,6 +80,12 @@ package final class Ledger: Sendable {
     package convenience init(path: String, keyPath: String, configuration: Configuration = Configuration())
         throws(LedgerError)
     {
+        // Two processes opening a new ledger at once would race SQLite's switch to WAL and the first
+        // migration ("database is locked", "no such table: grdb_migrations"): opening is serialised
+        // across processes by an flock on a sidecar file, held only while opening.
+        let openLock = open(path + ".lock", O_RDWR | O_CREAT | O_CLOEXEC, 0o600)
+        if openLock >= 0 { flock(openLock, LOCK_EX) }
+        defer { if openLock >= 0 { close(openLock) } }
         let existed = FileManager.default.fileExists(atPath: path)
         let key = try LedgerKeyFile.load(path: keyPath)
         let pool: DatabasePool = try Ledger.mapErrors("cannot open \(path)") {
