@@ -40,7 +40,7 @@ struct StderrLogHandler: LogHandler {
             line += "}"
         }
         line += "\n"
-        FileHandle.standardError.write(Data(line.utf8))
+        StatusLine.shared.print(line)
     }
 
     private static func timestamp() -> String {

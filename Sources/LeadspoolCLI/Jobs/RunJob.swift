@@ -15,6 +15,8 @@ struct RunJob {
         var exitCode: Int32 = 0
         /// The API answered 401: the run must stop claiming.
         var authStopped = false
+        /// A stop signal cut the batch short: the run must stop claiming.
+        var interrupted = false
     }
 
     let file: ClaimedFile
@@ -24,6 +26,8 @@ struct RunJob {
     let submitter: Submitter<ContinuousClock>
     let reports: ReportConfiguration
     let logger: Logger
+    /// Progress line and metrics.
+    var observer: RunObserver?
 
     /// Answers recorded in the ledger in groups of this many (and at the end).
     static let recordGroup = 256
@@ -56,6 +60,7 @@ struct RunJob {
         }
         let batchID = facts.sha256
         metadata["batch.id"] = "\(status.name)"
+        observer?.batchStarted(file: file.name, contentBytes: facts.contentBytes)
         // A batch seen before keeps its name (so its reports are rewritten in place) and its claim
         // time, which is also the validator's `now`, so its local verdicts come out the same.
         let validationNow = Int64(status.claimedAt.timeIntervalSince1970)
@@ -74,14 +79,14 @@ struct RunJob {
         // Pass 1: send.
         let before = submitter.counters
         var send = SendFigures()
-        var authStopped = false
+        var stoppedBy: SubmitError?
         if status.state != .done {
             do {
                 send = try await sendPass(reader: reader, batchID: batchID, validator: validator)
             } catch let failure as SendFailure {
                 send = failure.figures
-                if failure.error as? SubmitError == .authFailed {
-                    authStopped = true
+                if let stop = failure.error as? SubmitError {
+                    stoppedBy = stop
                 } else if let error = failure.error as? IngestError, error.code == .unreadableFile {
                     return quarantine(error, metadata)
                 } else {
@@ -131,11 +136,21 @@ struct RunJob {
             "  sent \(send.answered) this run, \(after.retries - before.retries) retries, "
                 + "\(after.rateLimitWaits - before.rateLimitWaits) rate-limit waits")
         var outcome = FileResult()
-        if authStopped {
+        switch stoppedBy {
+        case .authFailed:
             file.release()
+            observer?.batchFinished(tally, result: "stopped")
             lines.append("  stopped: the API refused the token (HTTP 401); the file stays in work/ for the next run")
             logger.error("run stopped by 401: batch left in work/", metadata: metadata)
             return FileResult(summary: lines.joined(separator: "\n"), exitCode: 77, authStopped: true)
+        case .drained, .shutDown:
+            file.release()
+            observer?.batchFinished(tally, result: "stopped")
+            lines.append("  stopped by a signal: the rest of the file stays in work/ for the next run")
+            logger.warning("\(stoppedBy!): batch left in work/", metadata: metadata)
+            return FileResult(summary: lines.joined(separator: "\n"), interrupted: true)
+        case nil:
+            break
         }
         do {
             if status.state != .done {
@@ -154,6 +169,7 @@ struct RunJob {
         } catch {
             return fail("cannot finish the batch: \(error)", metadata)
         }
+        observer?.batchFinished(tally, result: "done")
         if send.answered > 0 && send.exhausted == send.answered {
             lines.append("  the API stayed unavailable: every lead sent ran out of retries")
             outcome.exitCode = 69
@@ -170,6 +186,7 @@ struct RunJob {
         do {
             let target = try spool.quarantine(file, reason: error.description)
             logger.warning("file quarantined", metadata: metadata.merging(["spool.path": "\(target)"]) { $1 })
+            observer?.batchEnded(result: "quarantined")
             return FileResult(summary: "\(file.name): quarantined to \(target): \(error.description)", exitCode: 65)
         } catch {
             return fail("cannot quarantine: \(error)", metadata)
@@ -180,6 +197,7 @@ struct RunJob {
     /// `work/` for a later run.
     private func fail(_ message: String, _ metadata: Logger.Metadata) -> FileResult {
         file.release()
+        observer?.batchEnded(result: "failed")
         logger.error("\(message)", metadata: metadata)
         return FileResult(summary: "\(file.name): \(message); the file stays in work/", exitCode: 73)
     }
@@ -204,6 +222,8 @@ struct RunJob {
         let ambiguous = SubmitConfiguration.AmbiguousPolicy(rawValue: settings.ambiguous) ?? .retry
         let feed = SendFeed(
             reader: reader, validator: validator, ledger: ledger, batchID: batchID, ambiguous: ambiguous)
+        let observer = self.observer
+        feed.onGroupRead = observer.map { observer in { rows, bytes in observer.read(rows: rows, bytes: bytes) } }
         let ledger = self.ledger
         var figures = SendFigures()
         var buffered: [LeadOutcomeRecord] = []
@@ -236,6 +256,7 @@ struct RunJob {
                         return
                     }
                     figures.answered += 1
+                    observer?.answered(answer)
                     if answer.reasonCode == .serverErrorExhausted || answer.reasonCode == .networkErrorExhausted {
                         figures.exhausted += 1
                     }

@@ -35,6 +35,8 @@ final class SendFeed: AsyncSequence, @unchecked Sendable {
     private let keyOverrides = Mutex<[Int: String]>([:])
     /// What pass 1 did, for the log and the exit code.
     private(set) var figures = Figures()
+    /// Called after each group with the rows and (decompressed) bytes read so far (progress line).
+    var onGroupRead: ((_ rows: Int, _ bytes: Int) -> Void)?
 
     struct Figures {
         var rows = 0
@@ -106,6 +108,7 @@ final class SendFeed: AsyncSequence, @unchecked Sendable {
                         state: result.outcome == .duplicate ? .duplicate : .invalid, problems: checked.problems))
             }
         }
+        onGroupRead?(figures.rows, reader.bytesRead)
         let now = Date()
         figures.local += local.count
         try ledger.recordLocal(local, batch: batchID, now: now)

@@ -65,10 +65,18 @@ package enum SubmitError: Error, Sendable, Hashable, CustomStringConvertible {
     /// The API answered 401: the token is refused, the run stopped (exit 77). Unsent leads stay
     /// pending.
     case authFailed
+    /// ``Submitter/drain()`` stopped the intake (a stop signal): leads already started were answered,
+    /// the rest of the batch was not read and stays for the next run.
+    case drained
+    /// ``Submitter/shutDown()`` cut off requests in flight (the drain time ran out): leads that never
+    /// reached the API stay pending, the ones cut off follow the `ambiguous` setting next time.
+    case shutDown
 
     package var description: String {
         switch self {
         case .authFailed: return "the API refused the token (HTTP 401); run stopped, unsent leads stay pending"
+        case .drained: return "stopped by a signal after the leads in flight were answered"
+        case .shutDown: return "stopped by a signal; leads cut off in flight follow the ambiguous setting next time"
         }
     }
 }

@@ -14,6 +14,8 @@ package struct SubmitCounters: Sendable, Hashable {
     package var inFlight = 0
     /// The adaptive concurrency limit now.
     package var concurrencyLimit = 0
+    /// How long every sender still waits for a 429's `Retry-After`; `nil` when not paused.
+    package var pauseRemaining: Duration?
 
     package init() {}
 }

@@ -28,8 +28,16 @@ package final class Submitter<C: Clock>: Sendable where C.Duration == Duration {
 
     private struct StopState {
         var reason: SubmitError?
+        var draining = false
         var nextID: UInt64 = 0
-        var listeners: [UInt64: @Sendable () -> Void] = [:]
+        var listeners: [UInt64: @Sendable (StopKind) -> Void] = [:]
+    }
+
+    private enum StopKind {
+        /// Take no more work; let started leads finish.
+        case drain
+        /// Cancel everything now.
+        case stop
     }
 
     /// - Parameters:
@@ -60,6 +68,7 @@ package final class Submitter<C: Clock>: Sendable where C.Duration == Duration {
         counters.answered = atomicCounters.answered.load(ordering: .relaxed)
         counters.inFlight = limiter.inFlight
         counters.concurrencyLimit = limiter.limit
+        counters.pauseRemaining = gate.pausedUntil.map { clock.now.duration(to: $0) }
         return counters
     }
 
@@ -88,11 +97,12 @@ package final class Submitter<C: Clock>: Sendable where C.Duration == Duration {
     ) async throws where Work.Element == SubmitWork {
         let (events, eventSink) = AsyncStream<BatchEvent>.makeStream()
         let (demand, demandSink) = AsyncStream<Void>.makeStream()
-        guard let listenerID = addStopListener({ eventSink.yield(.stop) }) else { throw SubmitError.authFailed }
+        let listenerID = try addStopListener { kind in eventSink.yield(kind == .stop ? .stop : .drain) }
         defer { removeStopListener(listenerID) }
 
         var failure: (any Error)?
         var stoppedByRun = false
+        var drained = false
         // A discarding group: a plain task group keeps every finished child (and the lead it captured)
         // until it is awaited, so memory grew with the batch (~11 KB a lead measured).
         try await withThrowingDiscardingTaskGroup { group in
@@ -138,8 +148,14 @@ package final class Submitter<C: Clock>: Sendable where C.Duration == Duration {
                 case .stop:
                     stoppedByRun = true
                     stop(nil)
+                case .drain:
+                    // Started leads run to their answer; nothing new starts.
+                    // The intake ends with `.inputEnded` once the pull task sees the finished
+                    // demand; rows it marks meanwhile are answered not-submitted below.
+                    drained = true
+                    demandSink.finish()
                 }
-                if stopping {
+                if stopping || drained {
                     while let item = ready.popFirst() {
                         await deliver(SubmitAnswer.notSubmitted(row: item.row, trace: LeadTrace()))
                     }
@@ -163,7 +179,8 @@ package final class Submitter<C: Clock>: Sendable where C.Duration == Duration {
         }
         if let failure { throw failure }
         try Task.checkCancellation()
-        if stoppedByRun { throw SubmitError.authFailed }
+        if stoppedByRun { throw stopState.withLock { $0.reason } ?? SubmitError.shutDown }
+        if drained { throw SubmitError.drained }
     }
 
     /// ``run(_:markSending:onAnswer:)`` as a stream of answers that finishes by throwing what `run`
@@ -187,23 +204,42 @@ package final class Submitter<C: Clock>: Sendable where C.Duration == Duration {
 
     /// Stops intake and in-flight requests of every batch of the run.
     func stopRun(_ reason: SubmitError) {
-        let listeners = stopState.withLock { state -> [@Sendable () -> Void] in
+        let listeners = stopState.withLock { state -> [@Sendable (StopKind) -> Void] in
             guard state.reason == nil else { return [] }
             state.reason = reason
             return Array(state.listeners.values)
         }
-        for listener in listeners { listener() }
+        for listener in listeners { listener(.stop) }
     }
+
+    /// Graceful stop (first SIGTERM): every batch stops taking work; leads already started (in
+    /// flight, or waiting for a retry) go on to their answer, marked rows not yet started are
+    /// answered not-submitted. Each ``run(_:markSending:onAnswer:)`` then throws
+    /// ``SubmitError/drained``, and later calls throw it at once.
+    package func drain() {
+        let listeners = stopState.withLock { state -> [@Sendable (StopKind) -> Void] in
+            guard state.reason == nil, !state.draining else { return [] }
+            state.draining = true
+            return Array(state.listeners.values)
+        }
+        for listener in listeners { listener(.drain) }
+    }
+
+    /// Hard stop (the drain time ran out): requests in flight are cancelled, as after a 401, and
+    /// each ``run(_:markSending:onAnswer:)`` throws ``SubmitError/shutDown``.
+    package func shutDown() { stopRun(.shutDown) }
 
     var isStopped: Bool { stopState.withLock { $0.reason != nil } }
 
-    private func addStopListener(_ listener: @escaping @Sendable () -> Void) -> UInt64? {
-        stopState.withLock { state in
-            guard state.reason == nil else { return nil }
+    private func addStopListener(_ listener: @escaping @Sendable (StopKind) -> Void) throws(SubmitError) -> UInt64 {
+        let id = stopState.withLock { state -> Result<UInt64, SubmitError> in
+            if let reason = state.reason { return .failure(reason) }
+            if state.draining { return .failure(.drained) }
             state.nextID += 1
             state.listeners[state.nextID] = listener
-            return state.nextID
+            return .success(state.nextID)
         }
+        return try id.get()
     }
 
     private func removeStopListener(_ id: UInt64) {
@@ -247,6 +283,7 @@ enum BatchEvent: Sendable {
     case inputEnded((any Error)?)
     case answer(SubmitAnswer)
     case stop
+    case drain
 }
 
 /// Marked rows not yet started, first in first out.

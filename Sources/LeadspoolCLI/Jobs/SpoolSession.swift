@@ -1,0 +1,248 @@
+import Export
+import Foundation
+import Ingest
+import Logging
+import Pipeline
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// What `run` and `watch` hold while they work: the spool, the ledger, one HTTP client and submitter
+/// per token, and the report settings.
+final class SpoolSession: Sendable {
+    let settings: Settings
+    let spool: Spool
+    let ledger: Ledger
+    let reports: ReportConfiguration
+    let logger: Logger
+    let observer: RunObserver?
+    private let token: APIToken
+    private let publisherTokens: [String: APIToken]
+    private let senders: [APIToken: Sender]
+
+    private struct Sender: Sendable {
+        let transport: HTTPLeadTransport
+        let submitter: Submitter<ContinuousClock>
+    }
+
+    /// A session that could not start: the message for stderr and the exit code.
+    struct StartFailure: Error {
+        var message: String
+        var exitCode: Int32
+    }
+
+    private init(
+        settings: Settings, spool: Spool, ledger: Ledger, redact: Bool, observer: RunObserver?, logger: Logger,
+        token: APIToken, publisherTokens: [String: APIToken], senders: [APIToken: Sender]
+    ) {
+        self.settings = settings
+        self.spool = spool
+        self.ledger = ledger
+        self.reports = settings.reportConfiguration(directory: spool.reports, redact: redact)
+        self.logger = logger
+        self.observer = observer
+        self.token = token
+        self.publisherTokens = publisherTokens
+        self.senders = senders
+    }
+
+    /// Sets up the spool layout, the HTTP clients and the ledger.
+    ///
+    /// - Throws: ``ConfigurationError`` for settings the clients refuse (exit 64), ``StartFailure``
+    ///   when the spool or ledger cannot be opened (exit 73).
+    static func open(
+        settings: Settings, token: APIToken, publisherTokens: [String: APIToken], redact: Bool,
+        observer: RunObserver?, logger: Logger
+    ) async throws -> SpoolSession {
+        let spool = Spool(root: settings.spool)
+        do {
+            try spool.ensureLayout()
+        } catch {
+            throw StartFailure(message: "cannot set up the spool: \(error)", exitCode: 73)
+        }
+        var senders: [APIToken: Sender] = [:]
+        func closeAll() async {
+            for sender in senders.values { try? await sender.transport.shutdown() }
+        }
+        for token in Set([token] + publisherTokens.values) {
+            let configuration = settings.submitConfiguration(token: token)
+            do {
+                let transport = try HTTPLeadTransport(configuration: configuration)
+                let submitter = Submitter(
+                    configuration: configuration, transport: transport, clock: ContinuousClock(), logger: logger)
+                senders[token] = Sender(transport: transport, submitter: submitter)
+            } catch {
+                await closeAll()
+                throw ConfigurationError("\(error)")
+            }
+        }
+        let ledger: Ledger
+        do {
+            ledger = try Ledger(
+                path: settings.ledgerPath, keyPath: settings.ledgerKeyPath,
+                configuration: settings.ledgerConfiguration())
+        } catch {
+            await closeAll()
+            throw StartFailure(message: "cannot open the ledger: \(error)", exitCode: 73)
+        }
+        return SpoolSession(
+            settings: settings, spool: spool, ledger: ledger, redact: redact, observer: observer, logger: logger,
+            token: token, publisherTokens: publisherTokens, senders: senders)
+    }
+
+    /// Closes the HTTP clients.
+    func close() async {
+        for sender in senders.values { try? await sender.transport.shutdown() }
+    }
+
+    /// The run-wide submission figures of every token.
+    var counters: SubmitCounters { .sum(senders.values.map(\.submitter.counters)) }
+
+    /// First stop signal: no new leads start; started ones go on to their answer.
+    func drain() {
+        for sender in senders.values { sender.submitter.drain() }
+    }
+
+    /// Drain time over: requests in flight are cut off.
+    func shutDown() {
+        for sender in senders.values { sender.submitter.shutDown() }
+    }
+
+    /// What one pass over the spool did.
+    struct Pass {
+        var processed = 0
+        /// Exit codes asked for by files (65, 69, 73, 77).
+        var codes: Set<Int32> = []
+        var authStopped = false
+        var interrupted = false
+        /// Files still settling in `incoming/`, with the instant (nanoseconds since 1970) the
+        /// earliest of them will be ready.
+        var earliestSettled: Int64?
+        /// Names of files left in `work/` by a failure this pass.
+        var failed: [String] = []
+
+        /// The exit code of `run` (CONTRACT §3).
+        var exitCode: Int32 {
+            for code: Int32 in [77, 73, 69, 65] where codes.contains(code) { return code }
+            return 0
+        }
+    }
+
+    /// Processes every orphaned claim and every ready file once.
+    ///
+    /// - Parameters:
+    ///   - stopping: checked before each claim; `true` ends the pass.
+    ///   - deferred: orphans to leave alone this time (failed a moment ago).
+    ///   - report: gets each batch's short summary.
+    func pass(
+        stopping: () -> Bool = { false }, deferred: (String) -> Bool = { _ in false }, report: (String) -> Void
+    ) async -> Pass {
+        var result = Pass()
+        func process(_ file: ClaimedFile) async {
+            let submitter = senders[publisherTokens[file.publisher] ?? token]!.submitter
+            let job = RunJob(
+                file: file, spool: spool, settings: settings, ledger: ledger, submitter: submitter, reports: reports,
+                logger: logger, observer: observer)
+            let outcome = await job.run()
+            result.processed += 1
+            if let summary = outcome.summary { report(summary) }
+            if outcome.exitCode != 0 { result.codes.insert(outcome.exitCode) }
+            if outcome.exitCode == 73 { result.failed.append(file.name) }
+            result.authStopped = result.authStopped || outcome.authStopped
+            result.interrupted = result.interrupted || outcome.interrupted
+        }
+        var going: Bool { !result.authStopped && !result.interrupted && !stopping() }
+
+        for file in spool.reclaimOrphans() {
+            guard going, !deferred(file.name) else {
+                file.release()
+                continue
+            }
+            await process(file)
+        }
+        guard going else { return result }
+        let now = Self.nowNanos()
+        let scan = spool.scan(nowNanos: now, settleSeconds: settings.settleSeconds)
+        for (path, reason) in scan.refused {
+            logger.warning("not claimed: \(reason)", metadata: ["spool.path": "\(path)"])
+        }
+        let settleNanos = Int64(settings.settleSeconds * 1e9)
+        result.earliestSettled = scan.settling.map { $0.mtimeNanos + settleNanos }.min()
+        for candidate in scan.ready where going {
+            let claimed: ClaimedFile?
+            do {
+                claimed = try spool.claim(candidate)
+            } catch {
+                logger.error("cannot claim: \(error)", metadata: ["spool.path": "\(candidate.path)"])
+                result.codes.insert(73)
+                continue
+            }
+            guard let claimed else { continue }
+            await process(claimed)
+        }
+        return result
+    }
+
+    static func nowNanos() -> Int64 {
+        var now = timespec()
+        clock_gettime(CLOCK_REALTIME, &now)
+        return Int64(now.tv_sec) * 1_000_000_000 + Int64(now.tv_nsec)
+    }
+}
+
+/// One pass over a spool with a live submitter: what `run` does, and `demo` after it.
+struct SpoolRun {
+    let settings: Settings
+    let token: APIToken
+    /// Publishers with their own token (`[publishers.NAME] token_env`); the others use `token`.
+    var publisherTokens: [String: APIToken] = [:]
+    var redact = false
+    var exclusive = false
+    /// Stop signals drain the run (`run`), or are left to the default action (`demo`).
+    var handlesSignals = false
+    var observer: RunObserver?
+    let logger: Logger
+
+    /// Processes every orphaned and ready file; answers the exit code (CONTRACT §3). `report` gets
+    /// each batch's short summary.
+    func run(report: (String) -> Void) async throws -> Int32 {
+        var lock: Int32 = -1
+        if exclusive {
+            let path = settings.spool + "/.lock"
+            try? FileManager.default.createDirectory(atPath: settings.spool, withIntermediateDirectories: true)
+            lock = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o640)
+            guard lock >= 0 else {
+                FileHandle.standardError.write(Data("leadspool: cannot open \(path)\n".utf8))
+                return 73
+            }
+            guard flock(lock, LOCK_EX | LOCK_NB) == 0 else {
+                close(lock)
+                FileHandle.standardError.write(Data("leadspool: another run holds \(path)\n".utf8))
+                return 75
+            }
+        }
+        defer { if lock >= 0 { close(lock) } }
+
+        let session: SpoolSession
+        do {
+            session = try await SpoolSession.open(
+                settings: settings, token: token, publisherTokens: publisherTokens, redact: redact, observer: observer,
+                logger: logger)
+        } catch let failure as SpoolSession.StartFailure {
+            FileHandle.standardError.write(Data("leadspool: \(failure.message)\n".utf8))
+            return failure.exitCode
+        }
+        let signals = handlesSignals ? StopSignals.install(session: session, logger: logger) : nil
+        let ticker = observer.flatMap { ProgressTicker.start(observer: $0, session: session) }
+        let pass = await session.pass(stopping: { signals?.received ?? false }, report: report)
+        ticker?.cancel()
+        await session.close()
+        signals?.finish()
+        if pass.processed == 0 && !pass.interrupted { report("nothing to do: no ready file in \(session.spool.incoming)") }
+        if pass.interrupted || (signals?.received ?? false) { report("stopped by a signal; unfinished files stay in work/") }
+        return pass.exitCode
+    }
+}

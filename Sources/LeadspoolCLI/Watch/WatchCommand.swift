@@ -1,0 +1,171 @@
+import ArgumentParser
+import Foundation
+import Ingest
+import Logging
+import Pipeline
+
+/// `leadspool watch`: `run`, continuously, until SIGTERM or SIGINT.
+struct WatchCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "watch",
+        abstract: "Process files as they arrive, until SIGTERM/SIGINT (drain, then exit 0).",
+        discussion: """
+            Finds files by inotify on incoming/ and its publisher folders, and by a scan every \
+            scan_interval_seconds ([watch] in the config). The first SIGTERM or SIGINT stops claiming, \
+            lets the leads in flight finish (up to drain_seconds), writes the reports and exits 0; a \
+            second one exits at once. A file that fails mid-way (ledger locked, disk full) stays in \
+            work/ and is tried again later. Exits 77 when the API refuses the token.
+            """)
+
+    @OptionGroup var global: GlobalOptions
+
+    @Option(name: .long, help: "API endpoint (default: https://api.dreamyleads.com/webhook/lead, env DL_API_URL).")
+    var endpoint: String?
+
+    @Option(name: .long, help: "File holding the API token (otherwise the DL_API_KEY environment variable).")
+    var tokenFile: String?
+
+    @Option(name: .long, help: .hidden)
+    var token: String?
+
+    @Flag(name: .long, help: "Mask phone and email in the reports.")
+    var redact = false
+
+    @Option(name: .long, help: "Serve Prometheus metrics on 127.0.0.1:PORT/metrics (0: a free port, logged).")
+    var metricsPort: Int?
+
+    @Flag(name: .long, help: "Find files by the periodic scan only (e.g. on a network filesystem).")
+    var noInotify = false
+
+    @Option(name: .long, help: "Seconds between scans of incoming/ (overrides [watch] scan_interval_seconds).")
+    var scanInterval: Double?
+
+    func run() async throws {
+        try await withExitCodes {
+            if token != nil {
+                throw ConfigurationError(
+                    "--token is refused (a token on the command line leaks into ps and shell history); "
+                        + "set DL_API_KEY or use --token-file FILE")
+            }
+            var settings = try global.loadSettings()
+            if let endpoint { settings.endpoint = endpoint }
+            if let tokenFile { settings.tokenFile = tokenFile }
+            if let scanInterval {
+                guard scanInterval >= 0.1, scanInterval <= 3600 else {
+                    throw ConfigurationError("--scan-interval must be between 0.1 and 3600 seconds")
+                }
+                settings.scanIntervalSeconds = scanInterval
+            }
+            if let metricsPort, !(0...65535).contains(metricsPort) {
+                throw ConfigurationError("--metrics-port must be between 0 and 65535")
+            }
+            global.bootstrapLogging(settings)
+            let apiToken = try RunCommand.token(settings: settings, preferFile: tokenFile != nil)
+            let watcher = SpoolWatcher(
+                settings: settings, token: apiToken,
+                publisherTokens: try RunCommand.publisherTokens(settings: settings), redact: redact,
+                metricsPort: metricsPort, inotify: !noInotify, showsProgress: !global.quiet,
+                logger: Logger(label: "leadspool.watch"))
+            return try await watcher.run { StatusLine.shared.print($0 + "\n") }
+        }
+    }
+}
+
+/// The watch loop: passes over the spool, woken by inotify, the scan timer or a stop signal.
+struct SpoolWatcher {
+    let settings: Settings
+    let token: APIToken
+    let publisherTokens: [String: APIToken]
+    let redact: Bool
+    let metricsPort: Int?
+    let inotify: Bool
+    let showsProgress: Bool
+    let logger: Logger
+
+    /// Longest wait before a file that failed mid-way is tried again.
+    static let maxRetryDelay: Double = 300
+
+    func run(report: @escaping (String) -> Void) async throws -> Int32 {
+        let registry = metricsPort.map { _ in MetricsServer.bootstrap() }
+        let metrics = registry.map { _ in RunMetrics() }
+        let observer = RunObserver(showsProgress: showsProgress, metrics: metrics)
+        let session: SpoolSession
+        do {
+            session = try await SpoolSession.open(
+                settings: settings, token: token, publisherTokens: publisherTokens, redact: redact,
+                observer: observer, logger: logger)
+        } catch let failure as SpoolSession.StartFailure {
+            FileHandle.standardError.write(Data("leadspool: \(failure.message)\n".utf8))
+            return failure.exitCode
+        }
+        let spool = session.spool
+        var server: MetricsServer?
+        if let metricsPort, let metrics, let registry {
+            do {
+                server = try await MetricsServer.start(port: metricsPort, registry: registry, logger: logger) {
+                    let scan = spool.scan(nowNanos: SpoolSession.nowNanos(), settleSeconds: settings.settleSeconds)
+                    metrics.refresh(counters: session.counters, filesWaiting: scan.ready.count + scan.settling.count)
+                }
+            } catch {
+                await session.close()
+                throw ConfigurationError("cannot serve metrics on 127.0.0.1:\(metricsPort): \(error)")
+            }
+        }
+        let wakeup = Wakeup()
+        let signals = StopSignals.install(session: session, logger: logger)
+        signals.onStop { wakeup.signal() }
+        let incoming = inotify ? IncomingWatcher(root: spool.incoming) { wakeup.signal() } : nil
+        let ticker = ProgressTicker.start(observer: observer, session: session)
+        var metadata: Logger.Metadata = [
+            "spool.path": "\(spool.root)", "watch.scan_interval_seconds": "\(settings.scanIntervalSeconds)",
+            "watch.inotify": "\(incoming != nil)",
+        ]
+        if let server { metadata["metrics.url"] = "http://127.0.0.1:\(server.port)/metrics" }
+        logger.info("watching", metadata: metadata)
+
+        var retryAt: [String: (at: ContinuousClock.Instant, failures: Int)] = [:]
+        var exitCode: Int32 = 0
+        while !signals.received {
+            incoming?.refresh()
+            let now = ContinuousClock.now
+            retryAt = retryAt.filter { $0.value.at > now || FileSystem.status(spool.work + "/" + $0.key) != nil }
+            let pass = await session.pass(
+                stopping: { signals.received },
+                deferred: { name in retryAt[name].map { $0.at > ContinuousClock.now } ?? false },
+                report: report)
+            for name in pass.failed {
+                let failures = (retryAt[name]?.failures ?? 0) + 1
+                let delay = min(Self.maxRetryDelay, settings.scanIntervalSeconds * Double(1 << min(failures, 16)))
+                retryAt[name] = (ContinuousClock.now + .milliseconds(Int64(delay * 1000)), failures)
+                logger.warning(
+                    "batch failed; it stays in work/ and is tried again in \(Int(delay.rounded(.up))) s",
+                    metadata: ["batch.file": "\(name)"])
+            }
+            if pass.authStopped {
+                exitCode = 77
+                break
+            }
+            if pass.interrupted || signals.received { break }
+            // Sleep until the next scan, or until a settling file is due, whichever comes first.
+            var timeout = settings.scanIntervalSeconds
+            if let due = pass.earliestSettled {
+                timeout = min(timeout, max(0.05, Double(due - SpoolSession.nowNanos()) / 1e9 + 0.01))
+            }
+            if let nextRetry = retryAt.values.map(\.at).min() {
+                timeout = min(timeout, max(0.05, (ContinuousClock.now.duration(to: nextRetry)).seconds))
+            }
+            await wakeup.wait(timeout: .milliseconds(Int64(timeout * 1000)))
+        }
+        ticker?.cancel()
+        incoming?.stop()
+        await server?.stop()
+        await session.close()
+        signals.finish()
+        if exitCode == 77 {
+            logger.error("the API refused the token (HTTP 401): watch stopped")
+        } else {
+            logger.info("watch stopped")
+        }
+        return exitCode
+    }
+}
