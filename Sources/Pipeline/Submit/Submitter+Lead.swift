@@ -23,7 +23,9 @@ extension Submitter {
         let request = SubmitRequest(
             body: item.lead.payloadJSON(), idempotencyKey: item.idempotencyKey, timeout: configuration.timeout)
         while true {
-            guard !Task.isCancelled, !isStopped else { return .notSubmitted(row: item.row, trace: trace) }
+            guard !Task.isCancelled, !isStopped, trace.attempts > 0 || !isDraining else {
+                return .notSubmitted(row: item.row, trace: trace)
+            }
             let permit: AdaptiveConcurrencyLimiter.Permit
             do {
                 permit = try await limiter.acquire()
@@ -37,8 +39,8 @@ extension Submitter {
                 limiter.release(permit, .neutral)
                 return .notSubmitted(row: item.row, trace: trace)
             }
-            // A 401 elsewhere may have come while this one waited.
-            guard !Task.isCancelled, !isStopped else {
+            // A 401 or a drain may have come while this one waited; a lead not yet sent stays unsent.
+            guard !Task.isCancelled, !isStopped, trace.attempts > 0 || !isDraining else {
                 limiter.release(permit, .neutral)
                 return .notSubmitted(row: item.row, trace: trace)
             }

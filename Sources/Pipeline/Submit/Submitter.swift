@@ -231,6 +231,8 @@ package final class Submitter<C: Clock>: Sendable where C.Duration == Duration {
 
     var isStopped: Bool { stopState.withLock { $0.reason != nil } }
 
+    var isDraining: Bool { stopState.withLock { $0.draining } }
+
     private func addStopListener(_ listener: @escaping @Sendable (StopKind) -> Void) throws(SubmitError) -> UInt64 {
         let id = stopState.withLock { state -> Result<UInt64, SubmitError> in
             if let reason = state.reason { return .failure(reason) }

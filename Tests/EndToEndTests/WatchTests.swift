@@ -1,0 +1,269 @@
+import Foundation
+import Testing
+
+#if canImport(FoundationNetworking)
+import FoundationNetworking
+#endif
+
+/// `leadspool watch` as a child process of the test, in a `TempSpool`.
+final class WatchProcess {
+    let process = Process()
+    private let stderrURL: URL
+    private let stdoutURL: URL
+
+    init(spool: TempSpool, endpoint: String, extra: [String] = []) throws {
+        stderrURL = URL(fileURLWithPath: spool.base + "/watch.stderr")
+        stdoutURL = URL(fileURLWithPath: spool.base + "/watch.stdout")
+        _ = FileManager.default.createFile(atPath: stderrURL.path, contents: nil)
+        _ = FileManager.default.createFile(atPath: stdoutURL.path, contents: nil)
+        process.executableURL = LeadspoolBinary.url
+        process.arguments =
+            [
+                "watch", "--config", spool.base + "/leadspool.toml", "--spool", spool.root, "--endpoint", endpoint,
+                "--scan-interval", "0.2",
+            ] + extra
+        process.currentDirectoryURL = URL(fileURLWithPath: spool.base)
+        var environment = ProcessInfo.processInfo.environment
+        environment["DL_API_URL"] = nil
+        environment["DL_API_KEY"] = "dl_test_watch"
+        process.environment = environment
+        process.standardOutput = try FileHandle(forWritingTo: stdoutURL)
+        process.standardError = try FileHandle(forWritingTo: stderrURL)
+        try process.run()
+    }
+
+    deinit {
+        if process.isRunning {
+            kill(process.processIdentifier, SIGKILL)
+            process.waitUntilExit()
+        }
+    }
+
+    var stderr: String { (try? String(contentsOf: stderrURL, encoding: .utf8)) ?? "" }
+    var stdout: String { (try? String(contentsOf: stdoutURL, encoding: .utf8)) ?? "" }
+
+    /// Polls `condition` until it holds; fails the test after `limit` seconds (a hang guard, not a
+    /// speed check: the conditions normally hold within a second).
+    @discardableResult
+    func wait(
+        for what: String, limit: Double = 60, sourceLocation: SourceLocation = #_sourceLocation,
+        _ condition: () throws -> Bool
+    ) -> Bool {
+        let deadline = Date().addingTimeInterval(limit)
+        while Date() < deadline {
+            if (try? condition()) == true { return true }
+            Thread.sleep(forTimeInterval: 0.05)
+        }
+        Issue.record("watch never got to: \(what)\nstderr:\n\(stderr)", sourceLocation: sourceLocation)
+        return false
+    }
+
+    /// Sends `signal` and waits for the exit status.
+    func stop(_ signal: Int32 = SIGTERM) -> Int32 {
+        kill(process.processIdentifier, signal)
+        process.waitUntilExit()
+        return process.terminationStatus
+    }
+}
+
+@Suite("watch", .serialized)
+struct WatchTests {
+    private func done(_ spool: TempSpool, _ name: String) -> Bool {
+        ((try? spool.list("done")) ?? []).contains { $0.hasPrefix(name) }
+    }
+
+    private func csv(_ rows: Int, seed: Int) throws -> Data {
+        let result = try runLeadspool(["gen", "--rows", "\(rows)", "--seed", "\(seed)", "--vertical", "solar"])
+        try #require(result.status == 0)
+        return result.stdout
+    }
+
+    @Test func picksUpFilesRenamedInLinkedInAndInNewPublisherFolders() throws {
+        let spool = try TempSpool()
+        defer { spool.remove() }
+        let sandbox = try SandboxProcess()
+        defer { sandbox.stop() }
+        let watch = try WatchProcess(spool: spool, endpoint: sandbox.endpoint)
+        watch.wait(for: "watching") { watch.stderr.contains("watching") }
+
+        // An upload renamed into place.
+        let first = try csv(20, seed: 1)
+        try first.write(to: URL(fileURLWithPath: spool.base + "/upload.tmp"))
+        #expect(rename(spool.base + "/upload.tmp", spool.root + "/incoming/renamed.csv") == 0)
+        watch.wait(for: "renamed.csv in done/") { done(spool, "renamed.csv") }
+
+        // An upload linked into place, its temporary name unlinked (no IN_MOVED_TO event).
+        let second = try csv(20, seed: 2)
+        try second.write(to: URL(fileURLWithPath: spool.root + "/incoming/.linked.part"))
+        #expect(link(spool.root + "/incoming/.linked.part", spool.root + "/incoming/linked.csv") == 0)
+        #expect(unlink(spool.root + "/incoming/.linked.part") == 0)
+        watch.wait(for: "linked.csv in done/") { done(spool, "linked.csv") }
+
+        // A publisher folder made after the watcher started.
+        try FileManager.default.createDirectory(atPath: spool.root + "/incoming/acme", withIntermediateDirectories: true)
+        try csv(20, seed: 3).write(to: URL(fileURLWithPath: spool.root + "/incoming/acme/late.csv"))
+        watch.wait(for: "acme/late.csv in done/") {
+            ((try? spool.list("done/acme")) ?? []).contains("late.csv")
+        }
+
+        #expect(watch.stop() == 0)
+        #expect(try spool.list("incoming") == ["acme"])
+        #expect(try spool.list("incoming/acme").isEmpty)
+        #expect(try spool.list("work").allSatisfy { (try? spool.list("work/" + $0))?.isEmpty == true })
+        let stats = try sandbox.stats()
+        #expect(stats.total == 60)
+        #expect(stats.submissionsPerLead.allSatisfy { $0 == 1 })
+        #expect(try spool.allResults().count == 60)
+    }
+
+    @Test func withoutInotifyTheScanFindsFiles() throws {
+        let spool = try TempSpool()
+        defer { spool.remove() }
+        let sandbox = try SandboxProcess()
+        defer { sandbox.stop() }
+        let watch = try WatchProcess(spool: spool, endpoint: sandbox.endpoint, extra: ["--no-inotify"])
+        watch.wait(for: "watching") { watch.stderr.contains("watching") }
+        #expect(watch.stderr.contains("watch.inotify=false"))
+        try csv(10, seed: 4).write(to: URL(fileURLWithPath: spool.root + "/incoming/polled.csv"))
+        watch.wait(for: "polled.csv in done/") { done(spool, "polled.csv") }
+        #expect(watch.stop() == 0)
+        #expect(try sandbox.stats().total == 10)
+    }
+
+    @Test func sigtermDrainsExitsZeroAndTheNextRunFinishesWithoutResending() throws {
+        let spool = try TempSpool(config: "settle_seconds = 0\n[api]\nmax_in_flight = 4\n")
+        defer { spool.remove() }
+        // Slow answers, so the batch is mid-way when the signal comes.
+        let sandbox = try SandboxProcess(extra: ["--latency-ms", "50..50"])
+        defer { sandbox.stop() }
+        let watch = try WatchProcess(spool: spool, endpoint: sandbox.endpoint)
+        watch.wait(for: "watching") { watch.stderr.contains("watching") }
+        let rows = 2_000
+        try csv(rows, seed: 5).write(to: URL(fileURLWithPath: spool.root + "/incoming/big.csv"))
+        watch.wait(for: "some leads answered") { try sandbox.stats().total >= 40 }
+
+        #expect(watch.stop(SIGTERM) == 0)
+        #expect(watch.stderr.contains("SIGTERM"))
+        // The batch stays claimed for the next run; its reports say what finished and what did not.
+        #expect(try spool.list("work") == ["big.csv"])
+        #expect(try spool.list("done").isEmpty)
+        let partial = try spool.allResults()
+        #expect(partial.count == rows)
+        let notSubmitted = partial.filter { $0.reasonCode == "NOT_SUBMITTED" }
+        let answered = partial.filter { $0.outcome == "accepted" || $0.outcome == "rejected" }
+        #expect(!notSubmitted.isEmpty)
+        #expect(answered.count == (try sandbox.stats().total))
+        #expect(answered.count + notSubmitted.count == rows)
+
+        // A run (against a quick sandbox) takes the orphaned claim and sends only what was left.
+        let before = try sandbox.stats()
+        sandbox.stop()
+        let quick = try SandboxProcess()
+        defer { quick.stop() }
+        let run = try spool.run(endpoint: quick.endpoint, token: "dl_test_watch")
+        #expect(run.status == 0, "\(run.output)")
+        #expect(try spool.list("work").isEmpty)
+        let final = try spool.allResults()
+        #expect(final.count == rows)
+        #expect(final.allSatisfy { $0.outcome == "accepted" || $0.outcome == "rejected" })
+        let after = try quick.stats()
+        #expect(before.total + after.total == rows)
+        #expect(Set(before.statusesByLead.keys).isDisjoint(with: after.statusesByLead.keys))
+        #expect((before.submissionsPerLead + after.submissionsPerLead).allSatisfy { $0 == 1 })
+    }
+
+    @Test func aBatchThatFailsIsTriedAgainLaterWhileTheWatcherRuns() throws {
+        let spool = try TempSpool()
+        defer { spool.remove() }
+        let sandbox = try SandboxProcess()
+        defer { sandbox.stop() }
+        let watch = try WatchProcess(spool: spool, endpoint: sandbox.endpoint)
+        watch.wait(for: "watching") { watch.stderr.contains("watching") }
+        // Reports cannot be written while `reports` is a file.
+        try FileManager.default.removeItem(atPath: spool.root + "/reports")
+        try Data().write(to: URL(fileURLWithPath: spool.root + "/reports"))
+        try csv(10, seed: 6).write(to: URL(fileURLWithPath: spool.root + "/incoming/retried.csv"))
+        watch.wait(for: "the failure logged") { watch.stderr.contains("tried again in") }
+        #expect(watch.process.isRunning)
+        #expect(try spool.list("work") == ["retried.csv"])
+
+        try FileManager.default.removeItem(atPath: spool.root + "/reports")
+        try FileManager.default.createDirectory(atPath: spool.root + "/reports", withIntermediateDirectories: true)
+        watch.wait(for: "retried.csv in done/") { done(spool, "retried.csv") }
+        #expect(watch.stop() == 0)
+        #expect(try spool.allResults().count == 10)
+        // The failed attempt had sent its leads already; the retry re-sent none of them.
+        let stats = try sandbox.stats()
+        #expect(stats.total == 10)
+        #expect(stats.submissionsPerLead.allSatisfy { $0 == 1 })
+    }
+
+    @Test func metricsExposeTheRunsFigures() throws {
+        let spool = try TempSpool()
+        defer { spool.remove() }
+        let sandbox = try SandboxProcess()
+        defer { sandbox.stop() }
+        let watch = try WatchProcess(spool: spool, endpoint: sandbox.endpoint, extra: ["--metrics-port", "0"])
+        watch.wait(for: "watching") { watch.stderr.contains("metrics.url=") }
+        let text = watch.stderr
+        let start = try #require(text.range(of: "metrics.url=")).upperBound
+        let url = String(text[start...].prefix { !$0.isWhitespace })
+        try csv(25, seed: 7).write(to: URL(fileURLWithPath: spool.root + "/incoming/m.csv"))
+        watch.wait(for: "m.csv in done/") { done(spool, "m.csv") }
+
+        let metrics = try Self.get(url)
+        let accepted = try spool.allResults().filter { $0.outcome == "accepted" }.count
+        let rejected = 25 - accepted
+        func value(_ series: String) -> Double? {
+            metrics.split(separator: "\n").first { $0.hasPrefix(series + " ") }
+                .flatMap { Double($0.split(separator: " ").last!) }
+        }
+        #expect(value("leadspool_submissions_total") == 25)
+        #expect(value(#"leadspool_leads_total{outcome="accepted"}"#) == Double(accepted))
+        #expect(value(#"leadspool_leads_total{outcome="rejected"}"#) == Double(rejected))
+        #expect(value("leadspool_retries_total") == 0)
+        #expect(value("leadspool_rate_limited_total") == 0)
+        #expect(value("leadspool_in_flight") == 0)
+        #expect((value("leadspool_concurrency_limit") ?? 0) >= 1)
+        #expect(value("leadspool_request_duration_seconds_count") == 25)
+        #expect(value("leadspool_files_waiting") == 0)
+        #expect(value(#"leadspool_batches_total{result="done"}"#) == 1)
+        #expect(watch.stop(SIGINT) == 0)
+    }
+
+    @Test func aSecondSignalExitsAtOnce() throws {
+        let spool = try TempSpool(config: "settle_seconds = 0\n[api]\nmax_in_flight = 2\n[watch]\ndrain_seconds = 600\n")
+        defer { spool.remove() }
+        // Answers so slow that the drain would take minutes.
+        let sandbox = try SandboxProcess(extra: ["--latency-ms", "5000..5000"])
+        defer { sandbox.stop() }
+        let watch = try WatchProcess(spool: spool, endpoint: sandbox.endpoint)
+        watch.wait(for: "watching") { watch.stderr.contains("watching") }
+        try csv(50, seed: 8).write(to: URL(fileURLWithPath: spool.root + "/incoming/slow.csv"))
+        watch.wait(for: "the batch claimed") { (try spool.list("work")) == ["slow.csv"] }
+        kill(watch.process.processIdentifier, SIGTERM)
+        watch.wait(for: "the drain begun") { watch.stderr.contains("SIGTERM") }
+        #expect(watch.stop(SIGTERM) == 128 + SIGTERM)
+        #expect(watch.stderr.contains("second SIGTERM"))
+        // The next run resumes: every row gets one final outcome.
+        sandbox.stop()
+        let healthy = try SandboxProcess()
+        defer { healthy.stop() }
+        let run = try spool.run(endpoint: healthy.endpoint, token: "dl_test_watch")
+        #expect(run.status == 0, "\(run.output)")
+        #expect(try spool.allResults().count == 50)
+        #expect(try spool.list("work").isEmpty)
+    }
+
+    static func get(_ url: String) throws -> String {
+        final class Box: @unchecked Sendable { var data: Data? }
+        let box = Box()
+        let done = DispatchSemaphore(value: 0)
+        URLSession.shared.dataTask(with: URL(string: url)!) { data, _, _ in
+            box.data = data
+            done.signal()
+        }.resume()
+        done.wait()
+        return String(decoding: try #require(box.data), as: UTF8.self)
+    }
+}
