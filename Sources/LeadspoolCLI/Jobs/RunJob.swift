@@ -223,7 +223,9 @@ struct RunJob {
         let feed = SendFeed(
             reader: reader, validator: validator, ledger: ledger, batchID: batchID, ambiguous: ambiguous)
         let observer = self.observer
-        feed.onGroupRead = observer.map { observer in { rows, bytes in observer.read(rows: rows, bytes: bytes) } }
+        feed.onGroupRead = observer.map { observer in
+            { rows, bytes, toSend in observer.read(rows: rows, bytes: bytes, toSend: toSend) }
+        }
         let ledger = self.ledger
         var figures = SendFigures()
         var buffered: [LeadOutcomeRecord] = []

@@ -35,8 +35,9 @@ final class SendFeed: AsyncSequence, @unchecked Sendable {
     private let keyOverrides = Mutex<[Int: String]>([:])
     /// What pass 1 did, for the log and the exit code.
     private(set) var figures = Figures()
-    /// Called after each group with the rows and (decompressed) bytes read so far (progress line).
-    var onGroupRead: ((_ rows: Int, _ bytes: Int) -> Void)?
+    /// Called after each group with the rows and (decompressed) bytes read so far, and how many of
+    /// the rows go to the API (progress line).
+    var onGroupRead: ((_ rows: Int, _ bytes: Int, _ toSend: Int) -> Void)?
 
     struct Figures {
         var rows = 0
@@ -82,6 +83,7 @@ final class SendFeed: AsyncSequence, @unchecked Sendable {
 
     /// Reads up to one group of records and turns them into work (or settled rows).
     private func fillGroup() throws {
+        defer { onGroupRead?(figures.rows, reader.bytesRead, figures.toSend + figures.resent) }
         var local: [LocalOutcomeRecord] = []
         var leads: [LedgerLead] = []
         var leadWork: [SubmitWork] = []
@@ -108,7 +110,6 @@ final class SendFeed: AsyncSequence, @unchecked Sendable {
                         state: result.outcome == .duplicate ? .duplicate : .invalid, problems: checked.problems))
             }
         }
-        onGroupRead?(figures.rows, reader.bytesRead)
         let now = Date()
         figures.local += local.count
         try ledger.recordLocal(local, batch: batchID, now: now)

@@ -10,6 +10,8 @@ final class RunObserver: Sendable {
         var contentBytes: Int
         var rows = 0
         var bytes = 0
+        /// Rows read that go to the API (the others were settled locally as they were read).
+        var toSend = 0
         var answered = 0
         var accepted = 0
         var started = ContinuousClock.now
@@ -29,11 +31,13 @@ final class RunObserver: Sendable {
         batch.withLock { $0 = Batch(file: file, contentBytes: contentBytes) }
     }
 
-    /// Rows and (decompressed) bytes read so far in the current batch.
-    func read(rows: Int, bytes: Int) {
+    /// Rows and (decompressed) bytes read so far in the current batch, and how many of those rows
+    /// go to the API.
+    func read(rows: Int, bytes: Int, toSend: Int) {
         batch.withLock {
             $0?.rows = rows
             $0?.bytes = bytes
+            $0?.toSend = toSend
         }
     }
 
@@ -70,20 +74,26 @@ final class RunObserver: Sendable {
 
     private static func line(_ batch: Batch, _ counters: SubmitCounters) -> String {
         let seconds = max(0.001, (ContinuousClock.now - batch.started).seconds)
-        let rate = Double(batch.answered) / seconds
-        var parts = ["\(batch.file):", "\(batch.rows) rows read"]
-        if batch.contentBytes > 0 {
-            let fraction = min(1, Double(batch.bytes) / Double(batch.contentBytes))
-            parts[1] += " (\(Int(fraction * 100))%)"
+        // Rows settled: the ones settled locally as they were read, and the answered ones.
+        let done = batch.rows - batch.toSend + batch.answered
+        var parts = ["\(batch.file):"]
+        var total: Double?
+        if batch.contentBytes > 0, batch.bytes > 0 {
+            // Rows in the file, estimated from the share of its bytes read so far.
+            total = Double(batch.rows) * Double(batch.contentBytes) / Double(batch.bytes)
+        }
+        if let total, total > 0 {
+            parts.append("\(min(100, Int(Double(done) * 100 / total)))% (\(done) of ~\(Int(total.rounded())) rows)")
+        } else {
+            parts.append("\(done) rows")
         }
         parts.append("\(batch.answered) answered, \(batch.accepted) accepted")
-        parts.append("\(Int(rate.rounded()))/s")
+        let rate = Double(done) / seconds
+        parts.append("\(Int(rate.rounded())) rows/s")
         if let pause = counters.pauseRemaining {
             parts.append("paused \(pause.components.seconds + 1) s: rate limited")
-        } else if batch.contentBytes > 0, batch.bytes > 0, batch.bytes < batch.contentBytes {
-            // Reading runs just ahead of sending, so the share read estimates the share done.
-            let remaining = seconds * Double(batch.contentBytes - batch.bytes) / Double(batch.bytes)
-            parts.append("ETA \(Self.clock(remaining))")
+        } else if let total, rate > 0, Double(done) < total {
+            parts.append("ETA \(Self.clock((total - Double(done)) / rate))")
         }
         parts.append("in flight \(counters.inFlight)/\(counters.concurrencyLimit)")
         return parts.joined(separator: "  ")
