@@ -23,6 +23,10 @@ struct GenCommand: ParsableCommand {
             """
     )
 
+    // Every command takes the global options (CONTRACT §2); gen reads none of the settings, but a
+    // broken --config is still refused, and --quiet drops the summary line.
+    @OptionGroup var global: GlobalOptions
+
     @Option(help: "Number of rows.")
     var rows = 1000
 
@@ -58,6 +62,12 @@ struct GenCommand: ParsableCommand {
     }
 
     func run() throws {
+        do {
+            _ = try global.loadSettings()
+        } catch let error as ConfigurationError {
+            Self.printError("leadspool: \(error.message)\n")
+            throw ExitCode(64)
+        }
         let options = GenOptions(
             rows: rows, dirty: dirty, seed: seed, verticals: vertical.verticals,
             now: now ?? Int64(time(nil)), e164Phones: format == .jsonl)
@@ -76,7 +86,7 @@ struct GenCommand: ParsableCommand {
             log = nil
             var summary = "wrote \(count) rows (\(format.rawValue)\(gzip ? ", gzip" : ""), dirty \(dirty), "
             summary += "seed \(seed), vertical \(vertical.rawValue)) to \(output ?? "standard output")\n"
-            Self.printError(summary)
+            if !global.quiet { Self.printError(summary) }
         } catch {
             file?.discard()
             log?.discard()

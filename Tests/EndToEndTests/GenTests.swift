@@ -91,6 +91,7 @@ struct GenTests {
 
     @Test("bad options are usage errors (64)", arguments: [
         ["--dirty", "1.5"], ["--dirty", "-0.1"], ["--rows", "-1"], ["--format", "xml"], ["--vertical", "pets"],
+        ["--config", "/nonexistent/leadspool.toml"],
     ])
     func usageErrors(args: [String]) throws {
         let result = try runLeadspool(["gen"] + args)
