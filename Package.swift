@@ -45,6 +45,7 @@ let package = Package(
             name: "Pipeline",
             dependencies: [
                 "Ingest",
+                "CSupport",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),

@@ -14,3 +14,16 @@ int leadspool_rename_noreplace(const char *from, const char *to) {
     return -1;
 #endif
 }
+
+int leadspool_try_lock_byte(int fd, long long offset) {
+    struct flock lock = {0};
+    lock.l_type = F_WRLCK;
+    lock.l_whence = SEEK_SET;
+    lock.l_start = (off_t)offset;
+    lock.l_len = 1;
+#ifdef F_OFD_SETLK
+    return fcntl(fd, F_OFD_SETLK, &lock);
+#else
+    return fcntl(fd, F_SETLK, &lock);
+#endif
+}

@@ -62,4 +62,57 @@ import Testing
         #expect(sentRows.count == stats.total)
         #expect(rows.filter { $0.outcome == "duplicate" }.count == total - stats.total)
     }
+
+    /// The same content dropped twice under two names is one batch: when two runs claim one copy
+    /// each at the same moment, one works on the batch and the other leaves its copy in `work/`.
+    @Test func identicalFilesClaimedAtOnceAreSentOnce() throws {
+        let sandbox = try SandboxProcess(seed: 9, extra: ["--latency-ms", "10..10"])
+        defer { sandbox.stop() }
+        let spool = try TempSpool(config: "settle_seconds = 0\n[api]\nmax_in_flight = 4\n")
+        defer { spool.remove() }
+        let batch = try runLeadspool(["gen", "--rows", "400", "--seed", "23"])
+        try #require(batch.status == 0)
+        try batch.stdout.write(to: URL(fileURLWithPath: spool.root + "/incoming/copy1.csv"))
+        try batch.stdout.write(to: URL(fileURLWithPath: spool.root + "/incoming/copy2.csv"))
+
+        let logs = (0..<2).map { spool.base + "/same\($0).log" }
+        for log in logs { _ = FileManager.default.createFile(atPath: log, contents: nil) }
+        let processes = (0..<2).map { index -> Process in
+            let process = Process()
+            process.executableURL = LeadspoolBinary.url
+            process.arguments = [
+                "run", "--config", spool.base + "/leadspool.toml", "--spool", spool.root, "--endpoint",
+                sandbox.endpoint,
+            ]
+            var environment = ProcessInfo.processInfo.environment
+            environment["DL_API_KEY"] = Self.token
+            process.environment = environment
+            let log = FileHandle(forWritingAtPath: logs[index])
+            process.standardOutput = log
+            process.standardError = log
+            return process
+        }
+        for process in processes { try process.run() }
+        var output = ""
+        for (process, log) in zip(processes, logs) {
+            process.waitUntilExit()
+            let text = (try? String(contentsOfFile: log, encoding: .utf8)) ?? ""
+            output += text
+            #expect(process.terminationStatus == 0, "\(text)")
+        }
+        // Each run claimed one copy; whichever came second found the batch leased (or already done).
+        let leftOver = try spool.list("work")
+        #expect(leftOver.count + (try spool.list("done")).count == 2, "\(output)")
+        let finish = try spool.run(endpoint: sandbox.endpoint, token: Self.token)
+        #expect(finish.status == 0, "\(finish.output)")
+        #expect(try spool.list("done") == ["copy1.csv", "copy2.csv"])
+        #expect(try spool.list("work").isEmpty)
+
+        let stats = try sandbox.stats()
+        #expect(stats.total == 400)
+        #expect(stats.submissionsPerLead.allSatisfy { $0 == 1 }, "a lead was submitted twice:\n\(output)")
+        let rows = try spool.allResults()
+        #expect(rows.count == 400)
+        #expect(rows.allSatisfy { ["accepted", "rejected"].contains($0.outcome) })
+    }
 }

@@ -6,4 +6,9 @@
 /// file system or kernel cannot do it).
 int leadspool_rename_noreplace(const char *from, const char *to);
 
+/// Write-locks one byte of `fd` at `offset` without waiting, with an open-file-description lock
+/// (F_OFD_SETLK): held by this open file, not the process, and released when it is closed or the
+/// process dies. Returns 0, or -1 with errno EAGAIN/EACCES when another holder has it.
+int leadspool_try_lock_byte(int fd, long long offset);
+
 #endif

@@ -49,6 +49,22 @@ struct RunJob {
         } catch {
             return error.code == .unreadableFile ? quarantine(error, metadata) : fail("cannot read: \(error)", metadata)
         }
+        // The same content dropped twice under two names is one batch: only one process works on it.
+        let lease: BatchLease
+        do {
+            guard let taken = try ledger.leaseBatch(id: facts.sha256) else {
+                file.release()
+                observer?.batchEnded(result: "busy")
+                logger.info("another process is working on the same content: file left in work/", metadata: metadata)
+                return FileResult(
+                    summary: "\(file.name): another process is working on the same content; "
+                        + "the file stays in work/ for the next run")
+            }
+            lease = taken
+        } catch {
+            return fail("ledger: \(error)", metadata)
+        }
+        defer { withExtendedLifetime(lease) {} }
         let claimSeconds = Int64(startedAt.timeIntervalSince1970)
         let status: BatchStatus
         do {
