@@ -121,7 +121,7 @@ final class SpoolSession: Sendable {
         /// Files still settling in `incoming/`, with the instant (nanoseconds since 1970) the
         /// earliest of them will be ready.
         var earliestSettled: Int64?
-        /// Names of files left in `work/` by a failure this pass.
+        /// Paths (in `work/`) of files left there by a failure this pass.
         var failed: [String] = []
 
         /// The exit code of `run` (CONTRACT §3).
@@ -135,7 +135,7 @@ final class SpoolSession: Sendable {
     ///
     /// - Parameters:
     ///   - stopping: checked before each claim; `true` ends the pass.
-    ///   - deferred: orphans to leave alone this time (failed a moment ago).
+    ///   - deferred: orphans (by path) to leave alone this time (failed a moment ago).
     ///   - report: gets each batch's short summary.
     func pass(
         stopping: () -> Bool = { false }, deferred: (String) -> Bool = { _ in false }, report: (String) -> Void
@@ -150,14 +150,14 @@ final class SpoolSession: Sendable {
             result.processed += 1
             if let summary = outcome.summary { report(summary) }
             if outcome.exitCode != 0 { result.codes.insert(outcome.exitCode) }
-            if outcome.exitCode == 73 { result.failed.append(file.name) }
+            if outcome.exitCode == 73 { result.failed.append(file.path) }
             result.authStopped = result.authStopped || outcome.authStopped
             result.interrupted = result.interrupted || outcome.interrupted
         }
         var going: Bool { !result.authStopped && !result.interrupted && !stopping() }
 
         for file in spool.reclaimOrphans() {
-            guard going, !deferred(file.name) else {
+            guard going, !deferred(file.path) else {
                 file.release()
                 continue
             }

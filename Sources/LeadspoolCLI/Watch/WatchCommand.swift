@@ -128,18 +128,18 @@ struct SpoolWatcher {
         while !signals.received {
             incoming?.refresh()
             let now = ContinuousClock.now
-            retryAt = retryAt.filter { $0.value.at > now || FileSystem.status(spool.work + "/" + $0.key) != nil }
+            retryAt = retryAt.filter { $0.value.at > now || FileSystem.status($0.key) != nil }
             let pass = await session.pass(
                 stopping: { signals.received },
-                deferred: { name in retryAt[name].map { $0.at > ContinuousClock.now } ?? false },
+                deferred: { path in retryAt[path].map { $0.at > ContinuousClock.now } ?? false },
                 report: report)
-            for name in pass.failed {
-                let failures = (retryAt[name]?.failures ?? 0) + 1
+            for path in pass.failed {
+                let failures = (retryAt[path]?.failures ?? 0) + 1
                 let delay = min(Self.maxRetryDelay, settings.scanIntervalSeconds * Double(1 << min(failures, 16)))
-                retryAt[name] = (ContinuousClock.now + .milliseconds(Int64(delay * 1000)), failures)
+                retryAt[path] = (ContinuousClock.now + .milliseconds(Int64(delay * 1000)), failures)
                 logger.warning(
                     "batch failed; it stays in work/ and is tried again in \(Int(delay.rounded(.up))) s",
-                    metadata: ["batch.file": "\(name)"])
+                    metadata: ["spool.path": "\(path)"])
             }
             if pass.authStopped {
                 exitCode = 77
