@@ -7,7 +7,7 @@ struct Leadspool: AsyncParsableCommand {
         abstract: "Batch pipeline for lead publishers: spool, validate, dedupe, submit, report.",
         subcommands: [
             RunCommand.self, DemoCommand.self, StatusCommand.self, ReportCommand.self, CheckCommand.self, GenCommand.self,
-            SandboxCommand.self, BenchCommand.self, ClaimCommand.self,
+            SandboxCommand.self, BenchCommand.self, ClaimCommand.self, RetryCommand.self,
         ]
     )
 }
