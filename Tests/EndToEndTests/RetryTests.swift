@@ -153,6 +153,72 @@ import FoundationNetworking
         #expect(try spool.results(matching: batch.hashPrefix).allSatisfy { $0.outcome == "unknown" })
     }
 
+    /// 40 leads held `unknown` by a run whose API dropped every connection.
+    func heldBatch(_ spool: TempSpool) throws -> [TempSpool.Row] {
+        let gen = try spool.invoke(
+            ["gen", "--rows", "40", "--seed", "21", "--vertical", "mixed", "--output", spool.root + "/incoming/g.csv"],
+            environment: [:])
+        try #require(gen.status == 0, "\(gen.output)")
+        let dropping = try SandboxProcess(extra: ["--drop-rate", "1"])
+        defer { dropping.stop() }
+        let run = try spool.run(endpoint: dropping.endpoint, token: Self.token)
+        try #require(run.status == 0, "\(run.output)")
+        let held = try spool.allResults().filter { $0.outcome == "unknown" }
+        try #require(held.count == 40)
+        return held
+    }
+
+    /// Two retries at once: one re-drives, the other is refused (75) or finds nothing; no lead is sent twice.
+    @Test func concurrentRetriesSendEachLeadOnce() throws {
+        let spool = try TempSpool(config: "settle_seconds = 0\n[api]\nambiguous = \"hold\"\n")
+        defer { spool.remove() }
+        let held = try heldBatch(spool)
+        let slow = try SandboxProcess(extra: ["--latency-ms", "100..200"])
+        defer { slow.stop() }
+        let results = ResultsBox()
+        let endpoint = slow.endpoint
+        DispatchQueue.concurrentPerform(iterations: 2) { index in
+            let result = try? spool.retry(endpoint: endpoint, token: Self.token)
+            results.set(index, result)
+        }
+        let statuses = results.all.map { $0?.status ?? -1 }.sorted()
+        #expect(statuses == [0, 0] || statuses == [0, 75], "\(results.all.map { $0?.output ?? "" })")
+        let sent = try slow.attemptKeys()
+        #expect(Set(sent.keys) == Set(held.map(\.leadKey)))
+        #expect(sent.values.allSatisfy { $0.count == 1 }, "no lead sent twice")
+        #expect(try spool.allResults().allSatisfy { $0.outcome != "unknown" })
+    }
+
+    /// A 401 stops the retry: the answers got before it are reported, leads it had not sent keep their
+    /// `unknown`; the next retry sends every lead without an answer in the ledger (leads cut off in flight by
+    /// the stop again with the same key) and nothing else.
+    @Test func refusedTokenStopsTheRetryAndTheNextOneFinishes() throws {
+        let spool = try TempSpool(config: "settle_seconds = 0\n[api]\nambiguous = \"hold\"\nmax_in_flight = 4\n")
+        defer { spool.remove() }
+        let held = try heldBatch(spool)
+        let refusing = try SandboxProcess(extra: ["--latency-ms", "20..40", "--fail-auth-after", "10"])
+        defer { refusing.stop() }
+        let stopped = try spool.retry(endpoint: refusing.endpoint, token: Self.token)
+        #expect(stopped.status == 77, "\(stopped.output)")
+        let answered = Set(try refusing.stats().statusesByLead.filter { $0.value.contains(200) }.keys)
+        let firstKeys = try refusing.attemptKeys()
+        let between = try spool.allResults()
+        let settled = Set(between.filter { $0.outcome == "accepted" || $0.outcome == "rejected" }.map(\.leadKey))
+        #expect(!settled.isEmpty && settled.isSubset(of: answered), "answers before the stop are reported")
+        #expect(between.filter { $0.outcome == "unknown" }.count == 40 - settled.count, "the rest stay unknown")
+
+        let healthy = try SandboxProcess()
+        defer { healthy.stop() }
+        let finished = try spool.retry(endpoint: healthy.endpoint, token: Self.token)
+        #expect(finished.status == 0, "\(finished.output)")
+        let sent = try healthy.attemptKeys()
+        #expect(Set(sent.keys) == Set(held.map(\.leadKey)).subtracting(settled))
+        for lead in Set(sent.keys).intersection(firstKeys.keys) {
+            #expect(sent[lead] == [firstKeys[lead]?.last ?? ""], "\(lead): sent again with the same key")
+        }
+        #expect(try spool.allResults().allSatisfy { $0.outcome != "unknown" })
+    }
+
     @Test func definitiveOutcomesAndUnknownBatchesAreUsageErrors() throws {
         let spool = try TempSpool()
         defer { spool.remove() }
@@ -215,4 +281,21 @@ extension SandboxProcess {
 
 private final class StatsBox: @unchecked Sendable {
     var data: Data?
+}
+
+private final class ResultsBox: @unchecked Sendable {
+    private let lock = NSLock()
+    private var results: [(status: Int32, output: String)?] = [nil, nil]
+
+    func set(_ index: Int, _ result: (status: Int32, output: String)?) {
+        lock.lock()
+        results[index] = result
+        lock.unlock()
+    }
+
+    var all: [(status: Int32, output: String)?] {
+        lock.lock()
+        defer { lock.unlock() }
+        return results
+    }
 }

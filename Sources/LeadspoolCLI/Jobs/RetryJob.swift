@@ -81,25 +81,25 @@ struct RetryJob {
         let feed = SendFeed(
             reader: reader, validator: validator, ledger: ledger, batchID: batch.id, ambiguous: ambiguous,
             redrive: rows)
-        let send: RunJob.SendFigures
+        var send = RunJob.SendFigures()
+        var authStopped = false
         do {
             send = try await feed.send(with: submitter, logger: logger)
         } catch {
             // Rows taken back but never sent get their earlier outcome again; rows cut off in flight stay
             // `sending` and the next retry sends them with the same key.
-            let cause = (error as? RunJob.SendFailure)?.error ?? error
+            let failure = error as? RunJob.SendFailure
             do {
                 try ledger.restoreUnsent(batch: batch.id, previous: rows)
             } catch {
-                logger.error("cannot restore unsent rows: \(error)", metadata: metadata)
+                return fail("cannot restore unsent rows: \(error)", metadata)
             }
-            if cause as? SubmitError == .authFailed {
-                logger.error("retry stopped by 401", metadata: metadata)
-                return Result(
-                    summary: "\(batch.name): stopped: the API refused the token (HTTP 401); "
-                        + "leads not sent keep their earlier outcome", exitCode: 77, authStopped: true)
+            guard failure?.error as? SubmitError == .authFailed, let failure else {
+                return fail("retry stopped: \(failure?.error ?? error)", metadata)
             }
-            return fail("retry stopped: \(cause)", metadata)
+            // The leads answered before the 401 are in the ledger: the reports show them.
+            send = failure.figures
+            authStopped = true
         }
         let sent = clock.now
         let after = submitter.counters
@@ -134,7 +134,12 @@ struct RetryJob {
             redriven + "; \(after.retries - before.retries) retries, "
                 + "\(after.rateLimitWaits - before.rateLimitWaits) rate-limit waits")
         var result = Result(summary: "")
-        if send.answered > 0 && send.exhausted == send.answered {
+        if authStopped {
+            lines.append("  stopped: the API refused the token (HTTP 401); leads not sent keep their earlier outcome")
+            logger.error("retry stopped by 401", metadata: metadata)
+            result.exitCode = 77
+            result.authStopped = true
+        } else if send.answered > 0 && send.exhausted == send.answered {
             lines.append("  the API stayed unavailable: every lead sent ran out of retries")
             result.exitCode = 69
         }
