@@ -104,6 +104,15 @@ import FoundationNetworking
         let dry = try spool.retry(endpoint: healthy.endpoint, token: Self.token, extra: ["--dry-run"])
         #expect(dry.status == 0, "\(dry.output)")
         #expect(dry.output.contains("would re-drive 5 leads (5 unknown)"), "\(dry.output)")
+        #expect(dry.output.split(separator: "\n").filter { $0.contains("would re-drive") }.count == 2)
+        let recent = try spool.retry(
+            endpoint: healthy.endpoint, token: Self.token, extra: ["--dry-run", "--since", "1d"])
+        #expect(recent.output.split(separator: "\n").filter { $0.contains("would re-drive") }.count == 2)
+        let future = try spool.retry(
+            endpoint: healthy.endpoint, token: Self.token, extra: ["--dry-run", "--since", "2999-01-01"])
+        #expect(future.status == 0 && future.output.contains("nothing to re-drive"), "\(future.output)")
+        let badDate = try spool.retry(endpoint: healthy.endpoint, token: Self.token, extra: ["--since", "soon"])
+        #expect(badDate.status == 64, "\(badDate.output)")
         let onlyFailed = try spool.retry(endpoint: healthy.endpoint, token: Self.token, extra: ["--outcome", "failed"])
         #expect(onlyFailed.status == 0, "\(onlyFailed.output)")
         #expect(onlyFailed.output.contains("nothing to re-drive"), "\(onlyFailed.output)")

@@ -18,14 +18,14 @@ struct RetryJob {
     let logger: Logger
 
     /// What became of the batch: the lines for stdout and the exit code it asks for (0, 69, 73, 77).
-    struct Result {
+    struct BatchResult {
         var summary: String
         var exitCode: Int32 = 0
         var authStopped = false
     }
 
     /// `submitter == nil` is a dry run: says what would be re-driven, changes nothing.
-    func run(submitter: Submitter<ContinuousClock>?) async -> Result {
+    func run(submitter: Submitter<ContinuousClock>?) async -> BatchResult {
         let clock = ContinuousClock()
         let started = clock.now
         let startedAt = Date()
@@ -36,7 +36,7 @@ struct RetryJob {
             guard let found = try ArchivedOriginal.find(batchID: batch.id, fileName: batch.fileName, folder: folder)
             else {
                 logger.error("original not found in done/: batch skipped", metadata: metadata)
-                return Result(
+                return BatchResult(
                     summary: "\(batch.name): original \(batch.fileName) not found in \(folder) "
                         + "(missing, or its content changed): skipped, nothing re-sent",
                     exitCode: 73)
@@ -53,13 +53,13 @@ struct RetryJob {
         } catch {
             return fail("ledger: \(error)", metadata)
         }
-        guard !rows.isEmpty else { return Result(summary: "\(batch.name): nothing to re-drive") }
+        guard !rows.isEmpty else { return BatchResult(summary: "\(batch.name): nothing to re-drive") }
         var byState: [LeadState: Int] = [:]
         for state in rows.values { byState[state, default: 0] += 1 }
         let listing = LeadState.allCases.compactMap { state in byState[state].map { "\($0) \(state.rawValue)" } }
             .joined(separator: ", ")
         guard let submitter else {
-            return Result(
+            return BatchResult(
                 summary: "\(batch.name) (\(batch.fileName)): would re-drive \(rows.count) leads (\(listing)) "
                     + "from \(original.path)")
         }
@@ -133,7 +133,7 @@ struct RetryJob {
         lines.append(
             redriven + "; \(after.retries - before.retries) retries, "
                 + "\(after.rateLimitWaits - before.rateLimitWaits) rate-limit waits")
-        var result = Result(summary: "")
+        var result = BatchResult(summary: "")
         if authStopped {
             lines.append("  stopped: the API refused the token (HTTP 401); leads not sent keep their earlier outcome")
             logger.error("retry stopped by 401", metadata: metadata)
@@ -150,8 +150,8 @@ struct RetryJob {
         return result
     }
 
-    private func fail(_ message: String, _ metadata: Logger.Metadata) -> Result {
+    private func fail(_ message: String, _ metadata: Logger.Metadata) -> BatchResult {
         logger.error("\(message)", metadata: metadata)
-        return Result(summary: "\(batch.name): \(message)", exitCode: 73)
+        return BatchResult(summary: "\(batch.name): \(message)", exitCode: 73)
     }
 }
