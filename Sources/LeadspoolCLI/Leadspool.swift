@@ -6,8 +6,9 @@ struct Leadspool: AsyncParsableCommand {
         commandName: "leadspool",
         abstract: "Batch pipeline for lead publishers: spool, validate, dedupe, submit, report.",
         subcommands: [
-            RunCommand.self, WatchCommand.self, DemoCommand.self, StatusCommand.self, ReportCommand.self, CheckCommand.self, GenCommand.self,
-            SandboxCommand.self, BenchCommand.self, ClaimCommand.self,
+            RunCommand.self, WatchCommand.self, RetryCommand.self, DemoCommand.self, StatusCommand.self,
+            ReportCommand.self, CheckCommand.self, GenCommand.self, SandboxCommand.self, BenchCommand.self,
+            ClaimCommand.self,
         ]
     )
 }

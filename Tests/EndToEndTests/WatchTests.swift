@@ -240,7 +240,7 @@ struct WatchTests {
         let watch = try WatchProcess(spool: spool, endpoint: sandbox.endpoint)
         watch.wait(for: "watching") { watch.stderr.contains("watching") }
         try csv(50, seed: 8).write(to: URL(fileURLWithPath: spool.root + "/incoming/slow.csv"))
-        watch.wait(for: "the batch claimed") { (try spool.list("work")) == ["slow.csv"] }
+        watch.wait(for: "leads in flight") { try Self.sendingLeads(ledger: spool.root + "/ledger.sqlite") > 0 }
         kill(watch.process.processIdentifier, SIGTERM)
         watch.wait(for: "the drain begun") { watch.stderr.contains("SIGTERM") }
         #expect(watch.stop(SIGTERM) == 128 + SIGTERM)
@@ -253,6 +253,25 @@ struct WatchTests {
         #expect(run.status == 0, "\(run.output)")
         #expect(try spool.allResults().count == 50)
         #expect(try spool.list("work").isEmpty)
+    }
+
+    /// Leads marked `sending` in the ledger, read with Python's sqlite3 (the test target links no SQLite).
+    static func sendingLeads(ledger: String) throws -> Int {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = [
+            "python3", "-c",
+            "import sqlite3,sys; c=sqlite3.connect('file:'+sys.argv[1]+'?mode=ro', uri=True, timeout=5); "
+                + "print(c.execute(\"select count(*) from leads where state='sending'\").fetchone()[0])",
+            ledger,
+        ]
+        let output = Pipe()
+        process.standardOutput = output
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        let data = output.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return Int(String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)) ?? 0
     }
 
     static func get(_ url: String) throws -> String {

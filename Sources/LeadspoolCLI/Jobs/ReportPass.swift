@@ -112,3 +112,27 @@ struct ReportPass {
         }
     }
 }
+
+extension ReportPass {
+    /// Pass 2 and the summary: re-reads the original at `path` and writes every report of `batch` (the
+    /// files of a batch seen before are replaced); answers their paths and the counts. On a failure the
+    /// reports written so far are abandoned and the old ones stay.
+    ///
+    /// - Parameter summary: the summary's inputs, given the time the results were all written.
+    func writeReports(
+        path: String, facts: BatchFacts, readerConfiguration: ReaderConfiguration, batch: String, publisher: String,
+        configuration: ReportConfiguration, summary: (_ finished: ContinuousClock.Instant) -> SummaryInputs
+    ) throws -> (paths: ReportPaths, tally: OutcomeTally) {
+        var tally = OutcomeTally()
+        let writer = try BatchReportWriter(batch: batch, publisher: publisher, configuration: configuration)
+        do {
+            var reader = try BatchFile.reader(path: path, facts: facts, configuration: readerConfiguration)
+            try write(reader: &reader, to: writer, tally: &tally)
+        } catch {
+            writer.abandon()
+            throw error
+        }
+        let finished = ContinuousClock.now
+        return (try writer.finish(summary: summary(finished)), tally)
+    }
+}

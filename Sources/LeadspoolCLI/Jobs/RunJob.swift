@@ -116,33 +116,23 @@ struct RunJob {
         let after = submitter.counters
 
         // Pass 2: reports.
-        var tally = OutcomeTally()
-        let writer: BatchReportWriter
-        do {
-            writer = try BatchReportWriter(batch: status.name, publisher: file.publisher, configuration: reports)
-        } catch {
-            return fail("cannot write reports: \(error)", metadata)
-        }
-        do {
-            var reader = try BatchFile.reader(
-                path: file.path, facts: facts, configuration: settings.readerConfiguration(publisher: file.publisher))
-            let pass = ReportPass(ledger: ledger, batchID: batchID, validator: validator, unsettled: send.unsettled)
-            try pass.write(reader: &reader, to: writer, tally: &tally)
-        } catch {
-            writer.abandon()
-            return fail("cannot write reports: \(error)", metadata)
-        }
-        let finished = clock.now
+        let pass = ReportPass(ledger: ledger, batchID: batchID, validator: validator, unsettled: send.unsettled)
         let paths: ReportPaths
+        let tally: OutcomeTally
         do {
-            paths = try writer.finish(
-                summary: SummaryInputs(
+            (paths, tally) = try pass.writeReports(
+                path: file.path, facts: facts,
+                readerConfiguration: settings.readerConfiguration(publisher: file.publisher), batch: status.name,
+                publisher: file.publisher, configuration: reports
+            ) { finished in
+                SummaryInputs(
                     batch: status.name, fileName: file.name, publisher: file.publisher, claimedAt: status.claimedAt,
                     finishedAt: startedAt.addingTimeInterval((finished - started).seconds),
                     stageSeconds: [("submit", (sent - started).seconds), ("report", (finished - sent).seconds)],
                     retries: after.retries - before.retries,
                     rateLimitWaits: after.rateLimitWaits - before.rateLimitWaits,
-                    mode: .run))
+                    mode: .run)
+            }
         } catch {
             return fail("cannot write reports: \(error)", metadata)
         }
@@ -238,66 +228,10 @@ struct RunJob {
         let ambiguous = SubmitConfiguration.AmbiguousPolicy(rawValue: settings.ambiguous) ?? .retry
         let feed = SendFeed(
             reader: reader, validator: validator, ledger: ledger, batchID: batchID, ambiguous: ambiguous)
-        let observer = self.observer
         feed.onGroupRead = observer.map { observer in
             { rows, bytes, toSend in observer.read(rows: rows, bytes: bytes, toSend: toSend) }
         }
-        let ledger = self.ledger
-        var figures = SendFigures()
-        var buffered: [LeadOutcomeRecord] = []
-        buffered.reserveCapacity(Self.recordGroup)
-        let clock = ContinuousClock()
-        var lastFlush = clock.now
-        func flush() throws {
-            try ledger.record(buffered, batch: batchID)
-            buffered.removeAll(keepingCapacity: true)
-            lastFlush = clock.now
-        }
-        func settleStop() throws {
-            try flush()
-            let unsent = figures.unsettled.values.filter { $0.attempts == 0 || $0.reasonCode == .authFailed }
-            try ledger.returnUnsent(batch: batchID, rows: unsent.map(\.row).sorted())
-        }
-        do {
-            try await submitter.run(
-                feed,
-                markSending: { rows in
-                    try ledger.markSending(
-                        batch: batchID, rows: rows, idempotencyKeys: rows.map(feed.idempotencyKey(row:)), now: Date())
-                },
-                onAnswer: { answer in
-                    // A lead without an outcome (401 stop) and the lead that got the 401 have no final
-                    // state: the ones that never reached the API go back to `pending`, the ones cut off
-                    // in flight stay `sending` (ambiguous); the next run sends them with the same key.
-                    guard answer.outcome != nil, answer.reasonCode != .authFailed else {
-                        figures.unsettled[answer.row] = answer
-                        return
-                    }
-                    figures.answered += 1
-                    observer?.answered(answer)
-                    if answer.reasonCode == .serverErrorExhausted || answer.reasonCode == .networkErrorExhausted {
-                        figures.exhausted += 1
-                    }
-                    buffered.append(LeadOutcomeRecord(answer, answeredAt: Date()))
-                    if buffered.count >= Self.recordGroup || clock.now - lastFlush > .milliseconds(200) {
-                        try flush()
-                    }
-                })
-        } catch {
-            // Keep what was answered before the stop.
-            do { try settleStop() } catch { throw SendFailure(error: error, figures: figures) }
-            throw SendFailure(error: error, figures: figures)
-        }
-        try settleStop()
-        let done = feed.figures
-        logger.debug(
-            "batch sent",
-            metadata: [
-                "batch.rows": "\(done.rows)", "batch.to_send": "\(done.toSend)", "batch.resent": "\(done.resent)",
-                "batch.held": "\(done.held)", "batch.already_done": "\(done.alreadyDone)",
-                "batch.ledger_duplicates": "\(done.ledgerDuplicates)",
-            ])
-        return figures
+        return try await feed.send(with: submitter, observer: observer, logger: logger)
     }
 }
 

@@ -1,11 +1,16 @@
 import Foundation
 import Ingest
+import Logging
 import Pipeline
 import Synchronization
 
 /// Pass 1 of a batch as the submitter's work: reads the file, validates and dedupes each record,
 /// settles the rows that are not sent (`recordLocal`), reserves the leads in the ledger a group at a
 /// time, and yields the leads to send.
+///
+/// With `redrive` (`leadspool retry`) only those rows of the file are settled, taken back from the ledger
+/// (`Ledger.reclaim`) and sent, with the `Idempotency-Key` stored for them; every record is still read,
+/// validated and deduplicated within the batch, so each row comes out as it did in the run.
 ///
 /// Reading is pulled by the submitter (it asks for the next lead only when it has room), so the file
 /// is never read far ahead of the network and memory stays flat.
@@ -28,6 +33,8 @@ final class SendFeed: AsyncSequence, @unchecked Sendable {
     private let ledger: Ledger
     private let batchID: String
     private let ambiguous: SubmitConfiguration.AmbiguousPolicy
+    /// Rows to re-drive with the state each was read in; `nil` for the whole file.
+    private let redrive: [Int: LeadState]?
     private var ready: [SubmitWork] = []
     private var readyHead = 0
     private var finished = false
@@ -51,13 +58,14 @@ final class SendFeed: AsyncSequence, @unchecked Sendable {
 
     init(
         reader: any RecordReader, validator: Validator, ledger: Ledger, batchID: String,
-        ambiguous: SubmitConfiguration.AmbiguousPolicy
+        ambiguous: SubmitConfiguration.AmbiguousPolicy, redrive: [Int: LeadState]? = nil
     ) {
         self.reader = reader
         self.validator = validator
         self.ledger = ledger
         self.batchID = batchID
         self.ambiguous = ambiguous
+        self.redrive = redrive
     }
 
     func makeAsyncIterator() -> AsyncIterator { AsyncIterator(feed: self) }
@@ -95,6 +103,7 @@ final class SendFeed: AsyncSequence, @unchecked Sendable {
             figures.rows += 1
             var checked = validator.check(record)
             deduper.check(&checked)
+            if let redrive, redrive[checked.row] == nil { continue }
             if let lead = checked.lead, checked.problems.isEmpty {
                 leads.append(
                     LedgerLead(row: checked.row, vertical: lead.vertical, phone: lead.phone, email: lead.email))
@@ -114,13 +123,15 @@ final class SendFeed: AsyncSequence, @unchecked Sendable {
         figures.local += local.count
         try ledger.recordLocal(local, batch: batchID, now: now)
         guard !leads.isEmpty else { return }
-        let answers = try ledger.reserve(leads, batch: batchID, now: now)
+        let answers = try redrive == nil ? ledger.reserve(leads, batch: batchID, now: now) : reclaim(leads, now: now)
         var held: [LeadOutcomeRecord] = []
         for (work, answer) in zip(leadWork, answers) {
             switch answer {
             case .owned:
                 figures.toSend += 1
-                ready.append(work)
+                var owned = work
+                if redrive != nil { owned.idempotencyKey = idempotencyKey(row: work.row) }
+                ready.append(owned)
             case .duplicate:
                 // `reserve` stored the row as a duplicate naming the holder; nothing to send.
                 figures.ledgerDuplicates += 1
@@ -144,6 +155,90 @@ final class SendFeed: AsyncSequence, @unchecked Sendable {
             }
         }
         try ledger.record(held, batch: batchID)
+    }
+
+    /// `Ledger.reclaim` as `reserve` answers: a row re-driven keeps the key it was first sent with.
+    private func reclaim(_ leads: [LedgerLead], now: Date) throws(LedgerError) -> [ReserveResult] {
+        let claims = try ledger.reclaim(leads, batch: batchID, expected: redrive ?? [:], now: now)
+        return zip(leads, claims).map { lead, claim in
+            switch claim {
+            case .owned(let storedKey):
+                if let storedKey, storedKey != Self.idempotencyKey(batchID: batchID, row: lead.row) {
+                    keyOverrides.withLock { $0[lead.row] = storedKey }
+                }
+                return .owned
+            case .duplicate(let holder): return .duplicate(of: holder)
+            case .settled(let state): return .alreadyDone(state)
+            }
+        }
+    }
+}
+
+extension SendFeed {
+    /// Sends what the feed yields through `submitter` and records each answer in the ledger (in groups);
+    /// on a stop, keeps what was answered and puts the leads that never left back to `pending`.
+    ///
+    /// - Throws: `RunJob.SendFailure` with what was done before the stop.
+    func send(
+        with submitter: Submitter<ContinuousClock>, observer: RunObserver? = nil, logger: Logger
+    ) async throws -> RunJob.SendFigures {
+        let ledger = self.ledger
+        let batchID = self.batchID
+        var sent = RunJob.SendFigures()
+        var buffered: [LeadOutcomeRecord] = []
+        buffered.reserveCapacity(RunJob.recordGroup)
+        let clock = ContinuousClock()
+        var lastFlush = clock.now
+        func flush() throws {
+            try ledger.record(buffered, batch: batchID)
+            buffered.removeAll(keepingCapacity: true)
+            lastFlush = clock.now
+        }
+        func settleStop() throws {
+            try flush()
+            let unsent = sent.unsettled.values.filter { $0.attempts == 0 || $0.reasonCode == .authFailed }
+            try ledger.returnUnsent(batch: batchID, rows: unsent.map(\.row).sorted())
+        }
+        do {
+            try await submitter.run(
+                self,
+                markSending: { rows in
+                    try ledger.markSending(
+                        batch: batchID, rows: rows, idempotencyKeys: rows.map(self.idempotencyKey(row:)), now: Date())
+                },
+                onAnswer: { answer in
+                    // A lead without an outcome (401 stop) and the lead that got the 401 have no final
+                    // state: the ones that never reached the API go back to `pending`, the ones cut off
+                    // in flight stay `sending` (ambiguous); the next run sends them with the same key.
+                    guard answer.outcome != nil, answer.reasonCode != .authFailed else {
+                        sent.unsettled[answer.row] = answer
+                        return
+                    }
+                    sent.answered += 1
+                    observer?.answered(answer)
+                    if answer.reasonCode == .serverErrorExhausted || answer.reasonCode == .networkErrorExhausted {
+                        sent.exhausted += 1
+                    }
+                    buffered.append(LeadOutcomeRecord(answer, answeredAt: Date()))
+                    if buffered.count >= RunJob.recordGroup || clock.now - lastFlush > .milliseconds(200) {
+                        try flush()
+                    }
+                })
+        } catch {
+            // Keep what was answered before the stop.
+            do { try settleStop() } catch { throw RunJob.SendFailure(error: error, figures: sent) }
+            throw RunJob.SendFailure(error: error, figures: sent)
+        }
+        try settleStop()
+        let done = figures
+        logger.debug(
+            "batch sent",
+            metadata: [
+                "batch.rows": "\(done.rows)", "batch.to_send": "\(done.toSend)", "batch.resent": "\(done.resent)",
+                "batch.held": "\(done.held)", "batch.already_done": "\(done.alreadyDone)",
+                "batch.ledger_duplicates": "\(done.ledgerDuplicates)",
+            ])
+        return sent
     }
 }
 

@@ -10,63 +10,29 @@ import Glibc
 import Darwin
 #endif
 
-/// What `run` and `watch` hold while they work: the spool, the ledger, one HTTP client and submitter
-/// per token, and the report settings.
-final class SpoolSession: Sendable {
-    let settings: Settings
-    let spool: Spool
-    let ledger: Ledger
-    let reports: ReportConfiguration
-    let logger: Logger
-    let observer: RunObserver?
-    private let token: APIToken
-    private let publisherTokens: [String: APIToken]
-    private let senders: [APIToken: Sender]
-
+/// One HTTP client and submitter per API token (the run's token and the publishers' own), shared by
+/// every batch that uses it.
+final class SenderPool: Sendable {
     private struct Sender: Sendable {
         let transport: HTTPLeadTransport
         let submitter: Submitter<ContinuousClock>
     }
 
-    /// A session that could not start: the message for stderr and the exit code.
-    struct StartFailure: Error {
-        var message: String
-        var exitCode: Int32
-    }
+    private let token: APIToken
+    private let publisherTokens: [String: APIToken]
+    private let senders: [APIToken: Sender]
 
-    private init(
-        settings: Settings, spool: Spool, ledger: Ledger, redact: Bool, observer: RunObserver?, logger: Logger,
-        token: APIToken, publisherTokens: [String: APIToken], senders: [APIToken: Sender]
-    ) {
-        self.settings = settings
-        self.spool = spool
-        self.ledger = ledger
-        self.reports = settings.reportConfiguration(directory: spool.reports, redact: redact)
-        self.logger = logger
-        self.observer = observer
+    private init(token: APIToken, publisherTokens: [String: APIToken], senders: [APIToken: Sender]) {
         self.token = token
         self.publisherTokens = publisherTokens
         self.senders = senders
     }
 
-    /// Sets up the spool layout, the HTTP clients and the ledger.
-    ///
-    /// - Throws: ``ConfigurationError`` for settings the clients refuse (exit 64), ``StartFailure``
-    ///   when the spool or ledger cannot be opened (exit 73).
+    /// - Throws: ``ConfigurationError`` for an endpoint or token the client refuses (exit 64).
     static func open(
-        settings: Settings, token: APIToken, publisherTokens: [String: APIToken], redact: Bool,
-        observer: RunObserver?, logger: Logger
-    ) async throws -> SpoolSession {
-        let spool = Spool(root: settings.spool)
-        do {
-            try spool.ensureLayout()
-        } catch {
-            throw StartFailure(message: "cannot set up the spool: \(error)", exitCode: 73)
-        }
+        settings: Settings, token: APIToken, publisherTokens: [String: APIToken], logger: Logger
+    ) async throws -> SenderPool {
         var senders: [APIToken: Sender] = [:]
-        func closeAll() async {
-            for sender in senders.values { try? await sender.transport.shutdown() }
-        }
         for token in Set([token] + publisherTokens.values) {
             let configuration = settings.submitConfiguration(token: token)
             do {
@@ -75,22 +41,16 @@ final class SpoolSession: Sendable {
                     configuration: configuration, transport: transport, clock: ContinuousClock(), logger: logger)
                 senders[token] = Sender(transport: transport, submitter: submitter)
             } catch {
-                await closeAll()
+                for sender in senders.values { try? await sender.transport.shutdown() }
                 throw ConfigurationError("\(error)")
             }
         }
-        let ledger: Ledger
-        do {
-            ledger = try Ledger(
-                path: settings.ledgerPath, keyPath: settings.ledgerKeyPath,
-                configuration: settings.ledgerConfiguration())
-        } catch {
-            await closeAll()
-            throw StartFailure(message: "cannot open the ledger: \(error)", exitCode: 73)
-        }
-        return SpoolSession(
-            settings: settings, spool: spool, ledger: ledger, redact: redact, observer: observer, logger: logger,
-            token: token, publisherTokens: publisherTokens, senders: senders)
+        return SenderPool(token: token, publisherTokens: publisherTokens, senders: senders)
+    }
+
+    /// The submitter for a publisher's batches.
+    func submitter(for publisher: String) -> Submitter<ContinuousClock> {
+        senders[publisherTokens[publisher] ?? token]!.submitter
     }
 
     /// Closes the HTTP clients.
@@ -110,6 +70,79 @@ final class SpoolSession: Sendable {
     func shutDown() {
         for sender in senders.values { sender.submitter.shutDown() }
     }
+}
+
+/// What `run` and `watch` hold while they work: the spool, the ledger, one HTTP client and submitter
+/// per token, and the report settings.
+final class SpoolSession: Sendable {
+    let settings: Settings
+    let spool: Spool
+    let ledger: Ledger
+    let reports: ReportConfiguration
+    let logger: Logger
+    let observer: RunObserver?
+    let senders: SenderPool
+
+    /// A session that could not start: the message for stderr and the exit code.
+    struct StartFailure: Error {
+        var message: String
+        var exitCode: Int32
+    }
+
+    private init(
+        settings: Settings, spool: Spool, ledger: Ledger, redact: Bool, observer: RunObserver?, logger: Logger,
+        senders: SenderPool
+    ) {
+        self.settings = settings
+        self.spool = spool
+        self.ledger = ledger
+        self.reports = settings.reportConfiguration(directory: spool.reports, redact: redact)
+        self.logger = logger
+        self.observer = observer
+        self.senders = senders
+    }
+
+    /// Sets up the spool layout, the HTTP clients and the ledger.
+    ///
+    /// - Throws: ``ConfigurationError`` for settings the clients refuse (exit 64), ``StartFailure``
+    ///   when the spool or ledger cannot be opened (exit 73).
+    static func open(
+        settings: Settings, token: APIToken, publisherTokens: [String: APIToken], redact: Bool,
+        observer: RunObserver?, logger: Logger
+    ) async throws -> SpoolSession {
+        let spool = Spool(root: settings.spool)
+        do {
+            try spool.ensureLayout()
+        } catch {
+            throw StartFailure(message: "cannot set up the spool: \(error)", exitCode: 73)
+        }
+        let senders = try await SenderPool.open(
+            settings: settings, token: token, publisherTokens: publisherTokens, logger: logger)
+        let ledger: Ledger
+        do {
+            ledger = try Ledger(
+                path: settings.ledgerPath, keyPath: settings.ledgerKeyPath,
+                configuration: settings.ledgerConfiguration())
+        } catch {
+            await senders.close()
+            throw StartFailure(message: "cannot open the ledger: \(error)", exitCode: 73)
+        }
+        return SpoolSession(
+            settings: settings, spool: spool, ledger: ledger, redact: redact, observer: observer, logger: logger,
+            senders: senders)
+    }
+
+    /// Closes the HTTP clients.
+    func close() async { await senders.close() }
+
+    /// The run-wide submission figures of every token.
+    var counters: SubmitCounters { senders.counters }
+
+    /// First stop signal: no new leads start; started ones go on to their answer.
+    func drain() { senders.drain() }
+
+    /// Drain time over: requests in flight are cut off.
+    func shutDown() { senders.shutDown() }
 
     /// What one pass over the spool did.
     struct Pass {
@@ -142,7 +175,7 @@ final class SpoolSession: Sendable {
     ) async -> Pass {
         var result = Pass()
         func process(_ file: ClaimedFile) async {
-            let submitter = senders[publisherTokens[file.publisher] ?? token]!.submitter
+            let submitter = senders.submitter(for: file.publisher)
             let job = RunJob(
                 file: file, spool: spool, settings: settings, ledger: ledger, submitter: submitter, reports: reports,
                 logger: logger, observer: observer)
@@ -236,7 +269,7 @@ struct SpoolRun {
             return failure.exitCode
         }
         let signals = handlesSignals ? StopSignals.install(session: session, logger: logger) : nil
-        let ticker = observer.flatMap { ProgressTicker.start(observer: $0, session: session) }
+        let ticker = observer.flatMap { ProgressTicker.start(observer: $0) { session.counters } }
         let pass = await session.pass(stopping: { signals?.received ?? false }, report: report)
         ticker?.cancel()
         await session.close()

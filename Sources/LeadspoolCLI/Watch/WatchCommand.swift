@@ -115,7 +115,7 @@ struct SpoolWatcher {
         let signals = StopSignals.install(session: session, logger: logger)
         signals.onStop { wakeup.signal() }
         let incoming = inotify ? IncomingWatcher(root: spool.incoming) { wakeup.signal() } : nil
-        let ticker = ProgressTicker.start(observer: observer, session: session)
+        let ticker = ProgressTicker.start(observer: observer) { session.counters }
         var metadata: Logger.Metadata = [
             "spool.path": "\(spool.root)", "watch.scan_interval_seconds": "\(settings.scanIntervalSeconds)",
             "watch.inotify": "\(incoming != nil)",

@@ -1,0 +1,164 @@
+import Export
+import Foundation
+import Ingest
+import Logging
+import Pipeline
+
+/// One finished batch of `leadspool retry`: find its original in `done/` → take the rows to re-drive back
+/// from the ledger → send them (the run's send pass, on those rows only) → rewrite the batch's reports
+/// from the ledger → store the batch's new counts.
+struct RetryJob {
+    let batch: RetryBatch
+    let spool: Spool
+    let settings: Settings
+    let ledger: Ledger
+    let reports: ReportConfiguration
+    /// The outcomes asked for (`failed`, `unknown`).
+    let states: Set<LeadState>
+    let logger: Logger
+    /// Progress line.
+    var observer: RunObserver?
+
+    /// What became of the batch: the lines for stdout and the exit code it asks for (0, 69, 73, 77).
+    struct BatchResult {
+        var summary: String
+        var exitCode: Int32 = 0
+        var authStopped = false
+    }
+
+    /// `submitter == nil` is a dry run: says what would be re-driven, changes nothing.
+    func run(submitter: Submitter<ContinuousClock>?) async -> BatchResult {
+        let clock = ContinuousClock()
+        let started = clock.now
+        let startedAt = Date()
+        var metadata: Logger.Metadata = ["batch.id": "\(batch.name)", "batch.publisher": "\(batch.publisher)"]
+        let folder = Spool.publisherPath(spool.done, batch.publisher)
+        let original: ArchivedOriginal
+        do {
+            guard let found = try ArchivedOriginal.find(batchID: batch.id, fileName: batch.fileName, folder: folder)
+            else {
+                logger.error("original not found in done/: batch skipped", metadata: metadata)
+                return BatchResult(
+                    summary: "\(batch.name): original \(batch.fileName) not found in \(folder) "
+                        + "(missing, or its content changed): skipped, nothing re-sent",
+                    exitCode: 73)
+            }
+            original = found
+        } catch {
+            return fail("cannot look for the original: \(error)", metadata)
+        }
+        metadata["spool.path"] = "\(original.path)"
+
+        let rows: [Int: LeadState]
+        do {
+            rows = try ledger.retryRows(batch: batch.id, states: states)
+        } catch {
+            return fail("ledger: \(error)", metadata)
+        }
+        guard !rows.isEmpty else { return BatchResult(summary: "\(batch.name): nothing to re-drive") }
+        var byState: [LeadState: Int] = [:]
+        for state in rows.values { byState[state, default: 0] += 1 }
+        let listing = LeadState.allCases.compactMap { state in byState[state].map { "\($0) \(state.rawValue)" } }
+            .joined(separator: ", ")
+        guard let submitter else {
+            return BatchResult(
+                summary: "\(batch.name) (\(batch.fileName)): would re-drive \(rows.count) leads (\(listing)) "
+                    + "from \(original.path)")
+        }
+
+        // The validator's `now` is the batch's claim time, as in the run, so local verdicts come out the same.
+        let validator: Validator
+        let reader: any RecordReader
+        let readerConfiguration = settings.readerConfiguration(publisher: batch.publisher)
+        do {
+            validator = try settings.makeValidator(now: Int64(batch.claimedAt.timeIntervalSince1970))
+            reader = try BatchFile.reader(
+                path: original.path, facts: original.facts, configuration: readerConfiguration)
+        } catch {
+            return fail("cannot read the original: \(error)", metadata)
+        }
+
+        let before = submitter.counters
+        let ambiguous = SubmitConfiguration.AmbiguousPolicy(rawValue: settings.ambiguous) ?? .retry
+        let feed = SendFeed(
+            reader: reader, validator: validator, ledger: ledger, batchID: batch.id, ambiguous: ambiguous,
+            redrive: rows)
+        var send = RunJob.SendFigures()
+        var authStopped = false
+        observer?.batchStarted(file: batch.fileName, contentBytes: original.facts.contentBytes)
+        feed.onGroupRead = observer.map { observer in
+            { rows, bytes, toSend in observer.read(rows: rows, bytes: bytes, toSend: toSend) }
+        }
+        defer { observer?.batchEnded(result: "retried") }
+        do {
+            send = try await feed.send(with: submitter, observer: observer, logger: logger)
+        } catch {
+            // Rows taken back but never sent get their earlier outcome again; rows cut off in flight stay
+            // `sending` and the next retry sends them with the same key.
+            let failure = error as? RunJob.SendFailure
+            do {
+                try ledger.restoreUnsent(batch: batch.id, previous: rows)
+            } catch {
+                return fail("cannot restore unsent rows: \(error)", metadata)
+            }
+            guard failure?.error as? SubmitError == .authFailed, let failure else {
+                return fail("retry stopped: \(failure?.error ?? error)", metadata)
+            }
+            // The leads answered before the 401 are in the ledger: the reports show them.
+            send = failure.figures
+            authStopped = true
+        }
+        let sent = clock.now
+        let after = submitter.counters
+
+        let pass = ReportPass(ledger: ledger, batchID: batch.id, validator: validator, unsettled: send.unsettled)
+        let paths: ReportPaths
+        let tally: OutcomeTally
+        do {
+            (paths, tally) = try pass.writeReports(
+                path: original.path, facts: original.facts, readerConfiguration: readerConfiguration,
+                batch: batch.name, publisher: batch.publisher, configuration: reports
+            ) { finished in
+                SummaryInputs(
+                    batch: batch.name, fileName: batch.fileName, publisher: batch.publisher,
+                    claimedAt: batch.claimedAt, finishedAt: startedAt.addingTimeInterval((finished - started).seconds),
+                    stageSeconds: [("submit", (sent - started).seconds), ("report", (finished - sent).seconds)],
+                    retries: after.retries - before.retries,
+                    rateLimitWaits: after.rateLimitWaits - before.rateLimitWaits, mode: .run)
+            }
+            try ledger.updateCounts(batch: batch.id, counts: tally.counts)
+        } catch {
+            return fail("cannot write reports: \(error)", metadata)
+        }
+
+        let figures = feed.figures
+        var lines = [tally.render(file: batch.fileName, batch: batch.name, resultsPath: paths.resultsCSV)]
+        var redriven = "  re-drove \(rows.count) leads (\(listing)): sent \(send.answered)"
+        if figures.ledgerDuplicates > 0 { redriven += ", \(figures.ledgerDuplicates) now duplicate in the ledger" }
+        if figures.local > 0 { redriven += ", \(figures.local) settled locally" }
+        if figures.alreadyDone > 0 { redriven += ", \(figures.alreadyDone) already settled elsewhere" }
+        lines.append(
+            redriven + "; \(after.retries - before.retries) retries, "
+                + "\(after.rateLimitWaits - before.rateLimitWaits) rate-limit waits")
+        var result = BatchResult(summary: "")
+        if authStopped {
+            lines.append("  stopped: the API refused the token (HTTP 401); leads not sent keep their earlier outcome")
+            logger.error("retry stopped by 401", metadata: metadata)
+            result.exitCode = 77
+            result.authStopped = true
+        } else if send.answered > 0 && send.exhausted == send.answered {
+            lines.append("  the API stayed unavailable: every lead sent ran out of retries")
+            result.exitCode = 69
+        }
+        logger.info(
+            "batch re-driven",
+            metadata: metadata.merging(["batch.redriven": "\(rows.count)", "batch.sent": "\(send.answered)"]) { $1 })
+        result.summary = lines.joined(separator: "\n")
+        return result
+    }
+
+    private func fail(_ message: String, _ metadata: Logger.Metadata) -> BatchResult {
+        logger.error("\(message)", metadata: metadata)
+        return BatchResult(summary: "\(batch.name): \(message)", exitCode: 73)
+    }
+}

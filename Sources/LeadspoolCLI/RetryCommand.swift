@@ -1,0 +1,224 @@
+import ArgumentParser
+import Export
+import Foundation
+import Ingest
+import Logging
+import Pipeline
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// `leadspool retry`: re-drives the `failed` / `unknown` leads of finished batches from their originals in
+/// `done/`, with the keys they were first sent with, and rewrites those batches' reports.
+struct RetryCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "retry",
+        abstract: "Re-drive failed or unknown leads of finished batches from their originals in done/.",
+        discussion: """
+            Only the selected rows are sent again, each with the Idempotency-Key it was first sent with; a lead \
+            another batch has taken since is reported DUPLICATE_IN_LEDGER instead. The batch's reports are \
+            rewritten in place. Exit 73 when a batch's original is missing from done/ (that batch is skipped).
+            """)
+
+    @OptionGroup var global: GlobalOptions
+
+    @Option(name: .long, help: "Outcomes to re-drive, comma-separated: failed, unknown.")
+    var outcome = "failed,unknown"
+
+    @Option(name: .long, help: "Only this batch: its name (as in the report file names) or a prefix of its hash.")
+    var batch: String?
+
+    @Option(name: .long, help: "Only batches claimed from this date (YYYY-MM-DD, UTC) or this long ago (7d).")
+    var since: String?
+
+    @Flag(name: .long, help: "List what would be re-driven; send and change nothing.")
+    var dryRun = false
+
+    @Option(name: .long, help: "API endpoint (default: https://api.dreamyleads.com/webhook/lead, env DL_API_URL).")
+    var endpoint: String?
+
+    @Option(name: .long, help: "File holding the API token (otherwise the DL_API_KEY environment variable).")
+    var tokenFile: String?
+
+    // Only here to refuse it, as `run` does.
+    @Option(name: .long, help: .hidden)
+    var token: String?
+
+    @Flag(name: .long, help: "Mask phone and email in the reports.")
+    var redact = false
+
+    func run() async throws {
+        try await withExitCodes {
+            if token != nil {
+                throw ConfigurationError(
+                    "--token is refused (a token on the command line leaks into ps and shell history); "
+                        + "set DL_API_KEY or use --token-file FILE")
+            }
+            let states = try Self.outcomes(outcome)
+            var settings = try global.loadSettings()
+            if let endpoint { settings.endpoint = endpoint }
+            if let tokenFile { settings.tokenFile = tokenFile }
+            global.bootstrapLogging(settings)
+            let sinceDate = try since.map { try ReportCommand.parseDate($0, now: Date(), option: "--since") }
+            let retry = SpoolRetry(
+                settings: settings, states: states, batch: batch, since: sinceDate, dryRun: dryRun, redact: redact,
+                preferTokenFile: tokenFile != nil, showsProgress: !global.quiet, logger: Logger(label: "leadspool.retry"))
+            return try await retry.run { StatusLine.shared.print($0 + "\n") }
+        }
+    }
+
+    /// The states `--outcome` names; only `failed` and `unknown` may be re-driven.
+    static func outcomes(_ text: String) throws -> Set<LeadState> {
+        var states: Set<LeadState> = []
+        for part in text.split(separator: ",") {
+            let name = part.trimmingCharacters(in: .whitespaces).lowercased()
+            switch name {
+            case "failed": states.insert(.failed)
+            case "unknown": states.insert(.unknown)
+            case "accepted", "rejected", "invalid", "duplicate", "valid":
+                throw ConfigurationError(
+                    "--outcome \(name) is refused: only failed and unknown leads are re-driven "
+                        + "(\(name) is a definitive answer or a local verdict, never sent again)")
+            default:
+                throw ConfigurationError("--outcome takes failed and unknown, comma-separated (got '\(name)')")
+            }
+        }
+        guard !states.isEmpty else { throw ConfigurationError("--outcome takes failed and unknown, comma-separated") }
+        return states
+    }
+}
+
+/// One `leadspool retry`: selects the batches, then re-drives them one by one.
+struct SpoolRetry {
+    let settings: Settings
+    let states: Set<LeadState>
+    /// `--batch`: a batch name or a prefix of its hash.
+    let batch: String?
+    let since: Date?
+    let dryRun: Bool
+    let redact: Bool
+    let preferTokenFile: Bool
+    /// Draw the live status line (a terminal, no `--quiet`).
+    var showsProgress = false
+    let logger: Logger
+
+    /// Answers the exit code (CONTRACT §3): 0, 64, 69, 73, 75 (another retry runs), 77.
+    func run(report: (String) -> Void) async throws -> Int32 {
+        let spool = Spool(root: settings.spool)
+        guard FileManager.default.fileExists(atPath: settings.ledgerPath) else {
+            report("no ledger at \(settings.ledgerPath): nothing to retry")
+            return 0
+        }
+        let ledger: Ledger
+        do {
+            ledger = try Ledger(
+                path: settings.ledgerPath, keyPath: settings.ledgerKeyPath,
+                configuration: settings.ledgerConfiguration())
+        } catch {
+            FileHandle.standardError.write(Data("leadspool: cannot open the ledger: \(error)\n".utf8))
+            return 73
+        }
+
+        var batchID: String?
+        if let batch {
+            let matches = try ledgerCall { () throws(LedgerError) in try ledger.batches(matching: batch) }
+            guard let match = matches.first else {
+                throw ConfigurationError("--batch \(batch): no batch of that name or hash prefix in the ledger")
+            }
+            guard matches.count == 1 else {
+                throw ConfigurationError(
+                    "--batch \(batch) matches \(matches.count) batches "
+                        + "(\(matches.map(\.name).joined(separator: ", "))); give more of the hash")
+            }
+            guard match.state == .done else {
+                report("\(match.name): still being processed (its file is in work/); run or watch finishes it")
+                return 0
+            }
+            batchID = match.id
+        }
+
+        // One retry at a time per ledger: rows a retry took back are then provably left by an interrupted one.
+        var lock: Int32 = -1
+        if !dryRun {
+            let lockPath = settings.ledgerPath + ".retry-lock"
+            lock = open(lockPath, O_RDWR | O_CREAT | O_CLOEXEC, 0o640)
+            guard lock >= 0 else {
+                FileHandle.standardError.write(Data("leadspool: cannot open \(lockPath)\n".utf8))
+                return 73
+            }
+            guard flock(lock, LOCK_EX | LOCK_NB) == 0 else {
+                close(lock)
+                FileHandle.standardError.write(Data("leadspool: another retry holds \(lockPath); nothing done\n".utf8))
+                return 75
+            }
+        }
+        defer { if lock >= 0 { close(lock) } }
+
+        let batches = try ledgerCall { () throws(LedgerError) in
+            try ledger.retryBatches(states: states, since: since, batch: batchID)
+        }
+        let asked = states.map(\.rawValue).sorted().joined(separator: " or ")
+        guard !batches.isEmpty else {
+            report("nothing to re-drive: no finished batch has \(asked) leads" + (batch.map { " (batch \($0))" } ?? ""))
+            return 0
+        }
+        if dryRun {
+            let jobs = batches.map { job($0, spool: spool, ledger: ledger) }
+            var codes: Set<Int32> = []
+            for job in jobs {
+                let result = await job.run(submitter: nil)
+                report(result.summary)
+                codes.insert(result.exitCode)
+            }
+            return codes.contains(73) ? 73 : 0
+        }
+
+        do {
+            try spool.ensureLayout()
+        } catch {
+            FileHandle.standardError.write(Data("leadspool: cannot set up the spool: \(error)\n".utf8))
+            return 73
+        }
+        let token = try RunCommand.token(settings: settings, preferFile: preferTokenFile)
+        let publisherTokens = try RunCommand.publisherTokens(settings: settings)
+        let senders = try await SenderPool.open(
+            settings: settings, token: token, publisherTokens: publisherTokens, logger: logger)
+
+        let observer = RunObserver(showsProgress: showsProgress, metrics: nil)
+        let ticker = ProgressTicker.start(observer: observer) { senders.counters }
+        defer { ticker?.cancel() }
+        var codes: Set<Int32> = []
+        for batch in batches {
+            let submitter = senders.submitter(for: batch.publisher)
+            var retry = job(batch, spool: spool, ledger: ledger)
+            retry.observer = observer
+            let result = await retry.run(submitter: submitter)
+            report(result.summary)
+            codes.insert(result.exitCode)
+            if result.authStopped { break }
+        }
+        await senders.close()
+        for code: Int32 in [77, 73, 69] where codes.contains(code) { return code }
+        return 0
+    }
+
+    private func job(_ batch: RetryBatch, spool: Spool, ledger: Ledger) -> RetryJob {
+        RetryJob(
+            batch: batch, spool: spool, settings: settings, ledger: ledger,
+            reports: settings.reportConfiguration(directory: spool.reports, redact: redact), states: states,
+            logger: logger)
+    }
+
+    /// A ledger failure while selecting batches is exit 73, like a ledger that cannot be opened.
+    private func ledgerCall<T>(_ body: () throws(LedgerError) -> T) throws -> T {
+        do {
+            return try body()
+        } catch {
+            FileHandle.standardError.write(Data("leadspool: \(error)\n".utf8))
+            throw ExitCode(73)
+        }
+    }
+}
