@@ -10,68 +10,6 @@ import Glibc
 import Darwin
 #endif
 
-/// One HTTP client and submitter per API token (the run's token and the publishers' own), shared by
-/// every batch that uses it.
-final class SenderPool: Sendable {
-    private struct Sender: Sendable {
-        let transport: HTTPLeadTransport
-        let submitter: Submitter<ContinuousClock>
-    }
-
-    private let token: APIToken
-    private let publisherTokens: [String: APIToken]
-    private let senders: [APIToken: Sender]
-
-    private init(token: APIToken, publisherTokens: [String: APIToken], senders: [APIToken: Sender]) {
-        self.token = token
-        self.publisherTokens = publisherTokens
-        self.senders = senders
-    }
-
-    /// - Throws: ``ConfigurationError`` for an endpoint or token the client refuses (exit 64).
-    static func open(
-        settings: Settings, token: APIToken, publisherTokens: [String: APIToken], logger: Logger
-    ) async throws -> SenderPool {
-        var senders: [APIToken: Sender] = [:]
-        for token in Set([token] + publisherTokens.values) {
-            let configuration = settings.submitConfiguration(token: token)
-            do {
-                let transport = try HTTPLeadTransport(configuration: configuration)
-                let submitter = Submitter(
-                    configuration: configuration, transport: transport, clock: ContinuousClock(), logger: logger)
-                senders[token] = Sender(transport: transport, submitter: submitter)
-            } catch {
-                for sender in senders.values { try? await sender.transport.shutdown() }
-                throw ConfigurationError("\(error)")
-            }
-        }
-        return SenderPool(token: token, publisherTokens: publisherTokens, senders: senders)
-    }
-
-    /// The submitter for a publisher's batches.
-    func submitter(for publisher: String) -> Submitter<ContinuousClock> {
-        senders[publisherTokens[publisher] ?? token]!.submitter
-    }
-
-    /// Closes the HTTP clients.
-    func close() async {
-        for sender in senders.values { try? await sender.transport.shutdown() }
-    }
-
-    /// The run-wide submission figures of every token.
-    var counters: SubmitCounters { .sum(senders.values.map(\.submitter.counters)) }
-
-    /// First stop signal: no new leads start; started ones go on to their answer.
-    func drain() {
-        for sender in senders.values { sender.submitter.drain() }
-    }
-
-    /// Drain time over: requests in flight are cut off.
-    func shutDown() {
-        for sender in senders.values { sender.submitter.shutDown() }
-    }
-}
-
 /// What `run` and `watch` hold while they work: the spool, the ledger, one HTTP client and submitter
 /// per token, and the report settings.
 final class SpoolSession: Sendable {
@@ -223,59 +161,5 @@ final class SpoolSession: Sendable {
         var now = timespec()
         clock_gettime(CLOCK_REALTIME, &now)
         return Int64(now.tv_sec) * 1_000_000_000 + Int64(now.tv_nsec)
-    }
-}
-
-/// One pass over a spool with a live submitter: what `run` does, and `demo` after it.
-struct SpoolRun {
-    let settings: Settings
-    let token: APIToken
-    /// Publishers with their own token (`[publishers.NAME] token_env`); the others use `token`.
-    var publisherTokens: [String: APIToken] = [:]
-    var redact = false
-    var exclusive = false
-    /// Stop signals drain the run (`run`), or are left to the default action (`demo`).
-    var handlesSignals = false
-    var observer: RunObserver?
-    let logger: Logger
-
-    /// Processes every orphaned and ready file; answers the exit code (CONTRACT §3). `report` gets
-    /// each batch's short summary.
-    func run(report: (String) -> Void) async throws -> Int32 {
-        var lock: Int32 = -1
-        if exclusive {
-            let path = settings.spool + "/.lock"
-            try? FileManager.default.createDirectory(atPath: settings.spool, withIntermediateDirectories: true)
-            lock = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o640)
-            guard lock >= 0 else {
-                FileHandle.standardError.write(Data("leadspool: cannot open \(path)\n".utf8))
-                return 73
-            }
-            guard flock(lock, LOCK_EX | LOCK_NB) == 0 else {
-                close(lock)
-                FileHandle.standardError.write(Data("leadspool: another run holds \(path)\n".utf8))
-                return 75
-            }
-        }
-        defer { if lock >= 0 { close(lock) } }
-
-        let session: SpoolSession
-        do {
-            session = try await SpoolSession.open(
-                settings: settings, token: token, publisherTokens: publisherTokens, redact: redact, observer: observer,
-                logger: logger)
-        } catch let failure as SpoolSession.StartFailure {
-            FileHandle.standardError.write(Data("leadspool: \(failure.message)\n".utf8))
-            return failure.exitCode
-        }
-        let signals = handlesSignals ? StopSignals.install(session: session, logger: logger) : nil
-        let ticker = observer.flatMap { ProgressTicker.start(observer: $0) { session.counters } }
-        let pass = await session.pass(stopping: { signals?.received ?? false }, report: report)
-        ticker?.cancel()
-        await session.close()
-        signals?.finish()
-        if pass.processed == 0 && !pass.interrupted { report("nothing to do: no ready file in \(session.spool.incoming)") }
-        if pass.interrupted || (signals?.received ?? false) { report("stopped by a signal; unfinished files stay in work/") }
-        return pass.exitCode
     }
 }

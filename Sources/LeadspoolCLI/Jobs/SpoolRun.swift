@@ -1,0 +1,64 @@
+import Foundation
+import Ingest
+import Logging
+import Pipeline
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// One pass over a spool with a live submitter: what `run` does, and `demo` after it.
+struct SpoolRun {
+    let settings: Settings
+    let token: APIToken
+    /// Publishers with their own token (`[publishers.NAME] token_env`); the others use `token`.
+    var publisherTokens: [String: APIToken] = [:]
+    var redact = false
+    var exclusive = false
+    /// Stop signals drain the run (`run`), or are left to the default action (`demo`).
+    var handlesSignals = false
+    var observer: RunObserver?
+    let logger: Logger
+
+    /// Processes every orphaned and ready file; answers the exit code (CONTRACT §3). `report` gets
+    /// each batch's short summary.
+    func run(report: (String) -> Void) async throws -> Int32 {
+        var lock: Int32 = -1
+        if exclusive {
+            let path = settings.spool + "/.lock"
+            try? FileManager.default.createDirectory(atPath: settings.spool, withIntermediateDirectories: true)
+            lock = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o640)
+            guard lock >= 0 else {
+                FileHandle.standardError.write(Data("leadspool: cannot open \(path)\n".utf8))
+                return 73
+            }
+            guard flock(lock, LOCK_EX | LOCK_NB) == 0 else {
+                close(lock)
+                FileHandle.standardError.write(Data("leadspool: another run holds \(path)\n".utf8))
+                return 75
+            }
+        }
+        defer { if lock >= 0 { close(lock) } }
+
+        let session: SpoolSession
+        do {
+            session = try await SpoolSession.open(
+                settings: settings, token: token, publisherTokens: publisherTokens, redact: redact, observer: observer,
+                logger: logger)
+        } catch let failure as SpoolSession.StartFailure {
+            FileHandle.standardError.write(Data("leadspool: \(failure.message)\n".utf8))
+            return failure.exitCode
+        }
+        let signals = handlesSignals ? StopSignals.install(session: session, logger: logger) : nil
+        let ticker = observer.flatMap { ProgressTicker.start(observer: $0) { session.counters } }
+        let pass = await session.pass(stopping: { signals?.received ?? false }, report: report)
+        ticker?.cancel()
+        await session.close()
+        signals?.finish()
+        if pass.processed == 0 && !pass.interrupted { report("nothing to do: no ready file in \(session.spool.incoming)") }
+        if pass.interrupted || (signals?.received ?? false) { report("stopped by a signal; unfinished files stay in work/") }
+        return pass.exitCode
+    }
+}
