@@ -70,6 +70,39 @@ import Testing
         #expect(remoteRejects.count == seen["400", default: 0] + seen["422", default: 0])
     }
 
+    /// A 401 in the middle of a batch (`--fail-auth-after`) with `ambiguous = "retry"`: exit 77, the file
+    /// stays in `work/`, and the next run sends exactly the leads the ledger did not settle (`pending`,
+    /// or `sending` when cut off in flight), each once, and nothing the API had answered and the
+    /// ledger recorded. (`RunTests` covers a 401 from the start, and the `hold` setting after a stop.)
+    @Test func a401MidBatchStopsTheRunAndTheNextRunSendsOnlyWhatWasNotSettled() throws {
+        let spool = try TempSpool(config: submitConfig(["ambiguous": "\"retry\"", "retry_time_scale": "0.01"]))
+        defer { spool.remove() }
+        try spool.generate("revoked.csv", rows: 150, seed: 23)
+        let first = try SandboxProcess(token: Self.token, extra: ["--latency-ms", "20..80", "--fail-auth-after", "40"])
+        defer { first.stop() }
+        let stopped = try spool.run(endpoint: first.endpoint, token: Self.token)
+        #expect(stopped.status == 77, "\(stopped.output)")
+        #expect(try spool.list("work") == ["revoked.csv"])
+        let recordFirst = try first.record()
+        #expect(recordFirst.allAttempts.contains { $0.status == 401 })
+        #expect(recordFirst.allAttempts.contains { $0.status == 200 }, "leads were answered before the 401")
+        let unsettled = Set(
+            try spool.ledgerRows("SELECT row FROM leads WHERE state IN ('pending', 'sending')").compactMap { Int($0[0]) })
+        #expect(!unsettled.isEmpty)
+
+        let second = try SandboxProcess(token: Self.token)
+        defer { second.stop() }
+        let finished = try spool.run(endpoint: second.endpoint, token: Self.token)
+        #expect(finished.status == 0, "\(finished.output)")
+        let rows = try spool.resultLines()
+        #expect(rows.count == 150)
+        #expect(rows.allSatisfy { ["accepted", "rejected", "invalid", "duplicate"].contains($0.outcome) })
+        let recordSecond = try second.record()
+        let keyOfRow = Dictionary(uniqueKeysWithValues: rows.map { ($0.row, $0.leadKey) })
+        #expect(Set(recordSecond.byLead.keys) == Set(unsettled.compactMap { keyOfRow[$0] }))
+        #expect(recordSecond.byLead.values.allSatisfy { $0.count == 1 }, "each unsettled lead sent once")
+    }
+
     /// The path a lead took, named by its last answer (every attempt of a forced lead gets the same).
     private static func path(_ attempts: [SandboxAttempt]) -> String {
         guard let last = attempts.last, let status = last.status else { return "dropped" }

@@ -95,8 +95,8 @@ extension SandboxResponder {
         switch answer {
         case .status(let code):
             let fields: [String]? = code == 400 || code == 422 ? [] : nil
-            return .json(
-                HTTPResponse.Status(code: code), ErrorBody.render("forced status (sandbox --force-status)", fields: fields))
+            let body = ErrorBody.render("forced status (sandbox --force-status)", fields: fields)
+            return .json(HTTPResponse.Status(code: code), body)
         case .notJSON:
             return .html(.ok, "<html><body>Service temporarily rerouted</body></html>")
         }
