@@ -79,4 +79,45 @@ import Testing
         #expect(again.status == 0, "\(again.output)")
         #expect(try api.record().allAttempts.count == record.allAttempts.count)
     }
+
+    /// A request that times out after it was sent (`timeout_seconds` below the sandbox's latency) is
+    /// ambiguous too: `hold` reports it `unknown` / AMBIGUOUS_HELD after one attempt; `retry` sends it
+    /// on the 5xx schedule with the same key and gives up with NETWORK_ERROR_EXHAUSTED.
+    @Test(arguments: ["hold", "retry"])
+    func aTimeoutAfterSendingIsAmbiguous(ambiguous: String) throws {
+        let api = try SandboxProcess(seed: 12, extra: ["--latency-ms", "1500..1500"])
+        defer { api.stop() }
+        let spool = try TempSpool(
+            config: submitConfig([
+                "ambiguous": "\"\(ambiguous)\"", "retry_time_scale": "0.01", "timeout_seconds": "0.2",
+            ]))
+        defer { spool.remove() }
+        try spool.generate("slow.csv", rows: 4, seed: 2)
+
+        let run = try spool.run(endpoint: api.endpoint, token: Self.token)
+        #expect(run.status == (ambiguous == "hold" ? 0 : 69), "\(run.output)")
+        let rows = try spool.resultLines()
+        #expect(rows.count == 4)
+        let sends = ambiguous == "hold" ? 1 : 5
+        for row in rows {
+            #expect(row.attempts == sends, "row \(row.row)")
+            if ambiguous == "hold" {
+                #expect(row.outcome == "unknown" && row.reasonCode == "AMBIGUOUS_HELD", "row \(row.row)")
+            } else {
+                #expect(row.outcome == "failed" && row.reasonCode == "NETWORK_ERROR_EXHAUSTED", "row \(row.row)")
+            }
+        }
+        // The sandbox records an attempt when it answers, after its latency; the client has exited,
+        // so no more can come: wait for those on their way.
+        var record = try api.record()
+        for _ in 0..<40 where record.allAttempts.count < rows.count * sends {
+            Thread.sleep(forTimeInterval: 0.25)
+            record = try api.record()
+        }
+        #expect(record.byLead.count == 4)
+        for (key, attempts) in record.byLead {
+            #expect(attempts.count == sends, "\(key): \(attempts.count) arrivals")
+            #expect(Set(attempts.map(\.idempotencyKey)).count == 1)
+        }
+    }
 }

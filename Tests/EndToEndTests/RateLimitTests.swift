@@ -10,8 +10,14 @@ import Testing
     /// starts with 4 senders (`max_in_flight` 16). After a 429 arriving at `t`, no request of any lead
     /// may arrive before `t + 1`, except the ones already on their way when the 429 was answered (a
     /// quarter second allowed for those); then every lead is sent again and answered.
-    @Test func a429PausesEverySender() throws {
-        let api = try SandboxProcess(seed: 2, extra: ["--rate-limit", "4/s", "--latency-ms", "10..30"])
+    ///
+    /// With `--retry-after-date` the same holds for `Retry-After` as an HTTP-date (measured from the
+    /// answer's `Date` header, so the pause is at least 1 s after the answer).
+    @Test(arguments: [false, true])
+    func a429PausesEverySender(retryAfterAsDate: Bool) throws {
+        let api = try SandboxProcess(
+            seed: 2,
+            extra: ["--rate-limit", "4/s", "--latency-ms", "10..30"] + (retryAfterAsDate ? ["--retry-after-date"] : []))
         defer { api.stop() }
         let spool = try TempSpool(config: submitConfig(["max_in_flight": "16", "max_rate_limit_waits": "100"]))
         defer { spool.remove() }
