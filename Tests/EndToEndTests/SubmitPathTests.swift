@@ -53,7 +53,13 @@ import Testing
                     && attempts.count == expected.3,
                 "row \(row.row): \(row.outcome)/\(row.reasonCode ?? "-")/\(row.httpStatus ?? 0) after \(statuses)")
             if path == "accepted" { #expect(row.leadID?.hasPrefix("ld_") == true) }
+            if path == "rejected", let reason = attempts.last?.decision {
+                #expect(row.reason?.contains(reason) == true, "row \(row.row): '\(row.reason ?? "")' names \(reason)")
+            }
         }
+        let summary = try spool.summary()
+        #expect(summary["attempts"] as? Int == record.allAttempts.count, "\(summary)")
+        #expect(summary["retries"] as? Int == record.byLead.values.reduce(0) { $0 + $1.count - 1 }, "\(summary)")
         for path in ["accepted", "rejected", "nonjson", "400", "422", "403", "409", "503"] {
             #expect(seen[path, default: 0] > 0, "no lead took the \(path) path: \(seen)")
         }
@@ -86,8 +92,8 @@ import Testing
         let recordFirst = try first.record()
         #expect(recordFirst.allAttempts.contains { $0.status == 401 })
         #expect(recordFirst.allAttempts.contains { $0.status == 200 }, "leads were answered before the 401")
-        let unsettled = Set(
-            try spool.ledgerRows("SELECT row FROM leads WHERE state IN ('pending', 'sending')").compactMap { Int($0[0]) })
+        let unsettledRows = try spool.ledgerRows("SELECT row FROM leads WHERE state IN ('pending', 'sending')")
+        let unsettled = Set(unsettledRows.compactMap { Int($0[0]) })
         #expect(!unsettled.isEmpty)
 
         let second = try SandboxProcess(token: Self.token)

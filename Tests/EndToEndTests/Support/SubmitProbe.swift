@@ -63,6 +63,7 @@ struct ResultLine {
     var row: Int
     var outcome: String
     var reasonCode: String?
+    var reason: String?
     var httpStatus: Int?
     var attempts: Int
     var leadID: String?
@@ -79,7 +80,8 @@ extension TempSpool {
                 let object = try #require(try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any])
                 return ResultLine(
                     row: try #require(object["row"] as? Int), outcome: try #require(object["outcome"] as? String),
-                    reasonCode: object["reason_code"] as? String, httpStatus: object["http_status"] as? Int,
+                    reasonCode: object["reason_code"] as? String, reason: object["reason"] as? String,
+                    httpStatus: object["http_status"] as? Int,
                     attempts: object["attempts"] as? Int ?? 0, leadID: object["lead_id"] as? String,
                     leadKey: "\(object["vertical"] as? String ?? "")|\(object["phone"] as? String ?? "")")
             }
