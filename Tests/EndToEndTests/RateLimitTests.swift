@@ -8,8 +8,8 @@ import Testing
 
     /// The sandbox allows 4 requests a second and answers 429 with `Retry-After: 1` beyond; the client
     /// starts with 4 senders (`max_in_flight` 16). After a 429 arriving at `t`, no request of any lead
-    /// may arrive before `t + 1`, except the ones already on their way when the 429 was answered (a
-    /// quarter second allowed for those); then every lead is sent again and answered.
+    /// may arrive before `t + 1`, except the ones already on their way when the 429 was answered (0.4 s
+    /// allowed for those); then every lead is sent again and answered.
     ///
     /// With `--retry-after-date` the same holds for `Retry-After` as an HTTP-date (measured from the
     /// answer's `Date` header, so the pause is at least 1 s after the answer).
@@ -30,7 +30,7 @@ import Testing
         let limited = record.allAttempts.filter { $0.status == 429 }.map(\.time)
         try #require(!limited.isEmpty, "the sandbox never answered 429: the test exercised no pause")
         for start in limited {
-            let during = arrivals.filter { $0 > start + 0.25 && $0 < start + 1.0 }
+            let during = arrivals.filter { $0 > start + 0.4 && $0 < start + 1.0 }
             #expect(
                 during.isEmpty, "429 at \(start): \(during.count) arrived during the pause: \(during.prefix(5))")
         }

@@ -62,4 +62,14 @@ import Testing
         }
         #expect(recovered > 0, "no lead was retried after a 5xx")
     }
+
+    /// The test-only scale only shortens waits: anything outside 0 < scale <= 1 is a configuration error.
+    @Test(arguments: ["0", "2", "\"fast\""])
+    func aScaleOutsideItsRangeIsRefused(_ value: String) throws {
+        let spool = try TempSpool(config: submitConfig(["retry_time_scale": value]))
+        defer { spool.remove() }
+        let run = try spool.run(endpoint: "http://127.0.0.1:9/webhook/lead", token: Self.token)
+        #expect(run.status == 64, "\(run.output)")
+        #expect(run.output.contains("retry_time_scale"))
+    }
 }
