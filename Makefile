@@ -16,7 +16,9 @@ release: deps
 demo: build
 	$(BIN_DEBUG) demo
 
+# The end-to-end tests read ledgers with the sqlite3 shell.
 test: deps
+	@scripts/install-deps.sh sqlite3
 	$(SWIFT) build --build-tests
 	$(SWIFT) test --skip-build --parallel
 

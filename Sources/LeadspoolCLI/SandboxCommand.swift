@@ -47,6 +47,13 @@ struct SandboxCommand: AsyncParsableCommand {
     @Option(help: "Answer 401 from the N-th POST /webhook/lead on.")
     var failAuthAfter: Int?
 
+    @Option(
+        help: ArgumentHelp(
+            "Answer this share of leads (by seed and lead, on every attempt) with a fixed status: CODE@SHARE, "
+                + "CODE 400...599 but not 429, or nonjson for a 200 whose body is not JSON. Repeatable.",
+            valueName: "code@share"))
+    var forceStatus: [String] = []
+
     func sandboxConfiguration() throws -> SandboxConfiguration {
         do throws(SandboxOptionError) {
             return try SandboxConfiguration(
@@ -59,7 +66,8 @@ struct SandboxCommand: AsyncParsableCommand {
                 dropRate: SandboxConfiguration.parseRate(dropRate, name: "drop rate"),
                 rateLimitPerSecond: rateLimit.map(SandboxConfiguration.parseRateLimit),
                 retryAfterAsDate: retryAfterDate,
-                failAuthAfter: failAuthAfter
+                failAuthAfter: failAuthAfter,
+                forcedStatuses: forceStatus.map(SandboxConfiguration.parseForcedStatus)
             ).validated()
         } catch {
             throw ValidationError(error.description)

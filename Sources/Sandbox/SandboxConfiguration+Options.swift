@@ -32,6 +32,20 @@ extension SandboxConfiguration {
         return value
     }
 
+    /// `CODE@SHARE`: CODE a status from 400 to 599 other than 429 (use the rate limit for that), or
+    /// `nonjson` for a 200 whose body is not JSON; SHARE between 0 and 1.
+    package static func parseForcedStatus(_ text: String) throws(SandboxOptionError) -> ForcedStatus {
+        let parts = text.split(separator: "@", maxSplits: 1, omittingEmptySubsequences: false)
+        let usage = "forced status '\(text)' is not CODE@SHARE (CODE 400...599 but not 429, or nonjson)"
+        guard parts.count == 2 else { throw SandboxOptionError(description: usage) }
+        let share = try parseRate(String(parts[1]), name: "forced status share")
+        if parts[0] == "nonjson" { return ForcedStatus(.notJSON, share: share) }
+        guard let code = Int(parts[0]), (400...599).contains(code), code != 429 else {
+            throw SandboxOptionError(description: usage)
+        }
+        return ForcedStatus(.status(code), share: share)
+    }
+
     /// Checks what each option cannot check alone.
     package func validated() throws(SandboxOptionError) -> SandboxConfiguration {
         guard (0...65_535).contains(port) else { throw SandboxOptionError(description: "port \(port) is out of range") }
@@ -47,6 +61,11 @@ extension SandboxConfiguration {
         if let token, token.isEmpty { throw SandboxOptionError(description: "token must not be empty") }
         if let token, token.hasPrefix("dl_live_") {
             throw SandboxOptionError(description: "the sandbox never accepts dl_live_ tokens; use a dl_test_ token")
+        }
+        guard forcedStatuses.allSatisfy({ (0...1).contains($0.share) }),
+            forcedStatuses.reduce(0, { $0 + $1.share }) <= 1 + 1e-9
+        else {
+            throw SandboxOptionError(description: "forced status shares must be in 0...1 and add up to at most 1")
         }
         guard maximumBodyBytes > 0 else { throw SandboxOptionError(description: "maximum body size must be positive") }
         return self

@@ -24,6 +24,9 @@ package struct SandboxConfiguration: Sendable {
     package var failAuthAfter: Int?
     /// Largest request body read; larger ones get 413.
     package var maximumBodyBytes: Int
+    /// Shares of leads answered with a fixed status (after injected faults, before the payload is
+    /// checked); their shares must add up to at most 1.
+    package var forcedStatuses: [ForcedStatus]
 
     package init(
         host: String = "127.0.0.1",
@@ -36,7 +39,8 @@ package struct SandboxConfiguration: Sendable {
         rateLimitPerSecond: Int? = nil,
         retryAfterAsDate: Bool = false,
         failAuthAfter: Int? = nil,
-        maximumBodyBytes: Int = 1 << 20
+        maximumBodyBytes: Int = 1 << 20,
+        forcedStatuses: [ForcedStatus] = []
     ) {
         self.host = host
         self.port = port
@@ -49,5 +53,6 @@ package struct SandboxConfiguration: Sendable {
         self.retryAfterAsDate = retryAfterAsDate
         self.failAuthAfter = failAuthAfter
         self.maximumBodyBytes = maximumBodyBytes
+        self.forcedStatuses = forcedStatuses
     }
 }

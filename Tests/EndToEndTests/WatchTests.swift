@@ -255,23 +255,12 @@ struct WatchTests {
         #expect(try spool.list("work").isEmpty)
     }
 
-    /// Leads marked `sending` in the ledger, read with Python's sqlite3 (the test target links no SQLite).
+    /// Leads marked `sending` in the ledger, read with the sqlite3 shell (not the product).
     static func sendingLeads(ledger: String) throws -> Int {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = [
-            "python3", "-c",
-            "import sqlite3,sys; c=sqlite3.connect('file:'+sys.argv[1]+'?mode=ro', uri=True, timeout=5); "
-                + "print(c.execute(\"select count(*) from leads where state='sending'\").fetchone()[0])",
-            ledger,
-        ]
-        let output = Pipe()
-        process.standardOutput = output
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-        let data = output.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return Int(String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)) ?? 0
+        let result = try runTool(
+            "/usr/bin/sqlite3", ["-readonly", ledger, "select count(*) from leads where state = 'sending'"],
+            stdin: Data())
+        return Int(String(decoding: result.stdout, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)) ?? 0
     }
 
     static func get(_ url: String) throws -> String {

@@ -140,7 +140,8 @@ struct RunJob {
         var lines = [tally.render(file: file.name, batch: status.name, resultsPath: paths.resultsCSV)]
         lines.append(
             "  sent \(send.answered) this run, \(after.retries - before.retries) retries, "
-                + "\(after.rateLimitWaits - before.rateLimitWaits) rate-limit waits")
+                + "\(after.rateLimitWaits - before.rateLimitWaits) rate-limit waits, "
+                + "\(send.resent) re-sent and \(send.held) held after an interruption")
         var outcome = FileResult()
         switch stoppedBy {
         case .authFailed:
@@ -213,6 +214,9 @@ struct RunJob {
         var answered = 0
         /// Of those, the ones that ran out of retries on 5xx or network failures.
         var exhausted = 0
+        /// Leads found `sending` (cut off by an earlier run's crash or stop): sent again, or held.
+        var resent = 0
+        var held = 0
         var unsettled: [Int: SubmitAnswer] = [:]
     }
 

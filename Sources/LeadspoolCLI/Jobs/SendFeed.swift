@@ -231,6 +231,7 @@ extension SendFeed {
         }
         try settleStop()
         let done = figures
+        (sent.resent, sent.held) = (done.resent, done.held)
         logger.debug(
             "batch sent",
             metadata: [

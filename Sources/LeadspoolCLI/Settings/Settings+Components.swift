@@ -50,6 +50,7 @@ extension Settings {
         configuration.retryAfterMaxSeconds = Int(retryAfterMaxSeconds.rounded(.up))
         configuration.maxRateLimitWaits = maxRateLimitWaits
         configuration.jitter = jitter
+        configuration.timeScale = retryTimeScale
         return configuration
     }
 

@@ -70,6 +70,8 @@ extension Settings {
         Key(path: "api.retry_after_max_seconds") { s, v, c in s.retryAfterMaxSeconds = try c.seconds(v, 1...86_400) },
         Key(path: "api.max_rate_limit_waits") { s, v, c in s.maxRateLimitWaits = try c.int(v, 0...1000) },
         Key(path: "api.jitter") { s, v, c in s.jitter = try c.bool(v) },
+        // Test-only, deliberately undocumented for users: see `Settings.retryTimeScale`.
+        Key(path: "api.retry_time_scale") { s, v, c in s.retryTimeScale = try c.seconds(v, 0.001...1) },
         Key(path: "validate.default_vertical") { s, v, c in
             s.defaultVertical = try c.oneOf(v, ["insurance", "mortgage", "solar", "debt"])
         },

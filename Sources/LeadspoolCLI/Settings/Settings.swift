@@ -22,6 +22,9 @@ struct Settings: Sendable {
     var retryAfterMaxSeconds = 300.0
     var maxRateLimitWaits = 10
     var jitter = false
+    /// Hidden, test-only (`api.retry_time_scale`): multiplies every backoff wait and 429 pause so
+    /// end-to-end tests see the real 1-2-4-8 s schedule in a fraction of the time. Not in the README.
+    var retryTimeScale = 1.0
     // Validation
     var defaultVertical: String?
     var repairZip = true

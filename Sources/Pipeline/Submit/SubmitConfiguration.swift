@@ -35,6 +35,8 @@ package struct SubmitConfiguration: Sendable {
     package var markBatchSize: Int = 64
     /// Bytes of an answer body kept; the rest is read and dropped.
     package var responseBodyCap: Int = 64 * 1024
+    /// Test-only: multiplies every backoff wait and 429 pause (see ``RetryPolicy/timeScale``).
+    package var timeScale: Double = 1
 
     package init(endpoint: String = SubmitConfiguration.defaultEndpoint, token: APIToken) {
         self.endpoint = endpoint
@@ -50,7 +52,7 @@ package struct SubmitConfiguration: Sendable {
     package var retryPolicy: RetryPolicy {
         RetryPolicy(
             backoff: backoff, ambiguous: ambiguous, retryAfterMax: .seconds(retryAfterMaxSeconds),
-            maxRateLimitWaits: maxRateLimitWaits
+            maxRateLimitWaits: maxRateLimitWaits, timeScale: timeScale
         )
     }
 }

@@ -9,7 +9,8 @@ import NIOCore
 extension SandboxResponder {
     /// `POST /webhook/lead`, in this order: body size (413), authentication (401), the
     /// `--fail-auth-after` revocation (401), the rate limit (429), injected latency, injected 5xx
-    /// or drop, then the payload (400, 422) and the decision (200).
+    /// or drop, a `--force-status` answer for the lead, then the payload (400, 422) and the decision
+    /// (200).
     ///
     /// The body is read before authentication so that every arrival of a lead, refused or not, is
     /// counted under its key in the stats.
@@ -60,6 +61,9 @@ extension SandboxResponder {
         case .none:
             break
         }
+        if let leadKey, let answer = forced.answer(leadKey: leadKey) {
+            return finish(Self.forcedReply(answer), leadKey: leadKey, attempt: attempt)
+        }
 
         guard isJSON(request.headers[.contentType]) else {
             let reply = Reply.json(.badRequest, ErrorBody.render("Content-Type must be application/json", fields: []))
@@ -84,6 +88,17 @@ extension SandboxResponder {
             let decision =
                 state.finish(status: 200, leadKey: leadKey, attempt: attempt, proposed: proposed) ?? proposed
             return .json(.ok, Self.render(decision))
+        }
+    }
+
+    static func forcedReply(_ answer: ForcedStatus.Answer) -> Reply {
+        switch answer {
+        case .status(let code):
+            let fields: [String]? = code == 400 || code == 422 ? [] : nil
+            let body = ErrorBody.render("forced status (sandbox --force-status)", fields: fields)
+            return .json(HTTPResponse.Status(code: code), body)
+        case .notJSON:
+            return .html(.ok, "<html><body>Service temporarily rerouted</body></html>")
         }
     }
 

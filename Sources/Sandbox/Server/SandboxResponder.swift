@@ -15,6 +15,7 @@ struct SandboxResponder: HTTPResponder {
     let state: SandboxState
     let decisions: DecisionMaker
     let faults: FaultPlan
+    let forced: ForcedStatusPlan
     let logger: Logger
 
     init(configuration: SandboxConfiguration, state: SandboxState, logger: Logger) {
@@ -27,6 +28,7 @@ struct SandboxResponder: HTTPResponder {
             errorRate: configuration.errorRate,
             dropRate: configuration.dropRate
         )
+        forced = ForcedStatusPlan(seed: configuration.seed, forced: configuration.forcedStatuses)
         self.logger = logger
     }
 
@@ -95,6 +97,8 @@ struct SandboxResponder: HTTPResponder {
 /// An answer before it becomes a `Response`; `dropped` has none.
 enum Reply {
     case json(HTTPResponse.Status, String, HTTPFields = [:])
+    /// An HTML page where JSON belongs (`--force-status nonjson`).
+    case html(HTTPResponse.Status, String)
     case dropped
 
     static func methodNotAllowed(allow: String) -> Reply {
@@ -104,13 +108,25 @@ enum Reply {
     }
 
     var statusCode: Int? {
-        guard case .json(let status, _, _) = self else { return nil }
-        return status.code
+        switch self {
+        case .json(let status, _, _), .html(let status, _): status.code
+        case .dropped: nil
+        }
     }
 
     var response: Response? {
-        guard case .json(let status, let body, var headers) = self else { return nil }
-        headers[.contentType] = "application/json"
+        let status: HTTPResponse.Status
+        let body: String
+        var headers: HTTPFields
+        switch self {
+        case .json(let code, let text, let extra):
+            (status, body, headers) = (code, text, extra)
+            headers[.contentType] = "application/json"
+        case .html(let code, let text):
+            (status, body, headers) = (code, text, [.contentType: "text/html"])
+        case .dropped:
+            return nil
+        }
         return Response(status: status, headers: headers, body: ResponseBody(byteBuffer: ByteBuffer(string: body)))
     }
 }
