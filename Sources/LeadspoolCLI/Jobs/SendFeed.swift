@@ -220,7 +220,7 @@ extension SendFeed {
                         sent.exhausted += 1
                     }
                     buffered.append(LeadOutcomeRecord(answer, answeredAt: Date()))
-                    if buffered.count >= RunJob.recordGroup || clock.now - lastFlush > .milliseconds(200) {
+                    if buffered.count >= RunJob.recordGroup || clock.now - lastFlush > RunJob.recordDelay {
                         try flush()
                     }
                 })

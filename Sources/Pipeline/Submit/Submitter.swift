@@ -84,8 +84,11 @@ package final class Submitter<C: Clock>: Sendable where C.Duration == Duration {
     /// transaction does not stall the senders (`markSending` may run while `onAnswer` runs). Every row passed to `markSending` gets exactly one
     /// answer, unless the task is cancelled or a callback throws.
     ///
-    /// At most about `4 × maxInFlight` leads are between marking and answer, and `onAnswer` is
-    /// awaited, so a slow consumer slows the intake instead of piling up answers.
+    /// At most about `2 × maxInFlight` leads are started and not yet answered (in flight, waiting
+    /// for a permit, or waiting for a retry), plus up to two groups marked and not yet started, and
+    /// `onAnswer` is awaited, so a slow consumer slows the intake instead of piling up answers. The
+    /// bounds also bound what a crash leaves `sending` without it having been sent (the ambiguous
+    /// rows the next run re-sends or holds).
     ///
     /// - Throws: ``SubmitError/authFailed`` after the last answer when the API answered 401 (here or
     ///   in another batch of the run): intake stopped, in-flight requests were cancelled and their
@@ -114,7 +117,7 @@ package final class Submitter<C: Clock>: Sendable where C.Duration == Duration {
             var inputOpen = true
             var demandPending = true
             var stopping = false
-            let maxOutstanding = max(configuration.maxInFlight * 4, configuration.markBatchSize)
+            let maxOutstanding = max(configuration.maxInFlight * 2, configuration.markBatchSize)
             demandSink.yield(())
 
             func stop(_ error: (any Error)?) {
