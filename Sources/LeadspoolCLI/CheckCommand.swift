@@ -49,15 +49,19 @@ struct CheckCommand: AsyncParsableCommand {
                 logger.warning("ledger not consulted: \(error)", metadata: ["ledger.path": "\(settings.ledgerPath)"])
             }
             var unreadable = 0
+            let observer = RunObserver(showsProgress: !global.quiet, metrics: nil, sends: false)
+            let ticker = ProgressTicker.start(observer: observer) { SubmitCounters() }
+            defer { ticker?.cancel() }
             for file in files {
-                let job = CheckJob(
+                var job = CheckJob(
                     path: file, validator: validator, reports: reports, ledger: ledger, now: now, logger: logger)
+                job.observer = observer
                 switch job.run() {
                 case .checked(let summary):
-                    print(summary)
+                    StatusLine.shared.report(summary + "\n")
                 case .unreadable(let reason):
                     unreadable += 1
-                    print("\(file): cannot be read: \(reason)")
+                    StatusLine.shared.report("\(file): cannot be read: \(reason)\n")
                 case .reportFailed(let reason):
                     FileHandle.standardError.write(Data("leadspool: \(file): \(reason)\n".utf8))
                     return 73

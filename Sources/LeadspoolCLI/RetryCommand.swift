@@ -66,7 +66,7 @@ struct RetryCommand: AsyncParsableCommand {
             let retry = SpoolRetry(
                 settings: settings, states: states, batch: batch, since: sinceDate, dryRun: dryRun, redact: redact,
                 preferTokenFile: tokenFile != nil, showsProgress: !global.quiet, logger: Logger(label: "leadspool.retry"))
-            return try await retry.run { StatusLine.shared.print($0 + "\n") }
+            return try await retry.run { StatusLine.shared.report($0 + "\n") }
         }
     }
 

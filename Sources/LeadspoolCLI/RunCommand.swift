@@ -51,7 +51,7 @@ struct RunCommand: AsyncParsableCommand {
                 settings: settings, token: apiToken, publisherTokens: try Self.publisherTokens(settings: settings),
                 redact: redact, exclusive: exclusive, handlesSignals: true,
                 observer: RunObserver(showsProgress: !global.quiet, metrics: nil), logger: Logger(label: "leadspool.run"))
-            return try await runner.run { StatusLine.shared.print($0 + "\n") }
+            return try await runner.run { StatusLine.shared.report($0 + "\n") }
         }
     }
 

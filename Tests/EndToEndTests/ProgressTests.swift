@@ -56,4 +56,26 @@ struct ProgressTests {
         #expect(!piped.output.contains("rows/s"))
         #expect(!piped.output.contains("\u{1B}["))
     }
+
+    @Test func checkShowsTheLineOnATerminal() throws {
+        let spool = try TempSpool()
+        defer { spool.remove() }
+        let file = spool.base + "/big.csv"
+        try #require(try runLeadspool(["gen", "--rows", "60000", "--seed", "4", "--output", file]).status == 0)
+        let binary = LeadspoolBinary.url.path
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/script")
+        process.arguments = ["-qec", "\(binary) check \(file) --report-dir \(spool.base)/reports", "/dev/null"]
+        let output = Pipe()
+        process.standardOutput = output
+        process.standardInput = FileHandle.nullDevice
+        try process.run()
+        let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        #expect(process.terminationStatus == 0)
+        #expect(text.contains("\r\u{1B}[Kbig.csv:"))
+        #expect(text.contains("rows/s"))
+        #expect(!text.contains("in flight"))
+        #expect(text.contains("big.csv  batch"))
+    }
 }

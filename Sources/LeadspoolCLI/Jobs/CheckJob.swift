@@ -19,6 +19,8 @@ struct CheckJob {
     let ledger: LedgerLookup?
     let now: Int64
     let logger: Logger
+    /// Progress line.
+    var observer: RunObserver?
 
     func run() -> Result {
         let clock = ContinuousClock()
@@ -33,6 +35,8 @@ struct CheckJob {
         }
         let batch = facts.batchName(claimedAt: now)
         let fileName = FileSystem.baseName(path)
+        observer?.batchStarted(file: fileName, contentBytes: facts.contentBytes)
+        defer { observer?.batchEnded(result: "checked") }
         let writer: BatchReportWriter
         do {
             writer = try BatchReportWriter(batch: batch, publisher: Publisher.defaultName, configuration: reports)
@@ -44,7 +48,8 @@ struct CheckJob {
         let readStarted = clock.now
         // Reading and validating run on a thread of their own; this thread dedupes and writes.
         enum Chunk {
-            case rows([(CheckedRecord, RawRecord)])
+            /// Checked rows, and the bytes read so far.
+            case rows([(CheckedRecord, RawRecord)], Int)
             case failed(IngestError)
         }
         let handoff = Handoff<Chunk>(capacity: 8)
@@ -58,12 +63,12 @@ struct CheckJob {
                 while let record = try reader.next() {
                     chunk.append((validator.check(record), record))
                     if chunk.count == 1024 {
-                        guard handoff.put(.rows(chunk)) else { return }
+                        guard handoff.put(.rows(chunk, reader.bytesRead)) else { return }
                         chunk = []
                         chunk.reserveCapacity(1024)
                     }
                 }
-                if !chunk.isEmpty { handoff.put(.rows(chunk)) }
+                if !chunk.isEmpty { handoff.put(.rows(chunk, reader.bytesRead)) }
             } catch {
                 handoff.put(.failed(error as? IngestError ?? IngestError(.io, "\(error)")))
             }
@@ -77,7 +82,7 @@ struct CheckJob {
                 switch chunk {
                 case .failed(let error):
                     throw error
-                case .rows(var rows):
+                case .rows(var rows, let bytes):
                     for i in rows.indices { _ = deduper.check(&rows[i].0) }
                     if let ledger { ledger.markDuplicates(&rows) }
                     for (checked, raw) in rows {
@@ -85,6 +90,7 @@ struct CheckJob {
                         tally.add(result)
                         try writer.add(result, raw: raw)
                     }
+                    observer?.read(rows: tally.rows, bytes: bytes, toSend: 0)
                 }
             }
         } catch let error as IngestError {

@@ -19,12 +19,15 @@ final class RunObserver: Sendable {
 
     /// Draw the status line (stderr is a terminal and `--quiet` was not given).
     let showsProgress: Bool
+    /// `check` sends nothing: its line has no answers and no requests in flight.
+    let sends: Bool
     let metrics: RunMetrics?
     private let batch = Mutex<Batch?>(nil)
 
-    init(showsProgress: Bool, metrics: RunMetrics?) {
+    init(showsProgress: Bool, metrics: RunMetrics?, sends: Bool = true) {
         self.showsProgress = showsProgress && StatusLine.shared.enabled
         self.metrics = metrics
+        self.sends = sends
     }
 
     func batchStarted(file: String, contentBytes: Int) {
@@ -68,11 +71,13 @@ final class RunObserver: Sendable {
 
     /// Redraws the status line from the current batch and the submitter's figures.
     func render(_ counters: SubmitCounters) {
-        guard showsProgress, let line = batch.withLock({ $0.map { Self.line($0, counters) } }) else { return }
+        guard showsProgress, let line = batch.withLock({ $0.map { Self.line($0, counters, sends: sends) } }) else {
+            return
+        }
         StatusLine.shared.show(line)
     }
 
-    private static func line(_ batch: Batch, _ counters: SubmitCounters) -> String {
+    private static func line(_ batch: Batch, _ counters: SubmitCounters, sends: Bool) -> String {
         let seconds = max(0.001, (ContinuousClock.now - batch.started).seconds)
         // Rows settled: the ones settled locally as they were read, and the answered ones.
         let done = batch.rows - batch.toSend + batch.answered
@@ -87,7 +92,7 @@ final class RunObserver: Sendable {
         } else {
             parts.append("\(done) rows")
         }
-        parts.append("\(batch.answered) answered, \(batch.accepted) accepted")
+        if sends { parts.append("\(batch.answered) answered, \(batch.accepted) accepted") }
         let rate = Double(done) / seconds
         parts.append("\(Int(rate.rounded())) rows/s")
         if let pause = counters.pauseRemaining {
@@ -95,7 +100,7 @@ final class RunObserver: Sendable {
         } else if let total, rate > 0, Double(done) < total {
             parts.append("ETA \(Self.clock((total - Double(done)) / rate))")
         }
-        parts.append("in flight \(counters.inFlight)/\(counters.concurrencyLimit)")
+        if sends { parts.append("in flight \(counters.inFlight)/\(counters.concurrencyLimit)") }
         return parts.joined(separator: "  ")
     }
 

@@ -33,6 +33,16 @@ final class StatusLine: Sendable {
         }
     }
 
+    /// Writes `text` (whole lines) to stdout, clearing the status line first and drawing it again after
+    /// (on a terminal both streams show on one screen).
+    func report(_ text: String) {
+        current.withLock { status in
+            if status != nil { Self.write("\r\u{1B}[K") }
+            FileHandle.standardOutput.write(Data(text.utf8))
+            if let status { Self.write(status) }
+        }
+    }
+
     /// Shows `text` as the status line (clipped to the terminal width), replacing the previous one.
     func show(_ text: String) {
         guard enabled else { return }

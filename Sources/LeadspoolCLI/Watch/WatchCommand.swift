@@ -66,7 +66,7 @@ struct WatchCommand: AsyncParsableCommand {
                 publisherTokens: try RunCommand.publisherTokens(settings: settings), redact: redact,
                 metricsPort: metricsPort, inotify: !noInotify, showsProgress: !global.quiet,
                 logger: Logger(label: "leadspool.watch"))
-            return try await watcher.run { StatusLine.shared.print($0 + "\n") }
+            return try await watcher.run { StatusLine.shared.report($0 + "\n") }
         }
     }
 }
