@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
-# Installs the C libraries leadspool links against, when they are missing (Debian).
+# Installs what leadspool builds and tests with, when missing (Debian): the C libraries it links
+# against, and Chromium, which the end-to-end tests use to render the HTML reports headless.
 set -euo pipefail
 need=()
-for pkg in libsqlite3-dev zlib1g-dev "$@"; do
+for pkg in libsqlite3-dev zlib1g-dev chromium "$@"; do
     dpkg -s "$pkg" >/dev/null 2>&1 || need+=("$pkg")
 done
 [ ${#need[@]} -eq 0 ] && exit 0
