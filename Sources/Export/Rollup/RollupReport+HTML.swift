@@ -49,7 +49,11 @@ extension RollupReport {
             html += "<tr><td colspan=\"\(header.count)\" class=\"muted\">No answered leads in this period.</td></tr>\n"
         }
         for line in lines {
-            html += "<tr>" + groupValues(line).map { "<td>\(e($0))</td>" }.joined() + figureCells(line) + "</tr>\n"
+            // Names stay on one line (they are codes, dates and batch names); file names may wrap.
+            let cells = zip(groupHeader, groupValues(line)).map { column, value in
+                column == "file_name" ? "<td>\(e(value))</td>" : "<td class=\"g\">\(e(value))</td>"
+            }
+            html += "<tr>" + cells.joined() + figureCells(line) + "</tr>\n"
         }
         html += "</tbody>\n"
         // Without dimensions the one line is the total already.
@@ -111,7 +115,7 @@ extension RollupReport {
         thead th{background:#eef1f6;font-size:12px}
         .n{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}
         tfoot th,tfoot td{border-top:2px solid #c9d0db;font-weight:600}
-        td{word-break:break-word}.code{font-family:ui-monospace,Menlo,Consolas,monospace;font-size:12px}
+        td{word-break:break-word}.g{white-space:nowrap}.code{font-family:ui-monospace,Menlo,Consolas,monospace;font-size:12px}
         @page{size:A4 landscape;margin:12mm}
         @media print{body{background:#fff;font-size:9pt}main{max-width:none;padding:0}\
         .card,table{border-color:#999}tr,.card{break-inside:avoid}thead{display:table-header-group}}
