@@ -26,7 +26,10 @@ import Testing
         let work = try TemporaryDirectory("leadspool-golden")
         let reports = work.path("reports")
         let result = try runLeadspool(
-            ["check", "--quiet", "--report-dir", reports, "--now", "1794700800", Self.fixtures.appendingPathComponent(batch).path],
+            [
+                "check", "--quiet", "--report-dir", reports, "--now", "1794700800",
+                Self.fixtures.appendingPathComponent(batch).path,
+            ],
             directory: work.url)
         try #require(result.status == 0, "\(result.stderr)")
         let names = try FileManager.default.contentsOfDirectory(atPath: reports)

@@ -35,7 +35,8 @@ import Testing
             let rows = try #require(summary["rows"] as? Int)
             renderedAccepted += accepted
 
-            let page = try Self.render(base + ".summary.html", screenshot: "summary-\(name.dropLast(".summary.json".count)).png")
+            let batch = name.dropLast(".summary.json".count)
+            let page = try Self.render(base + ".summary.html", screenshot: "summary-\(batch).png")
             #expect(page.console.isEmpty, "console: \(page.console)")
             #expect(page.dom.contains(Self.card("Accepted", Self.grouped(accepted))), "accepted \(accepted)")
             #expect(page.dom.contains(Self.card("Revenue", Self.dollars(revenue))), "revenue \(revenue)")

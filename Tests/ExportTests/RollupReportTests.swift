@@ -7,7 +7,8 @@ import Testing
 @Suite struct RollupReportTests {
     static let rows = [
         RollupRow(
-            day: "2026-11-14", vertical: "insurance", batch: "20261114T080000Z-0123456789ab", fileName: "acme-nov14.csv",
+            day: "2026-11-14", vertical: "insurance", batch: "20261114T080000Z-0123456789ab",
+            fileName: "acme-nov14.csv",
             counts: [.accepted: 8, .rejected: 2, .duplicate: 12, .invalid: 3], revenue: 148,
             reasons: ["DUPLICATE_IN_LEDGER": 12, "ZIP_INVALID": 3, "REMOTE_REJECTED": 2, "EMAIL_INVALID": 1]),
         RollupRow(

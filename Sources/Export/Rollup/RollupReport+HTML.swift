@@ -58,7 +58,8 @@ extension RollupReport {
         html += "</tbody>\n"
         // Without dimensions the one line is the total already.
         if !groupHeader.isEmpty {
-            html += "<tfoot><tr><th colspan=\"\(groupHeader.count)\">Total</th>" + figureCells(total) + "</tr></tfoot>\n"
+            html += "<tfoot><tr><th colspan=\"\(groupHeader.count)\">Total</th>" + figureCells(total)
+            html += "</tr></tfoot>\n"
         }
         html += "</table>\n"
         html += """
@@ -115,7 +116,8 @@ extension RollupReport {
         thead th{background:#eef1f6;font-size:12px}
         .n{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}
         tfoot th,tfoot td{border-top:2px solid #c9d0db;font-weight:600}
-        td{word-break:break-word}.g{white-space:nowrap}.code{font-family:ui-monospace,Menlo,Consolas,monospace;font-size:12px}
+        td{word-break:break-word}.g{white-space:nowrap}
+        .code{font-family:ui-monospace,Menlo,Consolas,monospace;font-size:12px}
         @page{size:A4 landscape;margin:12mm}
         @media print{body{background:#fff;font-size:9pt}main{max-width:none;padding:0}\
         .card,table{border-color:#999}tr,.card{break-inside:avoid}thead{display:table-header-group}}

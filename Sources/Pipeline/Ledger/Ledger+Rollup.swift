@@ -56,14 +56,15 @@ extension Ledger {
     /// Figures of every row that reached its final state in `[since, until)`, grouped by `dimensions`, ordered
     /// by the groups' values (day, vertical, publisher, batch name).
     ///
-    /// SQLite aggregates while it walks the covering index `leads_rollup` in its own order (answer time,
+    /// SQLite aggregates while it walks the covering index `leads_rollup` in its own order (answer day,
     /// vertical, state, batch, reason), so nothing is sorted and no table row is read; the few partial groups
-    /// that gives (one per second of answers, vertical, state, batch and reason) are folded here.
+    /// that gives (one per day, vertical, state, batch and reason) are folded here by the dimensions asked for.
     package func rollup(
         since: Date?, until: Date?, by dimensions: [RollupDimension]
     ) throws(LedgerError) -> [RollupRow] {
-        let low = since?.ledgerSeconds ?? Int64.min
+        let low = since?.ledgerSeconds ?? 0
         let high = until?.ledgerSeconds ?? Int64.max
+        let days = [low, high].map { CivilTime.floorDiv($0, CivilTime.secondsPerDay) }
         let wanted = Set(dimensions)
         return try read("cannot read roll-up") { db in
             var batches: [Int64: (name: String, fileName: String, publisher: String)] = [:]
@@ -74,13 +75,12 @@ extension Ledger {
 
             var groups: [RollupGroupKey: RollupFold] = [:]
             var dayCache: (days: Int64, text: String) = (Int64.min, "")
-            let partials = try Row.fetchCursor(db, sql: Self.rollupSQL, arguments: [low, high])
+            let partials = try Row.fetchCursor(db, sql: Self.rollupSQL, arguments: [low, high, days[0], days[1]])
             while let row = try partials.next() {
-                let answeredAt: Int64 = row[0]
                 var key = RollupGroupKey()
                 if wanted.contains(.day) {
-                    let days = CivilTime.floorDiv(answeredAt, CivilTime.secondsPerDay)
-                    if days != dayCache.days { dayCache = (days, Self.dayText(days)) }
+                    let day: Int64 = row[0]
+                    if day != dayCache.days { dayCache = (day, Self.dayText(day)) }
                     key.day = dayCache.text
                 }
                 if wanted.contains(.vertical) { key.vertical = row[1] as String? ?? "" }
@@ -116,14 +116,17 @@ extension Ledger {
         }
     }
 
-    /// Partial groups in the covering index's order: `GROUP BY` on the index's leading columns streams, so
-    /// SQLite needs no temporary B-tree (`LedgerRollupTests` checks the plan).
+    /// Partial groups in the covering index's order: `GROUP BY` on the index's leading terms streams, so
+    /// SQLite needs no temporary B-tree (`LedgerRollupTests` checks the plan). The day bounds (`?3`, `?4`, the
+    /// days of `?1` and `?2`) make the index's leading term a range; `?1`, `?2` then cut to the second. Times
+    /// are after 1970, so SQLite's truncating division is the floor.
     static let rollupSQL = """
-        SELECT answered_at, vertical, state, batch_seq, reason_code, count(*), total(bid_amount), total(latency_ms),
-            count(latency_ms)
+        SELECT answered_at / 86400, vertical, state, batch_seq, reason_code, count(*), total(bid_amount),
+            total(latency_ms), count(latency_ms)
         FROM leads
-        WHERE answered_at IS NOT NULL AND answered_at >= ?1 AND answered_at < ?2
-        GROUP BY answered_at, vertical, state, batch_seq, reason_code
+        WHERE answered_at IS NOT NULL AND answered_at / 86400 BETWEEN ?3 AND ?4
+            AND answered_at >= ?1 AND answered_at < ?2
+        GROUP BY answered_at / 86400, vertical, state, batch_seq, reason_code
         """
 
     private static func dayText(_ days: Int64) -> String {
@@ -147,7 +150,9 @@ private struct RollupFold {
     var latencySum = 0.0
     var latencyCount = 0
 
-    mutating func add(state: LeadState, reason: String?, count: Int, bids: Double, latencySum: Double, latencyCount: Int) {
+    mutating func add(
+        state: LeadState, reason: String?, count: Int, bids: Double, latencySum: Double, latencyCount: Int
+    ) {
         counts[state, default: 0] += count
         if state == .accepted {
             revenue += bids

@@ -4,7 +4,9 @@ extension Ledger {
     /// SQLite's plan of the roll-up query (`detail` of each step), for tests that check it reads the index.
     func rollupPlan(low: Int64, high: Int64) throws(LedgerError) -> [String] {
         try read("cannot explain roll-up") { db in
-            try Row.fetchAll(db, sql: "EXPLAIN QUERY PLAN " + Ledger.rollupSQL, arguments: [low, high])
+            let days = [low, high].map { CivilTime.floorDiv($0, CivilTime.secondsPerDay) }
+            return try Row.fetchAll(
+                db, sql: "EXPLAIN QUERY PLAN " + Ledger.rollupSQL, arguments: StatementArguments([low, high] + days))
                 .map { $0["detail"] as String }
         }
     }

@@ -9,7 +9,9 @@ extension LedgerBenchmark {
     ///
     /// - Returns: the seconds the fill took.
     package static func fillForRollup(path: String, leads: Int, batches: Int, days: Int, now: Date) throws -> Double {
-        for file in [path, path + "-wal", path + "-shm", path + ".key"] { try? FileManager.default.removeItem(atPath: file) }
+        for file in [path, path + "-wal", path + "-shm", path + ".key"] {
+            try? FileManager.default.removeItem(atPath: file)
+        }
         let started = ContinuousClock.now
         let ledger = try Ledger(path: path, keyPath: path + ".key")
         let end = now.ledgerSeconds
@@ -23,7 +25,8 @@ extension LedgerBenchmark {
                     INSERT INTO batches (seq, id, name, file_name, publisher, claimed_at, state, finished_at, total)
                     SELECT b + 1, printf('%064x', b), strftime('%Y%m%dT%H%M%SZ', ?2 + b * ?3 / ?1, 'unixepoch')
                             || printf('-%012x', b),
-                        printf('batch-%05d.csv', b), CASE b % 3 WHEN 0 THEN 'default' WHEN 1 THEN 'acme' ELSE 'zenith' END,
+                        printf('batch-%05d.csv', b),
+                        CASE b % 3 WHEN 0 THEN 'default' WHEN 1 THEN 'acme' ELSE 'zenith' END,
                         ?2 + b * ?3 / ?1, 'done', ?2 + b * ?3 / ?1, ?4
                     FROM n
                     """,
@@ -41,8 +44,9 @@ extension LedgerBenchmark {
                         CASE i % 4 WHEN 0 THEN 'insurance' WHEN 1 THEN 'solar' WHEN 2 THEN 'mortgage' ELSE 'debt' END,
                         CASE WHEN p < 80 THEN 1 WHEN p < 96 THEN 0 ELSE 5 END,
                         CASE WHEN p < 80 THEN 200 WHEN p < 96 THEN NULL WHEN p < 98 THEN 503 ELSE NULL END,
-                        CASE WHEN p < 70 THEN NULL WHEN p < 80 THEN 'REMOTE_REJECTED' WHEN p < 88 THEN 'DUPLICATE_IN_LEDGER'
-                            WHEN p < 91 THEN 'ZIP_INVALID' WHEN p < 94 THEN 'PHONE_INVALID' WHEN p < 96 THEN 'EMAIL_INVALID'
+                        CASE WHEN p < 70 THEN NULL WHEN p < 80 THEN 'REMOTE_REJECTED'
+                            WHEN p < 88 THEN 'DUPLICATE_IN_LEDGER' WHEN p < 91 THEN 'ZIP_INVALID'
+                            WHEN p < 94 THEN 'PHONE_INVALID' WHEN p < 96 THEN 'EMAIL_INVALID'
                             WHEN p < 98 THEN 'SERVER_ERROR_EXHAUSTED' ELSE 'AMBIGUOUS_HELD' END,
                         CASE WHEN p < 70 THEN printf('ld_%08x', i) END,
                         CASE WHEN p < 70 THEN 10 + (i % 30) * 0.5 END,
