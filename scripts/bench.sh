@@ -177,10 +177,10 @@ bench_reports() {
     local pct
     pct=$(echo "$json" | sed -E 's/.*"overhead_pct":(-?[0-9.]+).*/\1/')
     case "$pct" in -*) ;; *) pct="+$pct" ;; esac
-    printf '| check pass, dirty 0.1, %s rows: writing all reports | %s %% (%s s without, %s s with; one thread, best of 2) | |\n' \
-        "$rows" "$pct" \
-        "$(echo "$json" | sed -E 's/.*"without_reports_s":([0-9.]+).*/\1/')" \
-        "$(echo "$json" | sed -E 's/.*"with_reports_s":([0-9.]+).*/\1/')" >>"$rowsfile"
+    reports_field() { echo "$json" | sed -E "s/.*\"$1\":(-?[0-9.]+).*/\\1/"; }
+    printf '| check pass, dirty 0.1, %s rows: writing all reports | %s %% CPU (%s s without, %s s with; wall %s s vs %s s; one thread, best of 2) | |\n' \
+        "$rows" "$pct" "$(reports_field without_reports_cpu_s)" "$(reports_field with_reports_cpu_s)" \
+        "$(reports_field without_reports_wall_s)" "$(reports_field with_reports_wall_s)" >>"$rowsfile"
 
     # Into the stage table: drop this section's rows of an earlier run, add the new ones after its last row.
     [ -f "$md" ] || printf '| stage | throughput | memory |\n|---|---|---|\n' >"$md"
