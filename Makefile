@@ -16,9 +16,10 @@ release: deps
 demo: build
 	$(BIN_DEBUG) demo
 
-# The end-to-end tests read ledgers with the sqlite3 shell.
-test: deps
-	@scripts/install-deps.sh sqlite3
+# The end-to-end tests read ledgers with the sqlite3 shell and render the HTML reports in Chromium
+# (one install step, so a fresh machine runs apt-get update once).
+test:
+	@scripts/install-deps.sh sqlite3 chromium
 	$(SWIFT) build --build-tests
 	$(SWIFT) test --skip-build --parallel
 

@@ -144,3 +144,60 @@ fi
 } >BENCHMARKS.md
 rm -f "$out"
 cat BENCHMARKS.md
+
+# --- Reports: `leadspool report` over a 10 M-row ledger, and what writing the reports adds to check. ---
+# Self-contained (its own helpers and variables); runs after the table above is written and adds its rows
+# to that table in BENCHMARKS.md, replacing rows of an earlier run. Alone:
+#   sed -n '/^# --- Reports:/,$p' scripts/bench.sh | bash
+bench_reports() {
+    local bin=.build/release/leadspool data=bench-data md=BENCHMARKS.md
+    local leads=${BENCH_ROLLUP_LEADS:-10000000} rows=${BENCH_ROWS:-1000000}
+    local ledger="$data/rollup-$leads.sqlite" spool tmp rowsfile fill wall rss json
+    mkdir -p "$data"
+    tmp=$(mktemp)
+    rowsfile=$(mktemp)
+    spool=$(mktemp -d)
+    # Always a fresh fill: a ledger left by an earlier build may have an older schema.
+    fill=$("$bin" _bench rollup-fill --leads "$leads" --path "$ledger" | tail -1)
+    echo "rollup fill: $fill" >&2
+    cat "$ledger" >/dev/null # page cache warm, as for the ingest figures
+    for by in day,vertical publisher,batch; do
+        /usr/bin/time -f "%e %M" -o "$tmp" "$bin" report --spool "$spool" --ledger "$ledger" --by "$by" \
+            --format table >"$data/report-$by.txt"
+        read -r wall rss <"$tmp"
+        printf '| report --by %s over %s ledger rows | %s s (%s groups, whole process) | peak RSS %s MB |\n' \
+            "$by" "$leads" "$wall" "$(($(wc -l <"$data/report-$by.txt") - 1))" "$((rss / 1024))" >>"$rowsfile"
+    done
+
+    local dirty="$data/rows-$rows-dirty.csv"
+    [ -s "$dirty" ] || "$bin" gen --rows "$rows" --format csv --dirty 0.1 --seed 7 --output "$dirty" 2>/dev/null
+    cat "$dirty" >/dev/null
+    json=$("$bin" _bench check-reports "$dirty" --now "$(date -u +%s)" | tail -1)
+    echo "check-reports: $json" >&2
+    local pct
+    pct=$(echo "$json" | sed -E 's/.*"overhead_pct":(-?[0-9.]+).*/\1/')
+    case "$pct" in -*) ;; *) pct="+$pct" ;; esac
+    reports_field() { echo "$json" | sed -E "s/.*\"$1\":(-?[0-9.]+).*/\\1/"; }
+    printf '| check pass, dirty 0.1, %s rows: writing all reports | %s %% CPU (%s s without, %s s with; wall %s s vs %s s; one thread, best of 2) | |\n' \
+        "$rows" "$pct" "$(reports_field without_reports_cpu_s)" "$(reports_field with_reports_cpu_s)" \
+        "$(reports_field without_reports_wall_s)" "$(reports_field with_reports_wall_s)" >>"$rowsfile"
+
+    # Into the stage table: drop this section's rows of an earlier run, add the new ones after its last row.
+    [ -f "$md" ] || printf '| stage | throughput | memory |\n|---|---|---|\n' >"$md"
+    awk -v rows="$rowsfile" '
+        /^\| report --by |^\| check pass, dirty .*writing all reports/ { next }
+        { lines[++n] = $0 }
+        /^\| stage \| throughput/ { table = 1 }
+        table && /^\|/ { last = n }
+        table && !/^\|/ { table = 0 }
+        END {
+            for (i = 1; i <= n; i++) {
+                print lines[i]
+                if (i == last) while ((getline line < rows) > 0) print line
+            }
+        }' "$md" >"$tmp"
+    mv "$tmp" "$md"
+    rm -rf "$rowsfile" "$spool"
+    grep -E '^\| (report --by|check pass)' "$md"
+}
+bench_reports

@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Installs the C libraries leadspool links against, when they are missing (Debian).
+# Installs what leadspool builds with, when missing (Debian): the C libraries it links against, and
+# any further packages named as arguments (`make test` adds the tools its tests use).
 set -euo pipefail
 need=()
 for pkg in libsqlite3-dev zlib1g-dev "$@"; do

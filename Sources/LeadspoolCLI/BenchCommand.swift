@@ -1,13 +1,20 @@
 import ArgumentParser
+import Export
 import Foundation
 import Ingest
 import Pipeline
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 
 /// Stage measurements for `make bench` (hidden: an operator never needs it).
 struct BenchCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "_bench", abstract: "Measure one stage (used by make bench).", shouldDisplay: false,
-        subcommands: [BenchIngest.self, BenchLedger.self])
+        subcommands: [BenchIngest.self, BenchLedger.self, BenchRollupFill.self, BenchCheckReports.self])
 }
 
 struct BenchIngest: AsyncParsableCommand {
@@ -68,5 +75,102 @@ struct BenchLedger: AsyncParsableCommand {
             "\(Int(r.leadsPerSecond)) leads/s wall, \(Int(r.leadsPerCPUSecond)) leads per CPU-second "
                 + "(reserve \(r.reserveSeconds.rounded3) s, mark \(r.markSeconds.rounded3) s, "
                 + "record \(r.recordSeconds.rounded3) s for \(r.leads) leads)")
+    }
+}
+
+struct BenchRollupFill: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "rollup-fill", abstract: "Fill a fresh ledger with answered leads for timing `report`.")
+
+    @Option var leads = 10_000_000
+    @Option var batches = 1_000
+    @Option var days = 30
+    @Option var path = "bench-data/rollup-bench.sqlite"
+
+    func run() async throws {
+        let seconds = try LedgerBenchmark.fillForRollup(
+            path: path, leads: leads, batches: batches, days: days, now: Date())
+        print("{\"leads\":\(leads),\"batches\":\(batches),\"days\":\(days),\"fill_s\":\(seconds.rounded3)}")
+    }
+}
+
+/// What writing the reports adds to `check`'s work, in one process: the same single-threaded pass over a file
+/// (read, validate, dedupe in batch, fold into a tally) once without and once with the report writer, best of
+/// `repeats` each, in CPU time (user + system, so the kernel's share of the writes counts) and wall time.
+/// `check` itself reads and validates on a second thread, so this is the added work, not the added wall time
+/// of a `check` on two idle cores.
+struct BenchCheckReports: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "check-reports", abstract: "Time a check pass without and with report writing.")
+
+    @Argument var file: String
+    @Option var now: Int64?
+    @Option var repeats = 2
+
+    func run() async throws {
+        let now = self.now ?? Int64(Date().timeIntervalSince1970)
+        let validator = try Settings().makeValidator(now: now)
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("bench-reports-\(UUID())").path
+        try FileSystem.makeDirectory(directory)
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        var without = (cpu: Double.infinity, wall: Double.infinity)
+        var with = (cpu: Double.infinity, wall: Double.infinity)
+        var rows = 0
+        for _ in 0..<max(1, repeats) {
+            let plain = try pass(validator: validator, reports: nil, now: now)
+            without = (min(without.cpu, plain.cpu), min(without.wall, plain.wall))
+            let timed = try pass(validator: validator, reports: directory, now: now)
+            with = (min(with.cpu, timed.cpu), min(with.wall, timed.wall))
+            rows = timed.rows
+        }
+        let overhead = (with.cpu - without.cpu) / without.cpu * 100
+        print(
+            "{\"rows\":\(rows),\"without_reports_cpu_s\":\(without.cpu.rounded3),"
+                + "\"with_reports_cpu_s\":\(with.cpu.rounded3),\"overhead_pct\":\(overhead.rounded1),"
+                + "\"without_reports_wall_s\":\(without.wall.rounded3),\"with_reports_wall_s\":\(with.wall.rounded3)}")
+    }
+
+    private func pass(
+        validator: Validator, reports: String?, now: Int64
+    ) throws -> (cpu: Double, wall: Double, rows: Int) {
+        let clock = ContinuousClock()
+        let started = clock.now
+        let cpuStarted = Self.cpuSeconds()
+        let facts = try BatchFile.inspect(path: file)
+        var reader = try BatchFile.reader(path: file, facts: facts, configuration: ReaderConfiguration())
+        let batch = facts.batchName(claimedAt: now)
+        let writer = try reports.map {
+            try BatchReportWriter(
+                batch: batch, publisher: Publisher.defaultName, configuration: ReportConfiguration(directory: $0))
+        }
+        var deduper = BatchDeduper()
+        var tally = OutcomeTally()
+        while let raw = try reader.next() {
+            var checked = validator.check(raw)
+            _ = deduper.check(&checked)
+            let result = checked.localResult()
+            tally.add(result)
+            try writer?.add(result, raw: raw)
+        }
+        if let writer {
+            let claimed = Date(timeIntervalSince1970: TimeInterval(now))
+            _ = try writer.finish(
+                summary: SummaryInputs(
+                    batch: batch, fileName: FileSystem.baseName(file), publisher: Publisher.defaultName,
+                    claimedAt: claimed, finishedAt: claimed, stageSeconds: [], mode: .check))
+        }
+        return (Self.cpuSeconds() - cpuStarted, (clock.now - started).seconds, tally.rows)
+    }
+
+    /// User + system CPU time of this process.
+    private static func cpuSeconds() -> Double {
+        var usage = rusage()
+        #if canImport(Glibc)
+        getrusage(RUSAGE_SELF.rawValue, &usage)
+        #else
+        getrusage(RUSAGE_SELF, &usage)
+        #endif
+        func seconds(_ t: timeval) -> Double { Double(t.tv_sec) + Double(t.tv_usec) / 1e6 }
+        return seconds(usage.ru_utime) + seconds(usage.ru_stime)
     }
 }

@@ -54,4 +54,66 @@ import Testing
         let bad = try spool.invoke(["report", "--spool", spool.root, "--by", "month"], environment: [:])
         #expect(bad.status == 64)
     }
+
+    /// `--by batch`: one group per batch with its name and file, and its three most frequent reason codes
+    /// among leads not accepted, as the batch's own results file counts them.
+    @Test func rollupByBatchNamesBatchesAndTheirTopReasons() throws {
+        let spool = try TempSpool()
+        defer { spool.remove() }
+        let api = try SandboxProcess(seed: 8)
+        defer { api.stop() }
+        try spool.drop(fixture: "debt-mixed.csv", recent: true)
+        try spool.drop(fixture: "mortgage-messy.csv", recent: true)
+        try spool.drop(fixture: "solar.jsonl", recent: true)
+        #expect(try spool.run(endpoint: api.endpoint, token: Self.token).status == 0)
+
+        var expected: [String: (file: String, reasons: [String: Int], leads: Int)] = [:]
+        for name in try spool.list("reports") where name.hasSuffix(".summary.json") {
+            let base = spool.root + "/reports/" + name.dropLast(".summary.json".count)
+            let summary = try #require(
+                try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: base + ".summary.json")))
+                    as? [String: Any])
+            let batch = try #require(summary["batch"] as? String)
+            var reasons: [String: Int] = [:]
+            var leads = 0
+            for line in try String(contentsOfFile: base + ".results.jsonl", encoding: .utf8).split(separator: "\n") {
+                let row = try #require(try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any])
+                leads += 1
+                if row["outcome"] as? String != "accepted", let code = row["reason_code"] as? String {
+                    reasons[code, default: 0] += 1
+                }
+            }
+            expected[batch] = (try #require(summary["file_name"] as? String), reasons, leads)
+        }
+        #expect(expected.count == 3)
+
+        let report = try spool.invoke(
+            ["report", "--spool", spool.root, "--by", "batch", "--format", "json"], environment: [:])
+        #expect(report.status == 0, "\(report.output)")
+        let groups = try #require(try JSONSerialization.jsonObject(with: Data(report.output.utf8)) as? [[String: Any]])
+        #expect(Set(groups.compactMap { $0["batch"] as? String }) == Set(expected.keys))
+        for group in groups {
+            let batch = try #require(group["batch"] as? String)
+            let want = try #require(expected[batch])
+            #expect(batch.range(of: #"^\d{8}T\d{6}Z-[0-9a-f]{12}$"#, options: .regularExpression) != nil, "\(batch)")
+            #expect(group["file_name"] as? String == want.file)
+            #expect(group["leads"] as? Int == want.leads, "\(batch)")
+            let top = want.reasons.sorted { $0.value != $1.value ? $0.value > $1.value : $0.key < $1.key }.prefix(3)
+            let got = try #require(group["top_reasons"] as? [[String: Any]])
+            #expect(got.map { $0["code"] as? String } == top.map(\.key), "\(batch)")
+            #expect(got.map { $0["count"] as? Int } == top.map(\.value), "\(batch)")
+        }
+
+        let table = try spool.invoke(["report", "--spool", spool.root, "--by", "batch,day"], environment: [:])
+        let lines = table.output.split(separator: "\n").map(String.init)
+        #expect(lines.first?.hasPrefix("day         batch") == true, "\(lines.first ?? "")")
+        #expect(lines.first?.hasSuffix("top_reasons") == true)
+        #expect(lines.count == 4)
+        #expect(lines.contains { $0.contains("mortgage-messy.csv") })
+        let html = try spool.invoke(
+            ["report", "--spool", spool.root, "--by", "batch", "--format", "html"], environment: [:])
+        #expect(html.status == 0)
+        #expect(html.output.hasPrefix("<!DOCTYPE html>"))
+        #expect(html.output.contains("<td>solar.jsonl</td>"))
+    }
 }

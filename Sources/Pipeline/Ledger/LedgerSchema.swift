@@ -70,6 +70,7 @@ enum LedgerSchema {
                     """
             )
         }
+        LedgerSchema.registerRollupIndex(&migrator)
         return migrator
     }()
 
