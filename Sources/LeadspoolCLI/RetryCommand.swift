@@ -24,6 +24,7 @@ struct RetryCommand: AsyncParsableCommand {
             """)
 
     @OptionGroup var global: GlobalOptions
+    @OptionGroup var api: APIOptions
 
     @Option(name: .long, help: "Outcomes to re-drive, comma-separated: failed, unknown.")
     var outcome = "failed,unknown"
@@ -37,35 +38,16 @@ struct RetryCommand: AsyncParsableCommand {
     @Flag(name: .long, help: "List what would be re-driven; send and change nothing.")
     var dryRun = false
 
-    @Option(name: .long, help: "API endpoint (default: https://api.dreamyleads.com/webhook/lead, env DL_API_URL).")
-    var endpoint: String?
-
-    @Option(name: .long, help: "File holding the API token (otherwise the DL_API_KEY environment variable).")
-    var tokenFile: String?
-
-    // Only here to refuse it, as `run` does.
-    @Option(name: .long, help: .hidden)
-    var token: String?
-
-    @Flag(name: .long, help: "Mask phone and email in the reports.")
-    var redact = false
-
     func run() async throws {
         try await withExitCodes {
-            if token != nil {
-                throw ConfigurationError(
-                    "--token is refused (a token on the command line leaks into ps and shell history); "
-                        + "set DL_API_KEY or use --token-file FILE")
-            }
-            let states = try Self.outcomes(outcome)
             var settings = try global.loadSettings()
-            if let endpoint { settings.endpoint = endpoint }
-            if let tokenFile { settings.tokenFile = tokenFile }
+            try api.apply(to: &settings)
+            let states = try Self.outcomes(outcome)
             global.bootstrapLogging(settings)
             let sinceDate = try since.map { try ReportCommand.parseDate($0, now: Date(), option: "--since") }
             let retry = SpoolRetry(
-                settings: settings, states: states, batch: batch, since: sinceDate, dryRun: dryRun, redact: redact,
-                preferTokenFile: tokenFile != nil, showsProgress: !global.quiet, logger: Logger(label: "leadspool.retry"))
+                settings: settings, states: states, batch: batch, since: sinceDate, dryRun: dryRun, redact: api.redact,
+                preferTokenFile: api.tokenFile != nil, showsProgress: !global.quiet, logger: Logger(label: "leadspool.retry"))
             return try await retry.run { StatusLine.shared.report($0 + "\n") }
         }
     }

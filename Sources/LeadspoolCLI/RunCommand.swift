@@ -18,38 +18,20 @@ struct RunCommand: AsyncParsableCommand {
         abstract: "Process every ready file in the spool once: validate, dedupe, submit, report, archive.")
 
     @OptionGroup var global: GlobalOptions
-
-    @Option(name: .long, help: "API endpoint (default: https://api.dreamyleads.com/webhook/lead, env DL_API_URL).")
-    var endpoint: String?
-
-    @Option(name: .long, help: "File holding the API token (otherwise the DL_API_KEY environment variable).")
-    var tokenFile: String?
-
-    // Only here to refuse it: a token in argv shows in `ps` and shell history.
-    @Option(name: .long, help: .hidden)
-    var token: String?
+    @OptionGroup var api: APIOptions
 
     @Flag(name: .long, help: "Exit 75 at once when another run holds the spool lock.")
     var exclusive = false
 
-    @Flag(name: .long, help: "Mask phone and email in the reports.")
-    var redact = false
-
     func run() async throws {
         try await withExitCodes {
-            if token != nil {
-                throw ConfigurationError(
-                    "--token is refused (a token on the command line leaks into ps and shell history); "
-                        + "set DL_API_KEY or use --token-file FILE")
-            }
             var settings = try global.loadSettings()
-            if let endpoint { settings.endpoint = endpoint }
-            if let tokenFile { settings.tokenFile = tokenFile }
+            try api.apply(to: &settings)
             global.bootstrapLogging(settings)
-            let apiToken = try Self.token(settings: settings, preferFile: tokenFile != nil)
+            let (apiToken, publisherTokens) = try api.tokens(settings)
             let runner = SpoolRun(
-                settings: settings, token: apiToken, publisherTokens: try Self.publisherTokens(settings: settings),
-                redact: redact, exclusive: exclusive, handlesSignals: true,
+                settings: settings, token: apiToken, publisherTokens: publisherTokens, redact: api.redact,
+                exclusive: exclusive, handlesSignals: true,
                 observer: RunObserver(showsProgress: !global.quiet, metrics: nil), logger: Logger(label: "leadspool.run"))
             return try await runner.run { StatusLine.shared.report($0 + "\n") }
         }

@@ -18,18 +18,7 @@ struct WatchCommand: AsyncParsableCommand {
             """)
 
     @OptionGroup var global: GlobalOptions
-
-    @Option(name: .long, help: "API endpoint (default: https://api.dreamyleads.com/webhook/lead, env DL_API_URL).")
-    var endpoint: String?
-
-    @Option(name: .long, help: "File holding the API token (otherwise the DL_API_KEY environment variable).")
-    var tokenFile: String?
-
-    @Option(name: .long, help: .hidden)
-    var token: String?
-
-    @Flag(name: .long, help: "Mask phone and email in the reports.")
-    var redact = false
+    @OptionGroup var api: APIOptions
 
     @Option(name: .long, help: "Serve Prometheus metrics on 127.0.0.1:PORT/metrics (0: a free port, logged).")
     var metricsPort: Int?
@@ -42,14 +31,8 @@ struct WatchCommand: AsyncParsableCommand {
 
     func run() async throws {
         try await withExitCodes {
-            if token != nil {
-                throw ConfigurationError(
-                    "--token is refused (a token on the command line leaks into ps and shell history); "
-                        + "set DL_API_KEY or use --token-file FILE")
-            }
             var settings = try global.loadSettings()
-            if let endpoint { settings.endpoint = endpoint }
-            if let tokenFile { settings.tokenFile = tokenFile }
+            try api.apply(to: &settings)
             if let scanInterval {
                 guard scanInterval >= 0.1, scanInterval <= 3600 else {
                     throw ConfigurationError("--scan-interval must be between 0.1 and 3600 seconds")
@@ -60,10 +43,9 @@ struct WatchCommand: AsyncParsableCommand {
                 throw ConfigurationError("--metrics-port must be between 0 and 65535")
             }
             global.bootstrapLogging(settings)
-            let apiToken = try RunCommand.token(settings: settings, preferFile: tokenFile != nil)
+            let (apiToken, publisherTokens) = try api.tokens(settings)
             let watcher = SpoolWatcher(
-                settings: settings, token: apiToken,
-                publisherTokens: try RunCommand.publisherTokens(settings: settings), redact: redact,
+                settings: settings, token: apiToken, publisherTokens: publisherTokens, redact: api.redact,
                 metricsPort: metricsPort, inotify: !noInotify, showsProgress: !global.quiet,
                 logger: Logger(label: "leadspool.watch"))
             return try await watcher.run { StatusLine.shared.report($0 + "\n") }
