@@ -123,21 +123,14 @@ struct SpoolRetry {
         }
 
         // One retry at a time per ledger: rows a retry took back are then provably left by an interrupted one.
-        var lock: Int32 = -1
+        var lock: ExclusiveLock?
         if !dryRun {
-            let lockPath = settings.ledgerPath + ".retry-lock"
-            lock = open(lockPath, O_RDWR | O_CREAT | O_CLOEXEC, 0o640)
-            guard lock >= 0 else {
-                FileHandle.standardError.write(Data("leadspool: cannot open \(lockPath)\n".utf8))
-                return 73
-            }
-            guard flock(lock, LOCK_EX | LOCK_NB) == 0 else {
-                close(lock)
-                FileHandle.standardError.write(Data("leadspool: another retry holds \(lockPath); nothing done\n".utf8))
-                return 75
+            switch ExclusiveLock.take(settings.ledgerPath + ".retry-lock", holder: "another retry") {
+            case .success(let taken): lock = taken
+            case .failure(let status): return status.code
             }
         }
-        defer { if lock >= 0 { close(lock) } }
+        defer { withExtendedLifetime(lock) {} }
 
         let batches = try ledgerCall { () throws(LedgerError) in
             try ledger.retryBatches(states: states, since: since, batch: batchID)

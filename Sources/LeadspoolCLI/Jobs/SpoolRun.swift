@@ -25,22 +25,15 @@ struct SpoolRun {
     /// Processes every orphaned and ready file; answers the exit code (CONTRACT §3). `report` gets
     /// each batch's short summary.
     func run(report: (String) -> Void) async throws -> Int32 {
-        var lock: Int32 = -1
+        var lock: ExclusiveLock?
         if exclusive {
-            let path = settings.spool + "/.lock"
             try? FileManager.default.createDirectory(atPath: settings.spool, withIntermediateDirectories: true)
-            lock = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o640)
-            guard lock >= 0 else {
-                FileHandle.standardError.write(Data("leadspool: cannot open \(path)\n".utf8))
-                return 73
-            }
-            guard flock(lock, LOCK_EX | LOCK_NB) == 0 else {
-                close(lock)
-                FileHandle.standardError.write(Data("leadspool: another run holds \(path)\n".utf8))
-                return 75
+            switch ExclusiveLock.take(settings.spool + "/.lock", holder: "another run") {
+            case .success(let taken): lock = taken
+            case .failure(let status): return status.code
             }
         }
-        defer { if lock >= 0 { close(lock) } }
+        defer { withExtendedLifetime(lock) {} }
 
         let session: SpoolSession
         do {

@@ -1,0 +1,38 @@
+import Foundation
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// An flock held on a lock file for the life of the value (`run --exclusive`, one `retry` per ledger).
+final class ExclusiveLock {
+    private let fd: Int32
+
+    private init(fd: Int32) {
+        self.fd = fd
+    }
+
+    deinit { close(fd) }
+
+    /// Takes the lock without waiting, or says why not on stderr and answers the exit code: 73 when the
+    /// file cannot be opened, 75 when `holder` (e.g. "another run") holds it.
+    static func take(_ path: String, holder: String) -> Result<ExclusiveLock, ExitStatus> {
+        let fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o640)
+        guard fd >= 0 else {
+            FileHandle.standardError.write(Data("leadspool: cannot open \(path)\n".utf8))
+            return .failure(ExitStatus(code: 73))
+        }
+        guard flock(fd, LOCK_EX | LOCK_NB) == 0 else {
+            close(fd)
+            FileHandle.standardError.write(Data("leadspool: \(holder) holds \(path); nothing done\n".utf8))
+            return .failure(ExitStatus(code: 75))
+        }
+        return .success(ExclusiveLock(fd: fd))
+    }
+
+    struct ExitStatus: Error {
+        var code: Int32
+    }
+}
