@@ -69,6 +69,7 @@ struct BenchLedger: AsyncParsableCommand {
     @Flag(help: "Commit markSending without fsync (not how run works; shows the fsync share).")
     var noSyncMarks = false
     @Option(help: "wal_autocheckpoint, in pages.") var checkpointPages = Ledger.Configuration().checkpointPages
+    @Option(help: "Page size of the new bench ledger.") var pageSize = Ledger.Configuration().newFilePageSize
     @Option(help: "Page cache, in MiB.") var cacheMib = Ledger.Configuration().cacheSizeMiB
     @Option(help: "Memory-mapped reads, in MiB.") var mmapMib = Ledger.Configuration().mmapSizeMiB
 
@@ -77,6 +78,7 @@ struct BenchLedger: AsyncParsableCommand {
         configuration.syncSendMarks = !noSyncMarks
         configuration.checkpointPages = checkpointPages
         configuration.cacheSizeMiB = cacheMib
+        configuration.newFilePageSize = pageSize
         configuration.mmapSizeMiB = mmapMib
         let r = try LedgerBenchmark.run(
             path: path, leads: leads, preloadKeys: preload, reserveWindow: reserveWindow, sendWindow: markWindow,

@@ -19,14 +19,21 @@ extension Ledger {
         let nowSeconds = now.ledgerSeconds
         try write("cannot mark rows sending", durable: configuration.syncSendMarks) { db in
             let seq = try Ledger.batchSeq(db, batch)
-            // One prepared statement, bound through the C API per row (see `LedgerStatement`).
-            let mark = try LedgerStatement(db, Ledger.markSendingSQL)
-            mark.bind(1, seq)
-            mark.bind(2, nowSeconds)
-            for (row, key) in zip(rows, idempotencyKeys) {
-                mark.bind(3, row)
-                mark.bind(4, key)
-                guard try mark.run() == 1 else {
+            // One statement per chunk of rows: SQLite's per-statement cost is paid per chunk, not per row.
+            // Bound through the C API (see `LedgerStatement`).
+            for chunk in Ledger.chunks(rows.count) {
+                let mark = try LedgerStatement(
+                    db, chunk.count == Ledger.chunkSize ? Ledger.markFullChunkSQL : Ledger.markSendingSQL(chunk.count)
+                )
+                mark.bind(1, nowSeconds)
+                var parameter: Int32 = 2
+                for index in chunk {
+                    mark.bind(parameter, rows[index])
+                    mark.bind(parameter + 1, idempotencyKeys[index])
+                    parameter += 2
+                }
+                mark.bind(parameter, seq)
+                guard try mark.run() == chunk.count else {
                     throw LedgerError(.misuse, "rows of batch \(batch.prefix(12)) are not pending or sending")
                 }
             }
@@ -47,21 +54,28 @@ extension Ledger {
         }
         try write("cannot record outcomes") { db in
             let seq = try Ledger.batchSeq(db, batch)
-            let update = try LedgerStatement(db, Ledger.recordSQL)
-            update.bind(1, seq)
-            for outcome in outcomes {
-                update.bind(2, outcome.row)
-                update.bind(3, outcome.state.rawValue)
-                update.bind(4, outcome.httpStatus)
-                update.bind(5, outcome.attempts)
-                update.bind(6, outcome.leadID)
-                update.bind(7, outcome.bidAmount)
-                update.bind(8, outcome.reasonCode?.rawValue)
-                update.bind(9, outcome.reasonText.map(LedgerText.scrub))
-                update.bind(10, outcome.submittedAt?.ledgerSeconds)
-                update.bind(11, outcome.answeredAt.ledgerSeconds)
-                update.bind(12, outcome.latencyMs)
-                guard try update.run() == 1 else {
+            for chunk in Ledger.chunks(outcomes.count) {
+                let update = try LedgerStatement(
+                    db, chunk.count == Ledger.chunkSize ? Ledger.recordFullChunkSQL : Ledger.recordSQL(chunk.count)
+                )
+                var p: Int32 = 1
+                for index in chunk {
+                    let outcome = outcomes[index]
+                    update.bind(p, outcome.row)
+                    update.bind(p + 1, outcome.state.rawValue)
+                    update.bind(p + 2, outcome.httpStatus)
+                    update.bind(p + 3, outcome.attempts)
+                    update.bind(p + 4, outcome.leadID)
+                    update.bind(p + 5, outcome.bidAmount)
+                    update.bind(p + 6, outcome.reasonCode?.rawValue)
+                    update.bind(p + 7, outcome.reasonText.map(LedgerText.scrub))
+                    update.bind(p + 8, outcome.submittedAt?.ledgerSeconds)
+                    update.bind(p + 9, outcome.answeredAt.ledgerSeconds)
+                    update.bind(p + 10, outcome.latencyMs)
+                    p += 11
+                }
+                update.bind(p, seq)
+                guard try update.run() == chunk.count else {
                     throw LedgerError(.misuse, "rows of batch \(batch.prefix(12)) were never reserved")
                 }
             }
@@ -102,7 +116,7 @@ extension Ledger {
 }
 
 extension Ledger {
-    /// Rows per multi-row statement (well under SQLite's 32 766 parameters).
+    /// Rows per multi-row statement (well under SQLite's 32 766 parameters at 11 per row).
     static let chunkSize = 128
 
     /// `0..<count` cut into ranges of at most `chunkSize`.
@@ -110,19 +124,34 @@ extension Ledger {
         stride(from: 0, to: count, by: chunkSize).map { $0..<min($0 + chunkSize, count) }
     }
 
-    /// Marks one row sending: the seq, now, the row, its idempotency key.
-    static let markSendingSQL = """
-        UPDATE leads SET state = 'sending', idempotency_key = ?4, submitted_at = coalesce(submitted_at, ?2)
-        WHERE batch_seq = ?1 AND row = ?3 AND state IN ('pending', 'sending')
-        """
+    static let markFullChunkSQL = markSendingSQL(chunkSize)
+    static let recordFullChunkSQL = recordSQL(chunkSize)
 
-    /// Records one outcome: the seq, then the row and 10 values (see `record`).
-    static let recordSQL = """
-        UPDATE leads SET state = ?3, http_status = ?4, attempts = ?5, lead_id = ?6, bid_amount = ?7,
-            reason_code = ?8, problems = NULL, reason_text = ?9, submitted_at = coalesce(?10, submitted_at),
-            answered_at = ?11, latency_ms = ?12
-        WHERE batch_seq = ?1 AND row = ?2
+    /// Marks `count` rows sending: parameters `now`, then `(row, idempotency key)` per row, then the seq.
+    static func markSendingSQL(_ count: Int) -> String {
         """
+        UPDATE leads SET state = 'sending', idempotency_key = v.column2, submitted_at = coalesce(leads.submitted_at, ?)
+        FROM (VALUES \(tuples(count, width: 2))) AS v
+        WHERE leads.batch_seq = ? AND leads.row = v.column1 AND leads.state IN ('pending', 'sending')
+        """
+    }
+
+    /// Records `count` outcomes: 11 parameters per row (see `record`), then the seq.
+    static func recordSQL(_ count: Int) -> String {
+        """
+        UPDATE leads SET state = v.column2, http_status = v.column3, attempts = v.column4, lead_id = v.column5,
+            bid_amount = v.column6, reason_code = v.column7, problems = NULL, reason_text = v.column8,
+            submitted_at = coalesce(v.column9, leads.submitted_at), answered_at = v.column10, latency_ms = v.column11
+        FROM (VALUES \(tuples(count, width: 11))) AS v
+        WHERE leads.batch_seq = ? AND leads.row = v.column1
+        """
+    }
+
+    /// `(?, ?), (?, ?)` for `count` tuples of `width` parameters.
+    static func tuples(_ count: Int, width: Int) -> String {
+        let tuple = "(" + Array(repeating: "?", count: width).joined(separator: ", ") + ")"
+        return Array(repeating: tuple, count: count).joined(separator: ", ")
+    }
 }
 
 /// Local problems as stored: `CODE:field` tokens (`CODE` alone for record-level problems), space-separated.

@@ -35,26 +35,47 @@ extension Ledger {
 
             let cutoffs = Vertical.allCases.map { nowSeconds - Int64(configuration.dedupeDays(for: $0)) * 86_400 }
 
-            // One statement per key, bound through the C API (see `LedgerStatement`).
-            let upsertKey = try LedgerStatement(db, Ledger.takeKeySQL)
-            upsertKey.bind(1, seq)
-            for (i, cutoff) in cutoffs.enumerated() { upsertKey.bind(Int32(2 + i), cutoff) }
-            /// Takes the key of `kind` of lead `index` (a lead without that value needs none). A key is won
-            /// when it was free or its holder no longer blocks (see `LedgerSchema.holderBlocks`): the upsert
-            /// then changed one row.
-            func takeKey(_ index: Int, _ kind: DedupeKind) throws -> Bool {
-                guard let key = keys[index].key(kind) else { return true }
-                upsertKey.bind(6, blob: key)
-                upsertKey.bind(7, kind.rawValue)
-                upsertKey.bind(8, leads[index].row)
-                return try upsertKey.run() == 1
+            /// Takes `refs` (lead index, kind) in one statement per chunk; returns the ones won, as
+            /// `index * 2 + kind`. A key is won when it was free or its holder no longer blocks (see
+            /// `LedgerSchema.holderBlocks`); `RETURNING` names exactly the rows inserted or taken over.
+            func take(_ refs: [(lead: Int, kind: DedupeKind)]) throws -> [Bool] {
+                var won = [Bool](repeating: false, count: leads.count * 2)
+                var indexOfRow: [Int: Int] = [:]
+                indexOfRow.reserveCapacity(refs.count)
+                for ref in refs { indexOfRow[leads[ref.lead].row] = ref.lead }
+                var start = 0
+                while start < refs.count {
+                    let chunk = refs[start..<min(start + Ledger.chunkSize, refs.count)]
+                    let statement = try LedgerStatement(
+                        db, chunk.count == Ledger.chunkSize ? Ledger.takeFullChunkSQL : Ledger.takeKeysSQL(chunk.count)
+                    )
+                    statement.bind(1, seq)
+                    for (i, cutoff) in cutoffs.enumerated() { statement.bind(Int32(2 + i), cutoff) }
+                    var parameter: Int32 = 6
+                    for ref in chunk {
+                        statement.bind(parameter, blob: keys[ref.lead].key(ref.kind))
+                        statement.bind(parameter + 1, ref.kind.rawValue)
+                        statement.bind(parameter + 2, leads[ref.lead].row)
+                        parameter += 3
+                    }
+                    try statement.run { taken in
+                        let code = Int(taken)
+                        if let index = indexOfRow[code >> 1] { won[index * 2 + (code & 1)] = true }
+                    }
+                    start += Ledger.chunkSize
+                }
+                return won
             }
 
             // Pass 1: the keys of leads that share no key with another lead of this call, in key order (the
-            // B-tree is then walked forward instead of at random).
-            var won = [Bool](repeating: false, count: leads.count * 2)
-            for ref in plan.sortedKeys where !plan.collides[ref.lead] && existing[leads[ref.lead].row] == nil {
-                won[ref.lead * 2 + ref.kind.rawValue] = try takeKey(ref.lead, ref.kind)
+            // B-tree is then walked forward instead of at random), many per statement.
+            let won = try take(
+                plan.sortedKeys.filter { !plan.collides[$0.lead] && existing[leads[$0.lead].row] == nil }
+                    .map { (lead: $0.lead, kind: $0.kind) }
+            )
+            func takeKey(_ index: Int, _ kind: DedupeKind) throws -> Bool {
+                if keys[index].key(kind) == nil { return true }
+                return try take([(index, kind)])[index * 2 + kind.rawValue]
             }
 
             // Pass 2, in row order: settle each lead; leads sharing a key within the call go one by one, so
@@ -99,11 +120,17 @@ extension Ledger {
                 try insertDuplicate.execute(arguments: [seq, lead.row, lead.vertical.rawValue, holder.text, nowSeconds])
                 results.append(.duplicate(of: holder))
             }
-            let insertPending = try LedgerStatement(db, Ledger.insertPendingSQL)
-            insertPending.bind(1, seq)
-            for index in pending {
-                insertPending.bind(2, leads[index].row)
-                insertPending.bind(3, leads[index].vertical.rawValue)
+            for chunk in Ledger.chunks(pending.count) {
+                let insertPending = try LedgerStatement(
+                    db, chunk.count == Ledger.chunkSize ? Ledger.insertFullChunkSQL : Ledger.insertPendingSQL(chunk.count)
+                )
+                var parameter: Int32 = 1
+                for index in pending[chunk] {
+                    insertPending.bind(parameter, seq)
+                    insertPending.bind(parameter + 1, leads[index].row)
+                    insertPending.bind(parameter + 2, leads[index].vertical.rawValue)
+                    parameter += 3
+                }
                 try insertPending.run()
             }
             return results
@@ -139,17 +166,28 @@ extension Ledger {
         }
     }
 
-    static let insertPendingSQL = "INSERT INTO leads (batch_seq, row, state, vertical) VALUES (?1, ?2, 'pending', ?3)"
+    static let takeFullChunkSQL = takeKeysSQL(chunkSize)
+    static let insertFullChunkSQL = insertPendingSQL(chunkSize)
 
-    /// `INSERT ... ON CONFLICT DO UPDATE ... WHERE` taking one key: parameter 1 is the batch's seq, 2-5 the
-    /// cutoffs per vertical, then the key, its kind and the row. One row changed means the key was taken.
-    static let takeKeySQL = """
-        INSERT INTO dedupe_keys (key, kind, batch_seq, row) VALUES (?6, ?7, ?1, ?8)
-        ON CONFLICT (key) DO UPDATE SET kind = excluded.kind, batch_seq = excluded.batch_seq, row = excluded.row
-        WHERE NOT EXISTS (
-            SELECT 1 FROM leads l WHERE l.batch_seq = dedupe_keys.batch_seq AND l.row = dedupe_keys.row
-                AND \(LedgerSchema.holderBlocks(firstCutoff: 2)))
-        """
+    /// Inserts `count` rows `pending`: `(seq, row, vertical)` per row.
+    static func insertPendingSQL(_ count: Int) -> String {
+        "INSERT INTO leads (batch_seq, row, state, vertical) VALUES "
+            + Array(repeating: "(?, ?, 'pending', ?)", count: count).joined(separator: ", ")
+    }
+
+    /// `INSERT ... ON CONFLICT DO UPDATE ... WHERE ... RETURNING` taking `count` keys: parameter 1 is the
+    /// batch's seq, 2-5 the cutoffs per vertical, then `(key, kind, row)` per key.
+    static func takeKeysSQL(_ count: Int) -> String {
+        let values = (0..<count).map { i in "(?\(6 + 3 * i), ?\(7 + 3 * i), ?1, ?\(8 + 3 * i))" }
+        return """
+            INSERT INTO dedupe_keys (key, kind, batch_seq, row) VALUES \(values.joined(separator: ", "))
+            ON CONFLICT (key) DO UPDATE SET kind = excluded.kind, batch_seq = excluded.batch_seq, row = excluded.row
+            WHERE NOT EXISTS (
+                SELECT 1 FROM leads l WHERE l.batch_seq = dedupe_keys.batch_seq AND l.row = dedupe_keys.row
+                    AND \(LedgerSchema.holderBlocks(firstCutoff: 2)))
+            RETURNING row * 2 + kind
+            """
+    }
 
     /// The phone and email keys of each lead (`nil` for an empty value).
     private func dedupeKeys(_ leads: [LedgerLead]) -> [LeadKeys] {

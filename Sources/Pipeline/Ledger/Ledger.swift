@@ -50,10 +50,15 @@ package final class Ledger: Sendable {
         /// `wal_autocheckpoint`). Random dedupe keys dirty many pages per commit: with SQLite's default
         /// (1 000 pages) nearly every `reserve` paid a checkpoint and its two fsyncs.
         package var checkpointPages: Int
+        /// Page size of a NEW ledger file, in bytes (an existing file keeps its own). Every dedupe key lands
+        /// on a random page, and a commit writes each page it dirtied whole to the WAL: small pages write
+        /// less per key.
+        package var newFilePageSize: Int
 
         package init(
             busyTimeout: Double = 10, dedupeDays: Int = 30, dedupeDaysByVertical: [Vertical: Int] = [:],
-            cacheSizeMiB: Int = 64, mmapSizeMiB: Int = 256, syncSendMarks: Bool = true, checkpointPages: Int = 8_192
+            cacheSizeMiB: Int = 64, mmapSizeMiB: Int = 256, syncSendMarks: Bool = true, checkpointPages: Int = 8_192,
+            newFilePageSize: Int = 4_096
         ) {
             self.busyTimeout = busyTimeout
             self.dedupeDays = dedupeDays
@@ -62,6 +67,7 @@ package final class Ledger: Sendable {
             self.mmapSizeMiB = mmapSizeMiB
             self.syncSendMarks = syncSendMarks
             self.checkpointPages = checkpointPages
+            self.newFilePageSize = newFilePageSize
         }
 
         /// The dedupe window of `vertical`, in days.
@@ -171,7 +177,10 @@ package final class Ledger: Sendable {
         let cacheKiB = max(configuration.cacheSizeMiB, 1) * 1024
         let mmapBytes = max(configuration.mmapSizeMiB, 0) * 1024 * 1024
         let checkpointPages = max(configuration.checkpointPages, 1)
+        let pageSize = configuration.newFilePageSize
         config.prepareDatabase { db in
+            // Only takes effect before the file's first write; SQLite ignores it for an existing file.
+            if !readOnly { try db.execute(sql: "PRAGMA page_size = \(pageSize)") }
             try db.execute(sql: "PRAGMA cache_size = -\(cacheKiB)")
             try db.execute(sql: "PRAGMA mmap_size = \(mmapBytes)")
             try db.execute(sql: "PRAGMA temp_store = MEMORY")

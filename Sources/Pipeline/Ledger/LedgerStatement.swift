@@ -2,9 +2,9 @@ import Foundation
 import GRDB
 import GRDBSQLite
 
-/// A statement GRDB prepared and caches, bound and run through SQLite's C API: the per-row writes of
+/// A statement GRDB prepared and caches, bound and run through SQLite's C API: the multi-row writes of
 /// `reserve`, `markSending` and `record` bind a few integers and strings per row, and GRDB's arguments
-/// (an array of boxed existentials per call) cost more than SQLite's own work there.
+/// (an array of boxed existentials, then `DatabaseValue`s, per call) cost about as much as SQLite's own work.
 ///
 /// Used inside one `Ledger.write` transaction only; every `run()` leaves the statement reset, so GRDB may
 /// use it again. Errors carry SQLite's message, never the bound values.
@@ -52,17 +52,25 @@ struct LedgerStatement {
         }
     }
 
-    func bind(_ index: Int32, blob: Data) {
+    func bind(_ index: Int32, blob: Data?) {
+        guard let blob else {
+            sqlite3_bind_null(handle, index)
+            return
+        }
         blob.withUnsafeBytes { bytes in
             _ = sqlite3_bind_blob(handle, index, bytes.baseAddress, Int32(bytes.count), Self.transient)
         }
     }
 
-    /// Runs the statement to its end and resets it; answers the rows it changed.
+    /// Runs the statement to its end and resets it; hands the first column of each result row (an integer)
+    /// to `row`; answers the rows it changed.
     @discardableResult
-    func run() throws -> Int {
+    func run(_ row: (Int64) -> Void = { _ in }) throws -> Int {
         var code = sqlite3_step(handle)
-        while code == SQLITE_ROW { code = sqlite3_step(handle) }
+        while code == SQLITE_ROW {
+            row(sqlite3_column_int64(handle, 0))
+            code = sqlite3_step(handle)
+        }
         guard code == SQLITE_DONE else {
             let message = connection.map { String(cString: sqlite3_errmsg($0)) }
             sqlite3_reset(handle)
