@@ -68,13 +68,35 @@ struct BenchLedger: AsyncParsableCommand {
     @Option var leads = 200_000
     @Option var preload = 0
     @Option var path = "bench-data/ledger-bench.sqlite"
+    // The groups `run` uses: `SendFeed` reserves, the submitter marks, `RunJob` records.
+    @Option(help: "Rows per reserve call.") var reserveWindow = SendFeed.groupSize
+    @Option(help: "Rows per markSending call (one synced commit each).") var markWindow =
+        SubmitConfiguration(token: APIToken("bench")).markBatchSize
+    @Option(help: "Rows per record call.") var recordWindow = RunJob.recordGroup
+    @Flag(help: "Commit markSending without fsync (not how run works; shows the fsync share).")
+    var noSyncMarks = false
+    @Option(help: "wal_autocheckpoint, in pages.") var checkpointPages = Ledger.Configuration().checkpointPages
+    @Option(help: "Page size of the new bench ledger.") var pageSize = Ledger.Configuration().newFilePageSize
+    @Option(help: "Page cache, in MiB.") var cacheMib = Ledger.Configuration().cacheSizeMiB
+    @Option(help: "Memory-mapped reads, in MiB.") var mmapMib = Ledger.Configuration().mmapSizeMiB
 
     func run() async throws {
-        let r = try LedgerBenchmark.run(path: path, leads: leads, preloadKeys: preload)
-        print(
-            "\(Int(r.leadsPerSecond)) leads/s wall, \(Int(r.leadsPerCPUSecond)) leads per CPU-second "
-                + "(reserve \(r.reserveSeconds.rounded3) s, mark \(r.markSeconds.rounded3) s, "
-                + "record \(r.recordSeconds.rounded3) s for \(r.leads) leads)")
+        var configuration = Ledger.Configuration()
+        configuration.syncSendMarks = !noSyncMarks
+        configuration.checkpointPages = checkpointPages
+        configuration.cacheSizeMiB = cacheMib
+        configuration.newFilePageSize = pageSize
+        configuration.mmapSizeMiB = mmapMib
+        let r = try LedgerBenchmark.run(
+            path: path, leads: leads, preloadKeys: preload, reserveWindow: reserveWindow, sendWindow: markWindow,
+            recordWindow: recordWindow, configuration: configuration)
+        let sync = noSyncMarks ? "unsynced" : "synced"
+        let rates = "\(Int(r.leadsPerSecond)) leads/s wall, \(Int(r.leadsPerCPUSecond)) leads per CPU-second"
+        let stages =
+            "reserve \(r.reserveSeconds.rounded3) s, mark \(r.markSeconds.rounded3) s in \(r.markCalls) \(sync) "
+            + "commits, record \(r.recordSeconds.rounded3) s"
+        let groups = "\(r.reserveWindow)/\(r.sendWindow)/\(r.recordWindow)"
+        print("\(rates) (\(stages) for \(r.leads) leads; groups reserve/mark/record \(groups))")
     }
 }
 

@@ -18,4 +18,16 @@ import Testing
         #expect(info.leads == 2_500 + 501)
         #expect(info.dedupeKeys == 1_001 + 2 * 2_500)
     }
+
+    @Test func marksAndRecordsInTheGroupsItIsGiven() throws {
+        let dir = try LedgerDirectory()
+        let result = try LedgerBenchmark.run(
+            path: dir.path, leads: 2_500, preloadKeys: 0, reserveWindow: 700, sendWindow: 300, recordWindow: 128
+        )
+        // Reserve calls of 700, 700, 700 and 400 rows, each marked 300 at a time: 3 + 3 + 3 + 2 calls.
+        #expect(result.markCalls == 11)
+        #expect(result.recordWindow == 128)
+        let ledger = try Ledger(path: dir.path, keyPath: dir.path + ".key")
+        #expect(try ledger.info().leads == 2_500)
+    }
 }

@@ -82,3 +82,10 @@ extension Ledger {
         try write("cannot execute") { db in try db.execute(sql: sql) }
     }
 }
+
+extension Ledger {
+    /// An integer `PRAGMA` as the writing connection sees it (tests check the file's settings).
+    func pragmaValue(_ name: String) throws(LedgerError) -> Int? {
+        try write("cannot read pragma \(name)") { db in try Int.fetchOne(db, sql: "PRAGMA \(name)") }
+    }
+}

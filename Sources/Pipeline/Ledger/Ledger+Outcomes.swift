@@ -20,19 +20,20 @@ extension Ledger {
         try write("cannot mark rows sending", durable: configuration.syncSendMarks) { db in
             let seq = try Ledger.batchSeq(db, batch)
             // One statement per chunk of rows: SQLite's per-statement cost is paid per chunk, not per row.
+            // Bound through the C API (see `LedgerStatement`).
             for chunk in Ledger.chunks(rows.count) {
-                let mark = try db.cachedStatement(
-                    sql: chunk.count == Ledger.chunkSize ? Ledger.markFullChunkSQL : Ledger.markSendingSQL(chunk.count)
+                let mark = try LedgerStatement(
+                    db, chunk.count == Ledger.chunkSize ? Ledger.markFullChunkSQL : Ledger.markSendingSQL(chunk.count)
                 )
-                var arguments: [(any DatabaseValueConvertible)?] = [nowSeconds]
-                arguments.reserveCapacity(chunk.count * 2 + 2)
+                mark.bind(1, nowSeconds)
+                var parameter: Int32 = 2
                 for index in chunk {
-                    arguments.append(rows[index])
-                    arguments.append(idempotencyKeys[index])
+                    mark.bind(parameter, rows[index])
+                    mark.bind(parameter + 1, idempotencyKeys[index])
+                    parameter += 2
                 }
-                arguments.append(seq)
-                try mark.execute(arguments: StatementArguments(arguments))
-                guard db.changesCount == chunk.count else {
+                mark.bind(parameter, seq)
+                guard try mark.run() == chunk.count else {
                     throw LedgerError(.misuse, "rows of batch \(batch.prefix(12)) are not pending or sending")
                 }
             }
@@ -54,28 +55,27 @@ extension Ledger {
         try write("cannot record outcomes") { db in
             let seq = try Ledger.batchSeq(db, batch)
             for chunk in Ledger.chunks(outcomes.count) {
-                let update = try db.cachedStatement(
-                    sql: chunk.count == Ledger.chunkSize ? Ledger.recordFullChunkSQL : Ledger.recordSQL(chunk.count)
+                let update = try LedgerStatement(
+                    db, chunk.count == Ledger.chunkSize ? Ledger.recordFullChunkSQL : Ledger.recordSQL(chunk.count)
                 )
-                var arguments: [(any DatabaseValueConvertible)?] = []
-                arguments.reserveCapacity(chunk.count * 11 + 1)
+                var p: Int32 = 1
                 for index in chunk {
                     let outcome = outcomes[index]
-                    arguments.append(outcome.row)
-                    arguments.append(outcome.state.rawValue)
-                    arguments.append(outcome.httpStatus)
-                    arguments.append(outcome.attempts)
-                    arguments.append(outcome.leadID)
-                    arguments.append(outcome.bidAmount)
-                    arguments.append(outcome.reasonCode?.rawValue)
-                    arguments.append(outcome.reasonText.map(LedgerText.scrub))
-                    arguments.append(outcome.submittedAt?.ledgerSeconds)
-                    arguments.append(outcome.answeredAt.ledgerSeconds)
-                    arguments.append(outcome.latencyMs)
+                    update.bind(p, outcome.row)
+                    update.bind(p + 1, outcome.state.rawValue)
+                    update.bind(p + 2, outcome.httpStatus)
+                    update.bind(p + 3, outcome.attempts)
+                    update.bind(p + 4, outcome.leadID)
+                    update.bind(p + 5, outcome.bidAmount)
+                    update.bind(p + 6, outcome.reasonCode?.rawValue)
+                    update.bind(p + 7, outcome.reasonText.map(LedgerText.scrub))
+                    update.bind(p + 8, outcome.submittedAt?.ledgerSeconds)
+                    update.bind(p + 9, outcome.answeredAt.ledgerSeconds)
+                    update.bind(p + 10, outcome.latencyMs)
+                    p += 11
                 }
-                arguments.append(seq)
-                try update.execute(arguments: StatementArguments(arguments))
-                guard db.changesCount == chunk.count else {
+                update.bind(p, seq)
+                guard try update.run() == chunk.count else {
                     throw LedgerError(.misuse, "rows of batch \(batch.prefix(12)) were never reserved")
                 }
             }

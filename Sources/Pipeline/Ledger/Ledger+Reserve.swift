@@ -46,19 +46,20 @@ extension Ledger {
                 var start = 0
                 while start < refs.count {
                     let chunk = refs[start..<min(start + Ledger.chunkSize, refs.count)]
-                    let statement = try db.cachedStatement(
-                        sql: chunk.count == Ledger.chunkSize ? Ledger.takeFullChunkSQL : Ledger.takeKeysSQL(chunk.count)
+                    let statement = try LedgerStatement(
+                        db, chunk.count == Ledger.chunkSize ? Ledger.takeFullChunkSQL : Ledger.takeKeysSQL(chunk.count)
                     )
-                    var arguments: [(any DatabaseValueConvertible)?] = [seq]
-                    arguments.reserveCapacity(5 + chunk.count * 3)
-                    for cutoff in cutoffs { arguments.append(cutoff) }
+                    statement.bind(1, seq)
+                    for (i, cutoff) in cutoffs.enumerated() { statement.bind(Int32(2 + i), cutoff) }
+                    var parameter: Int32 = 6
                     for ref in chunk {
-                        arguments.append(keys[ref.lead].key(ref.kind))
-                        arguments.append(ref.kind.rawValue)
-                        arguments.append(leads[ref.lead].row)
+                        statement.bind(parameter, blob: keys[ref.lead].key(ref.kind))
+                        statement.bind(parameter + 1, ref.kind.rawValue)
+                        statement.bind(parameter + 2, leads[ref.lead].row)
+                        parameter += 3
                     }
-                    let taken = try Int.fetchCursor(statement, arguments: StatementArguments(arguments))
-                    while let code = try taken.next() {
+                    try statement.run { taken in
+                        let code = Int(taken)
                         if let index = indexOfRow[code >> 1] { won[index * 2 + (code & 1)] = true }
                     }
                     start += Ledger.chunkSize
@@ -120,18 +121,17 @@ extension Ledger {
                 results.append(.duplicate(of: holder))
             }
             for chunk in Ledger.chunks(pending.count) {
-                let insertPending = try db.cachedStatement(
-                    sql: chunk.count == Ledger.chunkSize
-                        ? Ledger.insertFullChunkSQL : Ledger.insertPendingSQL(chunk.count)
+                let insertPending = try LedgerStatement(
+                    db, chunk.count == Ledger.chunkSize ? Ledger.insertFullChunkSQL : Ledger.insertPendingSQL(chunk.count)
                 )
-                var arguments: [(any DatabaseValueConvertible)?] = []
-                arguments.reserveCapacity(chunk.count * 3)
+                var parameter: Int32 = 1
                 for index in pending[chunk] {
-                    arguments.append(seq)
-                    arguments.append(leads[index].row)
-                    arguments.append(leads[index].vertical.rawValue)
+                    insertPending.bind(parameter, seq)
+                    insertPending.bind(parameter + 1, leads[index].row)
+                    insertPending.bind(parameter + 2, leads[index].vertical.rawValue)
+                    parameter += 3
                 }
-                try insertPending.execute(arguments: StatementArguments(arguments))
+                try insertPending.run()
             }
             return results
         }

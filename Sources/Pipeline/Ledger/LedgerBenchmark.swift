@@ -16,6 +16,9 @@ package enum LedgerBenchmark {
         package var preloadKeys: Int
         package var reserveWindow: Int
         package var sendWindow: Int
+        package var recordWindow: Int
+        /// `markSending` calls, each one synced commit when `Configuration.syncSendMarks` is on.
+        package var markCalls: Int
         /// Time in `reserve` + `markSending` + `record` (lead generation and the preload excluded).
         package var seconds: Double
         package var reserveSeconds: Double
@@ -39,10 +42,11 @@ package enum LedgerBenchmark {
     ///   - preloadKeys: dedupe keys already in the ledger before the timed part (half as many answered leads).
     ///   - reserveWindow: rows per `reserve` call (the pipeline reserves a chunk of rows ahead of sending:
     ///     bigger chunks write each touched page of the dedupe index once for more keys).
-    ///   - sendWindow: rows per `markSending` / `record` call (the submit stage's window).
+    ///   - sendWindow: rows per `markSending` call (the submitter's `markBatchSize`).
+    ///   - recordWindow: rows per `record` call (`run` records answers in groups).
     package static func run(
         path: String, leads: Int, preloadKeys: Int, reserveWindow: Int = 10_000, sendWindow: Int = 1_000,
-        configuration: Ledger.Configuration = Ledger.Configuration()
+        recordWindow: Int = 1_000, configuration: Ledger.Configuration = Ledger.Configuration()
     ) throws -> Result {
         let keyPath = path + ".key"
         for file in [path, path + "-wal", path + "-shm", keyPath] { try? FileManager.default.removeItem(atPath: file) }
@@ -67,6 +71,7 @@ package enum LedgerBenchmark {
         var reserveTime = Duration.zero
         var markTime = Duration.zero
         var recordTime = Duration.zero
+        var markCalls = 0
         let cpuStart = cpuTime()
         let verticals = Vertical.allCases
         var start = 1
@@ -83,6 +88,14 @@ package enum LedgerBenchmark {
             reserveTime += clock.now - t
             let owned = zip(rows, reserved).filter { $0.1 == .owned }.map(\.0)
 
+            var outcomes: [LeadOutcomeRecord] = []
+            outcomes.reserveCapacity(recordWindow)
+            func flush() throws {
+                t = clock.now
+                try ledger.record(outcomes, batch: batch)
+                recordTime += clock.now - t
+                outcomes.removeAll(keepingCapacity: true)
+            }
             var sendStart = 0
             while sendStart < owned.count {
                 let window = owned[sendStart..<min(sendStart + sendWindow, owned.count)]
@@ -92,27 +105,14 @@ package enum LedgerBenchmark {
                     now: now
                 )
                 markTime += clock.now - t
-                let outcomes = window.map { row in
-                    switch row % 50 {
-                    case 0:
-                        LeadOutcomeRecord(
-                            row: row, state: .failed, httpStatus: 503, attempts: 5, reasonCode: .serverErrorExhausted,
-                            answeredAt: now, latencyMs: 15_000)
-                    case 1...4:
-                        LeadOutcomeRecord(
-                            row: row, state: .rejected, httpStatus: 200, reasonCode: .remoteRejected,
-                            reasonText: "no buyer match", answeredAt: now, latencyMs: 120)
-                    default:
-                        LeadOutcomeRecord(
-                            row: row, state: .accepted, httpStatus: 200, leadID: "ld_\(String(row, radix: 16))",
-                            bidAmount: 18.5, answeredAt: now, latencyMs: 95)
-                    }
+                markCalls += 1
+                for row in window {
+                    outcomes.append(outcome(row: row, now: now))
+                    if outcomes.count == recordWindow { try flush() }
                 }
-                t = clock.now
-                try ledger.record(outcomes, batch: batch)
-                recordTime += clock.now - t
                 sendStart += sendWindow
             }
+            if !outcomes.isEmpty { try flush() }
             start = rows.upperBound + 1
         }
         let cpuSeconds = cpuTime() - cpuStart
@@ -123,10 +123,30 @@ package enum LedgerBenchmark {
         }.reduce(0, +)
         return Result(
             leads: leads, preloadKeys: preloadKeys, reserveWindow: reserveWindow, sendWindow: sendWindow,
+            recordWindow: recordWindow, markCalls: markCalls,
             seconds: (reserveTime + markTime + recordTime).seconds, reserveSeconds: reserveTime.seconds,
             markSeconds: markTime.seconds, recordSeconds: recordTime.seconds, preloadSeconds: preloadSeconds,
             cpuSeconds: cpuSeconds, fileBytes: size
         )
+    }
+
+    /// A mix of answers: 2 % failed (their keys are released), 8 % rejected with a reason text, the rest
+    /// accepted.
+    private static func outcome(row: Int, now: Date) -> LeadOutcomeRecord {
+        switch row % 50 {
+        case 0:
+            LeadOutcomeRecord(
+                row: row, state: .failed, httpStatus: 503, attempts: 5, reasonCode: .serverErrorExhausted,
+                answeredAt: now, latencyMs: 15_000)
+        case 1...4:
+            LeadOutcomeRecord(
+                row: row, state: .rejected, httpStatus: 200, reasonCode: .remoteRejected,
+                reasonText: "no buyer match", answeredAt: now, latencyMs: 120)
+        default:
+            LeadOutcomeRecord(
+                row: row, state: .accepted, httpStatus: 200, leadID: "ld_\(String(row, radix: 16))",
+                bidAmount: 18.5, answeredAt: now, latencyMs: 95)
+        }
     }
 
     /// `keys` random dedupe keys held by `keys / 2` leads answered `accepted` at `answeredAt` in one done
