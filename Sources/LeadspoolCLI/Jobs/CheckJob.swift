@@ -48,6 +48,10 @@ struct CheckJob {
             case failed(IngestError)
         }
         let handoff = Handoff<Chunk>(capacity: 8)
+        // Rows this thread is done with go back to the reader's thread to be freed there: their strings
+        // were allocated there, and freeing them here made both threads contend for one malloc arena
+        // (and left this thread, the busier one, with the releases).
+        let recycle = Handoff<[(CheckedRecord, RawRecord)]>(capacity: 16)
         let box = UncheckedSendable(value: reader)
         let validator = self.validator
         let producer = Thread {
@@ -58,6 +62,7 @@ struct CheckJob {
                 while let record = try reader.next() {
                     chunk.append((validator.check(record), record))
                     if chunk.count == 1024 {
+                        _ = recycle.drain()
                         guard handoff.put(.rows(chunk)) else { return }
                         chunk = []
                         chunk.reserveCapacity(1024)
@@ -68,6 +73,7 @@ struct CheckJob {
                 handoff.put(.failed(error as? IngestError ?? IngestError(.io, "\(error)")))
             }
             handoff.close()
+            recycle.close()
         }
         producer.stackSize = 1 << 22
         producer.start()
@@ -85,6 +91,7 @@ struct CheckJob {
                         tally.add(result)
                         try writer.add(result, raw: raw)
                     }
+                    recycle.offer(consume rows)
                 }
             }
         } catch let error as IngestError {
