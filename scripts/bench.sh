@@ -135,6 +135,9 @@ if "$BIN" _bench ledger --help >/dev/null 2>&1; then
     done
 fi
 
+# Figures measured by hand live under "## Measured by hand" at the end; a new run keeps them.
+notes=$(mktemp)
+sed -n '/^## Measured by hand/,$p' BENCHMARKS.md >"$notes" 2>/dev/null || true
 {
     echo "# Benchmarks"
     echo
@@ -148,8 +151,12 @@ fi
     echo "- load average at start: $(cut -d' ' -f1-3 /proc/loadavg)"
     echo
     cat "$out"
+    if [ -s "$notes" ]; then
+        echo
+        cat "$notes"
+    fi
 } >BENCHMARKS.md
-rm -f "$out"
+rm -f "$out" "$notes"
 cat BENCHMARKS.md
 
 # --- Reports: `leadspool report` over a 10 M-row ledger, and what writing the reports adds to check. ---

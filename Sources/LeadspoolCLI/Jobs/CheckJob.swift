@@ -53,6 +53,10 @@ struct CheckJob {
             case failed(IngestError)
         }
         let handoff = Handoff<Chunk>(capacity: 8)
+        // Rows this thread is done with go back to the reader's thread to be freed there: their strings
+        // were allocated there, and freeing them here made both threads contend for one malloc arena
+        // (and left this thread, the busier one, with the releases).
+        let recycle = Handoff<[(CheckedRecord, RawRecord)]>(capacity: 16)
         let box = UncheckedSendable(value: reader)
         let validator = self.validator
         let producer = Thread {
@@ -63,6 +67,7 @@ struct CheckJob {
                 while let record = try reader.next() {
                     chunk.append((validator.check(record), record))
                     if chunk.count == 1024 {
+                        _ = recycle.drain()
                         guard handoff.put(.rows(chunk, reader.bytesRead)) else { return }
                         chunk = []
                         chunk.reserveCapacity(1024)
@@ -73,6 +78,7 @@ struct CheckJob {
                 handoff.put(.failed(error as? IngestError ?? IngestError(.io, "\(error)")))
             }
             handoff.close()
+            recycle.close()
         }
         producer.stackSize = 1 << 22
         producer.start()
@@ -91,6 +97,7 @@ struct CheckJob {
                         try writer.add(result, raw: raw)
                     }
                     observer?.read(rows: tally.rows, bytes: bytes, toSend: 0)
+                    recycle.offer(consume rows)
                 }
             }
         } catch let error as IngestError {

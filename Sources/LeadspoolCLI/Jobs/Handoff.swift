@@ -35,6 +35,28 @@ final class Handoff<Element>: @unchecked Sendable {
         return item
     }
 
+    /// Adds `item` when there is room and the queue is open, without waiting; answers whether it did.
+    @discardableResult
+    func offer(_ item: Element) -> Bool {
+        condition.lock()
+        defer { condition.unlock() }
+        guard items.count < capacity, !closed else { return false }
+        items.append(item)
+        condition.broadcast()
+        return true
+    }
+
+    /// Every waiting item, without waiting.
+    func drain() -> [Element] {
+        condition.lock()
+        defer { condition.unlock() }
+        guard !items.isEmpty else { return [] }
+        let all = items
+        items.removeAll(keepingCapacity: true)
+        condition.broadcast()
+        return all
+    }
+
     /// No more items (producer) or no more interest (consumer).
     func close() {
         condition.lock()
