@@ -129,7 +129,7 @@ RUN_ROWS=$RUN_ROWS_SAVED
 rm -f "$cfg"
 
 if "$BIN" _bench ledger --help >/dev/null 2>&1; then
-    for preload in 0 ${BENCH_LEDGER_PRELOAD:-}; do
+    for preload in 0 ${BENCH_LEDGER_PRELOAD:-10000000}; do
         j=$("$BIN" _bench ledger --leads 200000 --preload "$preload" 2>/dev/null | tail -1)
         row "ledger dedupe + state recording, $preload keys preloaded" "$j" ""
     done
