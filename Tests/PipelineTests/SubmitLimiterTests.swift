@@ -59,12 +59,32 @@ struct SubmitLimiterTests {
         #expect(limiter.limit == 1)
     }
 
-    @Test func growsByOnePerFullWindowOfSuccessesUpToTheMaximum() async throws {
-        let limiter = limiter(max: 4, initial: 2)
+    @Test func startsSlowlyDoublingPerWindowUntilTheFirstCut() async throws {
+        let limiter = limiter(max: 64, initial: 2)
         func window() async throws {
             let limit = limiter.limit
             for _ in 0..<limit { try await saturatedAnswer(limiter, .success(rtt: .milliseconds(10))) }
         }
+        try await window()
+        #expect(limiter.limit == 4)
+        try await window()
+        #expect(limiter.limit == 8)
+        try await saturatedAnswer(limiter, .backpressure)
+        #expect(limiter.limit == 4)
+        // After the cut, one per full window.
+        try await window()
+        #expect(limiter.limit == 5)
+    }
+
+    @Test func growsByOnePerFullWindowOfSuccessesUpToTheMaximum() async throws {
+        let limiter = limiter(max: 4, initial: 4)
+        func window() async throws {
+            let limit = limiter.limit
+            for _ in 0..<limit { try await saturatedAnswer(limiter, .success(rtt: .milliseconds(10))) }
+        }
+        // A cut ends the slow start.
+        try await saturatedAnswer(limiter, .backpressure)
+        #expect(limiter.limit == 2)
         try await window()
         #expect(limiter.limit == 3)
         try await window()

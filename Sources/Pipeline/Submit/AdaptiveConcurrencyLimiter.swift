@@ -3,6 +3,9 @@ import Synchronization
 /// How many requests may be in flight, adapted AIMD-style (after Vector's Adaptive Request
 /// Concurrency): the limit is cut multiplicatively on back-pressure (429, 5xx, timeouts) and grows by
 /// one per full window of successes while round-trip time stays near its baseline, up to a maximum.
+/// Until the first back-pressure or rise of the round-trip time it starts slowly, as TCP does: one
+/// more per success at capacity, so the limit doubles per round trip instead of creeping up (a run
+/// against a 100 ms API otherwise spent seconds below its `max_in_flight`).
 ///
 /// One limiter is shared by every sender of a run, so all batches together stay under the maximum.
 package final class AdaptiveConcurrencyLimiter: Sendable {
@@ -49,6 +52,8 @@ package final class AdaptiveConcurrencyLimiter: Sendable {
         var inFlight = 0
         var generation: UInt64 = 0
         var successesInWindow = 0
+        /// Growing one per success (doubling per round trip) until the first sign of distress.
+        var slowStart = true
         /// Seconds; tracks the low envelope of round-trip times.
         var baselineRTT: Double?
         var nextWaiterID: UInt64 = 0
@@ -159,12 +164,18 @@ package final class AdaptiveConcurrencyLimiter: Sendable {
                     state.successesInWindow = 0
                     state.cuts += 1
                 }
+                state.slowStart = false
             case .success(let rtt):
                 let seconds = Double(rtt.components.seconds) + Double(rtt.components.attoseconds) * 1e-18
                 let baseline = state.baselineRTT ?? seconds
+                if seconds > baseline * settings.rttTolerance { state.slowStart = false }
                 if seconds <= baseline * settings.rttTolerance, permit.atCapacity, state.limit < settings.maxLimit {
                     state.successesInWindow += 1
-                    if state.successesInWindow >= state.limit {
+                    if state.slowStart {
+                        state.limit += 1
+                        state.successesInWindow = 0
+                        state.growths += 1
+                    } else if state.successesInWindow >= state.limit {
                         state.limit += 1
                         state.successesInWindow = 0
                         state.growths += 1
