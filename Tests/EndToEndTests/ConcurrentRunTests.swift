@@ -28,27 +28,8 @@ import Testing
         }
         let total = files.reduce(0) { $0 + $1.1.count }
 
-        let logs = (0..<2).map { spool.base + "/run\($0).log" }
-        for log in logs { _ = FileManager.default.createFile(atPath: log, contents: nil) }
-        let processes = (0..<2).map { index -> Process in
-            let process = Process()
-            process.executableURL = LeadspoolBinary.url
-            process.arguments = [
-                "run", "--quiet", "--config", spool.base + "/leadspool.toml", "--spool", spool.root, "--endpoint",
-                sandbox.endpoint,
-            ]
-            var environment = ProcessInfo.processInfo.environment
-            environment["DL_API_KEY"] = Self.token
-            process.environment = environment
-            let log = FileHandle(forWritingAtPath: logs[index])
-            process.standardOutput = log
-            process.standardError = log
-            return process
-        }
-        for process in processes { try process.run() }
-        for (process, log) in zip(processes, logs) {
-            process.waitUntilExit()
-            #expect(process.terminationStatus == 0, "\((try? String(contentsOfFile: log, encoding: .utf8)) ?? "")")
+        for (status, log) in try Self.twoRuns(spool, sandbox, extra: ["--quiet"]) {
+            #expect(status == 0, "\(log)")
         }
 
         #expect(try spool.list("done") == ["a-again.csv", "a.csv", "b.csv", "mix.csv"])
@@ -75,30 +56,10 @@ import Testing
         try batch.stdout.write(to: URL(fileURLWithPath: spool.root + "/incoming/copy1.csv"))
         try batch.stdout.write(to: URL(fileURLWithPath: spool.root + "/incoming/copy2.csv"))
 
-        let logs = (0..<2).map { spool.base + "/same\($0).log" }
-        for log in logs { _ = FileManager.default.createFile(atPath: log, contents: nil) }
-        let processes = (0..<2).map { index -> Process in
-            let process = Process()
-            process.executableURL = LeadspoolBinary.url
-            process.arguments = [
-                "run", "--config", spool.base + "/leadspool.toml", "--spool", spool.root, "--endpoint",
-                sandbox.endpoint,
-            ]
-            var environment = ProcessInfo.processInfo.environment
-            environment["DL_API_KEY"] = Self.token
-            process.environment = environment
-            let log = FileHandle(forWritingAtPath: logs[index])
-            process.standardOutput = log
-            process.standardError = log
-            return process
-        }
-        for process in processes { try process.run() }
         var output = ""
-        for (process, log) in zip(processes, logs) {
-            process.waitUntilExit()
-            let text = (try? String(contentsOfFile: log, encoding: .utf8)) ?? ""
-            output += text
-            #expect(process.terminationStatus == 0, "\(text)")
+        for (status, log) in try Self.twoRuns(spool, sandbox) {
+            output += log
+            #expect(status == 0, "\(log)")
         }
         // Each run claimed one copy; whichever came second found the batch leased (or already done).
         let leftOver = try spool.list("work")
@@ -114,5 +75,32 @@ import Testing
         let rows = try spool.allResults()
         #expect(rows.count == 400)
         #expect(rows.allSatisfy { ["accepted", "rejected"].contains($0.outcome) })
+    }
+
+    /// Starts two `run`s on `spool` at once and waits for both: their exit statuses and output.
+    static func twoRuns(_ spool: TempSpool, _ sandbox: SandboxProcess, extra: [String] = []) throws
+        -> [(Int32, String)]
+    {
+        let logs = (0..<2).map { spool.base + "/run-\(UUID().uuidString)-\($0).log" }
+        for log in logs { _ = FileManager.default.createFile(atPath: log, contents: nil) }
+        let processes = logs.map { log -> Process in
+            let process = Process()
+            process.executableURL = LeadspoolBinary.url
+            process.arguments =
+                ["run", "--config", spool.base + "/leadspool.toml", "--spool", spool.root, "--endpoint", sandbox.endpoint]
+                + extra
+            var environment = ProcessInfo.processInfo.environment
+            environment["DL_API_KEY"] = Self.token
+            process.environment = environment
+            let handle = FileHandle(forWritingAtPath: log)
+            process.standardOutput = handle
+            process.standardError = handle
+            return process
+        }
+        for process in processes { try process.run() }
+        return zip(processes, logs).map { process, log in
+            process.waitUntilExit()
+            return (process.terminationStatus, (try? String(contentsOfFile: log, encoding: .utf8)) ?? "")
+        }
     }
 }

@@ -29,6 +29,18 @@ private final class RequestGate: Sendable {
 
 @Suite("Submitter drain and shut-down", .timeLimit(.minutes(1)))
 struct SubmitterDrainTests {
+    /// Starts a 100-lead batch (4 in flight, groups of 8) and returns once 4 requests have started.
+    private func startWithFourInFlight(_ transport: MockTransport) async
+        -> (Submitter<ManualClock>, Task<SubmitRun, Never>)
+    {
+        let submitter = Submitter(
+            configuration: SubmitFixtures.configuration(maxInFlight: 4, markBatchSize: 8), transport: transport,
+            clock: ManualClock(), logger: SubmitterTests.silent)
+        let run = Task { await SubmitRun.collect(submitter, WorkList(SubmitFixtures.work(1...100))) }
+        await started(transport, count: 4)
+        return (submitter, run)
+    }
+
     /// Waits (yielding) until `count` requests have started.
     private func started(_ transport: MockTransport, count: Int) async {
         while transport.calls.count < count { try? await Task.sleep(for: .milliseconds(1)) }
@@ -40,11 +52,7 @@ struct SubmitterDrainTests {
             await gate.wait()
             return SubmitFixtures.accepted()
         }
-        let submitter = Submitter(
-            configuration: SubmitFixtures.configuration(maxInFlight: 4, markBatchSize: 8), transport: transport,
-            clock: ManualClock(), logger: SubmitterTests.silent)
-        let run = Task { await SubmitRun.collect(submitter, WorkList(SubmitFixtures.work(1...100))) }
-        await started(transport, count: 4)
+        let (submitter, run) = await startWithFourInFlight(transport)
         submitter.drain()
         gate.open()
         let result = await run.value
@@ -71,11 +79,7 @@ struct SubmitterDrainTests {
             try await Task.sleep(for: .seconds(3600))
             return SubmitFixtures.accepted()
         }
-        let submitter = Submitter(
-            configuration: SubmitFixtures.configuration(maxInFlight: 4, markBatchSize: 8), transport: transport,
-            clock: ManualClock(), logger: SubmitterTests.silent)
-        let run = Task { await SubmitRun.collect(submitter, WorkList(SubmitFixtures.work(1...100))) }
-        await started(transport, count: 4)
+        let (submitter, run) = await startWithFourInFlight(transport)
         submitter.drain()
         submitter.shutDown()
         let result = await run.value
