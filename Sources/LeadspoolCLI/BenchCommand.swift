@@ -157,7 +157,7 @@ struct BenchCheckReports: AsyncParsableCommand {
     ) throws -> (cpu: Double, wall: Double, rows: Int) {
         let clock = ContinuousClock()
         let started = clock.now
-        let cpuStarted = Self.cpuSeconds()
+        let cpuStarted = LedgerBenchmark.cpuTime()
         let facts = try BatchFile.inspect(path: file)
         var reader = try BatchFile.reader(path: file, facts: facts, configuration: ReaderConfiguration())
         let batch = facts.batchName(claimedAt: now)
@@ -181,18 +181,6 @@ struct BenchCheckReports: AsyncParsableCommand {
                     batch: batch, fileName: FileSystem.baseName(file), publisher: Publisher.defaultName,
                     claimedAt: claimed, finishedAt: claimed, stageSeconds: [], mode: .check))
         }
-        return (Self.cpuSeconds() - cpuStarted, (clock.now - started).seconds, tally.rows)
-    }
-
-    /// User + system CPU time of this process.
-    private static func cpuSeconds() -> Double {
-        var usage = rusage()
-        #if canImport(Glibc)
-        getrusage(RUSAGE_SELF.rawValue, &usage)
-        #else
-        getrusage(RUSAGE_SELF, &usage)
-        #endif
-        func seconds(_ t: timeval) -> Double { Double(t.tv_sec) + Double(t.tv_usec) / 1e6 }
-        return seconds(usage.ru_utime) + seconds(usage.ru_stime)
+        return (LedgerBenchmark.cpuTime() - cpuStarted, (clock.now - started).seconds, tally.rows)
     }
 }

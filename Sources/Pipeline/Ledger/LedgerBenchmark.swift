@@ -183,8 +183,8 @@ package enum LedgerBenchmark {
         }
     }
 
-    /// User + system CPU time of this process, in seconds.
-    private static func cpuTime() -> Double {
+    /// User + system CPU time of this process, in seconds (also for the CLI's other benchmarks).
+    package static func cpuTime() -> Double {
         var usage = rusage()
         #if canImport(Glibc)
         getrusage(RUSAGE_SELF.rawValue, &usage)
