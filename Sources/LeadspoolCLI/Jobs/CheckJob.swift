@@ -65,7 +65,8 @@ struct CheckJob {
             chunk.reserveCapacity(1024)
             do {
                 while let record = try reader.next() {
-                    chunk.append((validator.check(record), record))
+                    let checked = validator.check(record)
+                    chunk.append((checked, consume record))
                     if chunk.count == 1024 {
                         _ = recycle.drain()
                         guard handoff.put(.rows(chunk, reader.bytesRead)) else { return }
@@ -85,17 +86,17 @@ struct CheckJob {
         defer { handoff.close() }
         do {
             while let chunk = handoff.take() {
-                switch chunk {
+                // `consume`: the rows are then uniquely referenced, so marking duplicates in place does not
+                // copy the whole chunk (and retain every string in it).
+                switch consume chunk {
                 case .failed(let error):
                     throw error
                 case .rows(var rows, let bytes):
                     for i in rows.indices { _ = deduper.check(&rows[i].0) }
                     if let ledger { ledger.markDuplicates(&rows) }
-                    for (checked, raw) in rows {
-                        let result = checked.localResult()
-                        tally.add(result)
-                        try writer.add(result, raw: raw)
-                    }
+                    // In place (`inout`): iterating the array, or reading an element, copies the whole
+                    // record and retains each of its strings.
+                    for i in rows.indices { try Self.settle(&rows[i], tally: &tally, writer: writer) }
                     observer?.read(rows: tally.rows, bytes: bytes, toSend: 0)
                     recycle.offer(consume rows)
                 }
@@ -125,6 +126,14 @@ struct CheckJob {
         logger.info(
             "checked", metadata: ["batch.id": "\(batch)", "batch.rows": "\(tally.rows)", "batch.file": "\(fileName)"])
         return .checked(tally.render(file: fileName, batch: batch, resultsPath: paths.resultsCSV))
+    }
+
+    private static func settle(
+        _ row: inout (CheckedRecord, RawRecord), tally: inout OutcomeTally, writer: BatchReportWriter
+    ) throws {
+        let result = row.0.localResult()
+        tally.add(result)
+        try writer.add(result, raw: row.1)
     }
 }
 
