@@ -1,3 +1,9 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 /// Streams CSV records (RFC 4180 plus what spreadsheets write: UTF-8 BOM, CRLF/LF/CR line ends,
 /// quoted newlines, `,` `;` or TAB sniffed from the header) from any ``ByteSource``.
 ///
@@ -18,6 +24,10 @@ package final class CSVReader: RecordReader {
     private var skip = SkipState.none
     private var bounds: [FieldBounds] = []
     private var scratch: [UInt8] = []
+    /// Per column, the last value too long for an inline string: publishers repeat the consent text, the
+    /// page URL and campaign tags row after row, so an equal value shares that string instead of
+    /// allocating and copying its own.
+    private var recent: [String] = []
     package private(set) var delimiter: UInt8 = UInt8(ascii: ",")
     package private(set) var columns = Columns(names: [])
 
@@ -233,11 +243,22 @@ package final class CSVReader: RecordReader {
         strings.reserveCapacity(bounds.count)
         let buffer = self.buffer
         let base = self.base
-        for field in bounds {
+        if recent.count < bounds.count { recent += repeatElement("", count: bounds.count - recent.count) }
+        for (column, field) in bounds.enumerated() {
             let decoded: String?
             switch field.kind {
             case .plain, .quoted:
-                decoded = String.fromUTF8(UnsafeBufferPointer(rebasing: buffer[field.lower..<field.upper]))
+                let bytes = UnsafeBufferPointer(rebasing: buffer[field.lower..<field.upper])
+                if bytes.count > Self.inlineLimit {
+                    if Self.equal(recent[column], bytes) {
+                        decoded = recent[column]
+                    } else {
+                        decoded = String.fromUTF8(bytes)
+                        if let decoded { recent[column] = decoded }
+                    }
+                } else {
+                    decoded = String.fromUTF8(bytes)
+                }
             case .quotedEscaped, .messy:
                 unquote(field)
                 decoded = scratch.withUnsafeBufferPointer { String.fromUTF8($0) }
@@ -250,6 +271,44 @@ package final class CSVReader: RecordReader {
             strings.append(.string(decoded))
         }
         return .success(strings)
+    }
+
+    /// The index of the first byte in `from..<n` equal to `a`, `b` or `c`, or `n`. Eight bytes at a time:
+    /// `x ^ repeated(a)` has a zero byte where `x` holds `a`, and `(v - 0x01…) & ~v & 0x80…` flags zero
+    /// bytes (a borrow can only flag bytes above a real zero, so the lowest flag is always exact).
+    @inline(__always)
+    private static func firstOf(
+        _ p: UnsafeBufferPointer<UInt8>, from: Int, to n: Int, _ a: UInt8, _ b: UInt8, _ c: UInt8
+    ) -> Int {
+        let ones: UInt64 = 0x0101_0101_0101_0101
+        let highs: UInt64 = 0x8080_8080_8080_8080
+        let (ra, rb, rc) = (ones &* UInt64(a), ones &* UInt64(b), ones &* UInt64(c))
+        let raw = UnsafeRawPointer(p.baseAddress!)
+        var i = from
+        while i + 8 <= n {
+            let x = UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: i, as: UInt64.self))
+            let (va, vb, vc) = (x ^ ra, x ^ rb, x ^ rc)
+            let found =
+                ((va &- ones) & ~va & highs) | ((vb &- ones) & ~vb & highs) | ((vc &- ones) & ~vc & highs)
+            if found != 0 { return i + found.trailingZeroBitCount >> 3 }
+            i += 8
+        }
+        while i < n {
+            let x = p[i]
+            if x == a || x == b || x == c { return i }
+            i += 1
+        }
+        return n
+    }
+
+    /// Longest UTF-8 value a String holds without a heap allocation (64-bit platforms).
+    private static let inlineLimit = 15
+
+    private static func equal(_ string: String, _ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        var string = string
+        return string.withUTF8 { held in
+            held.count == bytes.count && memcmp(held.baseAddress!, bytes.baseAddress!, bytes.count) == 0
+        }
     }
 
     /// Writes the value of a quoted field with `""` pairs (or trailing bytes) into `scratch`.
@@ -311,6 +370,7 @@ package final class CSVReader: RecordReader {
                 var escaped = false
                 var closedAt = -1
                 while closedAt < 0 {
+                    j = Self.firstOf(p, from: j, to: n, quote, lf, cr)
                     if j == n { return isEOF ? .unterminated : .needMore }
                     let b = p[j]
                     if b == quote {
@@ -343,12 +403,7 @@ package final class CSVReader: RecordReader {
                 }
                 i = k
             } else {
-                var k = i
-                while k < n {
-                    let b = p[k]
-                    if b == delimiter || b == cr || b == lf { break }
-                    k += 1
-                }
+                let k = Self.firstOf(p, from: i, to: n, delimiter, cr, lf)
                 if k == n && !isEOF { return .needMore }
                 bounds.append(FieldBounds(lower: i, upper: k, kind: .plain))
                 i = k

@@ -153,4 +153,47 @@ let csvCases: [CSVCase] = [
             #expect(error.message.contains("not a text file"))
         }
     }
+
+    /// The scanner looks at eight bytes at a time: every delimiter, quote and line end must be found at
+    /// each offset within a word, beside non-ASCII bytes, and in values longer than a word.
+    @Test(arguments: 0..<17)
+    func findsSeparatorsAtEveryOffsetOfAWord(_ offset: Int) throws {
+        let pad = String(repeating: "é", count: offset / 2) + String(repeating: "x", count: offset % 2)
+        let long = pad + "-abcdefghijklmnopqrstuvwxyz"
+        let input =
+            "phone,tcpa_text,zip\n"
+            + "\(pad),\"\(pad)\"\"q\",\(long)\n"
+            + "\(long),\"\(pad)\nnext line\",\(pad)\r\n"
+            + "\(pad);x,\"\(long)\r\(pad)\",z\r"
+            + "a,\"\",\(pad)"
+        let expected = [
+            [pad, pad + "\"q", long],
+            [long, pad + "\nnext line", pad],
+            [pad + ";x", long + "\r" + pad, "z"],
+            ["a", "", pad],
+        ]
+        for chunkSize in [1, 7, 1 << 16] {
+            #expect(try readCSV(input, chunkSize: chunkSize) == expected)
+        }
+        let lines = try readCSVRecords(Array(input.utf8)).map(\.line)
+        #expect(lines == [2, 3, 5, 7])
+    }
+
+    /// A long value equal to the one above it in the same column shares that row's string; a value of the
+    /// same length but other bytes must not.
+    @Test func repeatedLongValuesAreSharedAndOthersAreNot() throws {
+        let consent = "I agree to be contacted by phone and text at the number above."
+        let other = String(consent.reversed())
+        let input = "phone,tcpa_text\n1,\(consent)\n2,\(consent)\n3,\(other)\n4,\"\(consent)\"\n5,\(consent)x\n"
+        let values = try readCSV(input).map { $0[1] }
+        #expect(values == [consent, consent, other, consent, consent + "x"])
+        let records = try readCSVRecords(Array(input.utf8))
+        func storage(_ record: RawRecord) -> UnsafeRawPointer? {
+            guard case .string(var s) = record.values[1] else { return nil }
+            return s.withUTF8 { UnsafeRawPointer($0.baseAddress) }
+        }
+        #expect(storage(records[0]) == storage(records[1]))
+        #expect(storage(records[1]) != storage(records[2]))
+        #expect(storage(records[2]) != storage(records[3]))
+    }
 }

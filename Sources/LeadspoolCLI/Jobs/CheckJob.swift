@@ -49,24 +49,31 @@ struct CheckJob {
         // Reading and validating run on a thread of their own; this thread dedupes and writes.
         enum Chunk {
             /// Checked rows, and the bytes read so far.
-            case rows([(CheckedRecord, RawRecord)], Int)
+            case rows([(CheckedRecord, RawRecord?)], Int)
             case failed(IngestError)
         }
         let handoff = Handoff<Chunk>(capacity: 8)
         // Rows this thread is done with go back to the reader's thread to be freed there: their strings
         // were allocated there, and freeing them here made both threads contend for one malloc arena
         // (and left this thread, the busier one, with the releases).
-        let recycle = Handoff<[(CheckedRecord, RawRecord)]>(capacity: 16)
+        let recycle = Handoff<[(CheckedRecord, RawRecord?)]>(capacity: 16)
         let box = UncheckedSendable(value: reader)
         let validator = self.validator
         let producer = Thread {
             var reader = box.value
-            var chunk: [(CheckedRecord, RawRecord)] = []
+            var chunk: [(CheckedRecord, RawRecord?)] = []
             chunk.reserveCapacity(1024)
+            // The report writer reads a record only to copy it into rejects.csv (and the first one for the
+            // header): a CSV record that passed validation is freed here at once instead of crossing to the
+            // other thread and back. (JSONL records each bring their own keys, so they all go on.)
+            let keepsEveryRecord = facts.format == .jsonl
+            var first = true
             do {
                 while let record = try reader.next() {
                     let checked = validator.check(record)
-                    chunk.append((checked, consume record))
+                    let keep = keepsEveryRecord || first || !checked.problems.isEmpty
+                    first = false
+                    chunk.append((checked, keep ? consume record : nil))
                     if chunk.count == 1024 {
                         _ = recycle.drain()
                         guard handoff.put(.rows(chunk, reader.bytesRead)) else { return }
@@ -129,7 +136,7 @@ struct CheckJob {
     }
 
     private static func settle(
-        _ row: inout (CheckedRecord, RawRecord), tally: inout OutcomeTally, writer: BatchReportWriter
+        _ row: inout (CheckedRecord, RawRecord?), tally: inout OutcomeTally, writer: BatchReportWriter
     ) throws {
         let result = row.0.localResult()
         tally.add(result)

@@ -21,7 +21,7 @@ struct LedgerLookup {
         return LedgerLookup(ledger: ledger, now: now)
     }
 
-    func markDuplicates(_ group: inout [(CheckedRecord, RawRecord)]) {
+    func markDuplicates(_ group: inout [(CheckedRecord, RawRecord?)]) {
         var indices: [Int] = []
         var leads: [LedgerLead] = []
         for (i, (checked, _)) in group.enumerated() {

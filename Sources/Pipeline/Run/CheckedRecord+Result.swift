@@ -3,7 +3,9 @@ extension CheckedRecord {
     /// `invalid`.
     package func localResult() -> LeadResult {
         let outcome: Outcome
-        if lead != nil && problems.isEmpty {
+        // `case .some`, not `lead != nil`: the comparison takes a copy of the lead (a retain and release of
+        // each of its strings, per row).
+        if case .some = lead, problems.isEmpty {
             outcome = .valid
         } else if !problems.isEmpty
             && problems.allSatisfy({ $0.code == .duplicateInBatch || $0.code == .duplicateInLedger })
