@@ -57,7 +57,7 @@ let package = Package(
         ),
         .target(
             name: "Export",
-            dependencies: ["Pipeline", "Ingest"]
+            dependencies: ["Pipeline", "Ingest", "CSupport"]
         ),
         .target(
             name: "Sandbox",

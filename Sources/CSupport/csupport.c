@@ -27,3 +27,13 @@ int leadspool_try_lock_byte(int fd, long long offset) {
     return fcntl(fd, F_SETLK, &lock);
 #endif
 }
+
+int leadspool_start_writeback(int fd, long long offset, long long length) {
+#ifdef SYNC_FILE_RANGE_WRITE
+    return sync_file_range(fd, (off_t)offset, (off_t)length, SYNC_FILE_RANGE_WRITE);
+#else
+    (void)fd; (void)offset; (void)length;
+    errno = ENOSYS;
+    return -1;
+#endif
+}

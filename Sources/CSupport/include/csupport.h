@@ -11,4 +11,9 @@ int leadspool_rename_noreplace(const char *from, const char *to);
 /// process dies. Returns 0, or -1 with errno EAGAIN/EACCES when another holder has it.
 int leadspool_try_lock_byte(int fd, long long offset);
 
+/// Starts writing back the dirty pages of `fd` in [offset, offset + length) without waiting
+/// (sync_file_range SYNC_FILE_RANGE_WRITE), so a later fsync has little left to wait for.
+/// Returns 0, or -1 with errno set (ENOSYS where the call does not exist).
+int leadspool_start_writeback(int fd, long long offset, long long length);
+
 #endif

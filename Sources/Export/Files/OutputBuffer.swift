@@ -1,3 +1,4 @@
+import CSupport
 import Dispatch
 import Synchronization
 
@@ -145,6 +146,8 @@ final class FileWriteQueue: Sendable {
     /// One permit: taken while a chunk is being written.
     private let idle = DispatchSemaphore(value: 1)
     private let failure = Mutex<ExportError?>(nil)
+    /// Bytes written so far (the file offset of the next chunk: every write appends).
+    private let written = Mutex(0)
     private let path: String
 
     init(path: String) {
@@ -166,6 +169,15 @@ final class FileWriteQueue: Sendable {
             if let error = POSIX.writeAll(fd, chunk.bytes, chunk.count) {
                 let path = self.path
                 failure.withLock { if $0 == nil { $0 = ExportError(.writeFailed, path: path, systemError: error) } }
+            } else {
+                // Start the disk write of this chunk now: the owner's fsync at the end then waits for the
+                // last chunks only, not for every byte of a large report. (Best effort: a failure or a
+                // system without the call leaves it all to the fsync.)
+                let offset = written.withLock { offset in
+                    defer { offset += chunk.count }
+                    return offset
+                }
+                _ = leadspool_start_writeback(fd, Int64(offset), Int64(chunk.count))
             }
             idle.signal()
         }
