@@ -44,6 +44,9 @@ struct SandboxCommand: AsyncParsableCommand {
     @Flag(help: "Send Retry-After as an HTTP-date instead of seconds.")
     var retryAfterDate = false
 
+    @Flag(help: "Answer 429 without Retry-After (the client waits its default, 60 s).")
+    var noRetryAfter = false
+
     @Option(help: "Answer 401 from the N-th POST /webhook/lead on.")
     var failAuthAfter: Int?
 
@@ -66,6 +69,7 @@ struct SandboxCommand: AsyncParsableCommand {
                 dropRate: SandboxConfiguration.parseRate(dropRate, name: "drop rate"),
                 rateLimitPerSecond: rateLimit.map(SandboxConfiguration.parseRateLimit),
                 retryAfterAsDate: retryAfterDate,
+                omitsRetryAfter: noRetryAfter,
                 failAuthAfter: failAuthAfter,
                 forcedStatuses: forceStatus.map(SandboxConfiguration.parseForcedStatus)
             ).validated()

@@ -19,6 +19,8 @@ package struct SandboxConfiguration: Sendable {
     package var rateLimitPerSecond: Int?
     /// Send `Retry-After` as an HTTP-date instead of seconds.
     package var retryAfterAsDate: Bool
+    /// Answer 429 with no `Retry-After` at all (the client then waits its own default).
+    package var omitsRetryAfter: Bool
     /// Answer 401 to every `POST /webhook/lead` from the N-th (1-based) on, as if the token were
     /// revoked mid-run.
     package var failAuthAfter: Int?
@@ -38,6 +40,7 @@ package struct SandboxConfiguration: Sendable {
         dropRate: Double = 0,
         rateLimitPerSecond: Int? = nil,
         retryAfterAsDate: Bool = false,
+        omitsRetryAfter: Bool = false,
         failAuthAfter: Int? = nil,
         maximumBodyBytes: Int = 1 << 20,
         forcedStatuses: [ForcedStatus] = []
@@ -51,6 +54,7 @@ package struct SandboxConfiguration: Sendable {
         self.dropRate = dropRate
         self.rateLimitPerSecond = rateLimitPerSecond
         self.retryAfterAsDate = retryAfterAsDate
+        self.omitsRetryAfter = omitsRetryAfter
         self.failAuthAfter = failAuthAfter
         self.maximumBodyBytes = maximumBodyBytes
         self.forcedStatuses = forcedStatuses

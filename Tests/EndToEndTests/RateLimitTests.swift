@@ -48,6 +48,34 @@ import Testing
         #expect(summary["rate_limit_waits"] as? Int == limited.count, "\(summary)")
     }
 
+    /// A 429 without `Retry-After` pauses every sender for the default 60 s (scaled here by
+    /// `retry_time_scale` 0.03 to 1.8 s): nothing but requests already on their way (0.4 s allowed)
+    /// arrives before the pause is over, where a client that took a missing header as "now" or as
+    /// one second would have sent again.
+    @Test func a429WithoutRetryAfterWaitsTheDefaultMinute() throws {
+        let api = try SandboxProcess(seed: 2, extra: ["--rate-limit", "2/s", "--no-retry-after"])
+        defer { api.stop() }
+        let spool = try TempSpool(
+            config: submitConfig(["max_in_flight": "8", "max_rate_limit_waits": "100", "retry_time_scale": "0.03"]))
+        defer { spool.remove() }
+        try spool.generate("default-pause.csv", rows: 6, seed: 5)
+
+        let run = try spool.run(endpoint: api.endpoint, token: Self.token)
+        #expect(run.status == 0, "\(run.output)")
+        let record = try api.record()
+        let arrivals = record.allAttempts.map(\.time).sorted()
+        let limited = record.allAttempts.filter { $0.status == 429 }.map(\.time)
+        try #require(!limited.isEmpty, "the sandbox never answered 429: the test exercised no pause")
+        for start in limited {
+            let during = arrivals.filter { $0 > start + 0.4 && $0 < start + 1.8 }
+            #expect(during.isEmpty, "429 at \(start): \(during.count) arrived during the pause: \(during.prefix(5))")
+        }
+        #expect(arrivals.contains { $0 >= limited.max()! + 1.8 }, "sending resumed after the last pause")
+        let rows = try spool.resultLines()
+        #expect(rows.count == 6)
+        #expect(rows.allSatisfy { ["accepted", "rejected"].contains($0.outcome) }, "\(rows.map(\.outcome))")
+    }
+
     /// `max_rate_limit_waits = 1`: a second 429 for the same lead gives it up as RATE_LIMIT_EXHAUSTED;
     /// no lead is sent after that.
     @Test func tooMany429sGiveTheLeadUp() throws {

@@ -97,6 +97,18 @@ import Testing
         }
     }
 
+    @Test func rateLimitCanOmitRetryAfter() async throws {
+        try await Live.withServer(SandboxConfiguration(seed: 7, rateLimitPerSecond: 1, omitsRetryAfter: true)) { server in
+            var limited: TestClient.Response?
+            for index in 0..<50 where limited == nil {
+                let response = try await Live.submit(server, Sample.lead(phoneIndex: index))
+                if response.status == .tooManyRequests { limited = response }
+            }
+            let response = try #require(limited)
+            #expect(response.headers[.retryAfter] == nil)
+        }
+    }
+
     @Test func failAuthAfterAnswers401FromTheNthRequest() async throws {
         try await Live.withServer(SandboxConfiguration(seed: 7, failAuthAfter: 3)) { server in
             var codes: [Int] = []

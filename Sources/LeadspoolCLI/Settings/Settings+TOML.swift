@@ -33,9 +33,15 @@ extension Settings {
         }
 
         func seconds(_ v: any TOMLValueConvertible, _ range: ClosedRange<Double>) throws -> Double {
+            try number(v, range, "a number of seconds")
+        }
+
+        func number(_ v: any TOMLValueConvertible, _ range: ClosedRange<Double>, _ what: String = "a number")
+            throws -> Double
+        {
             let d = v.double ?? v.int.map(Double.init)
             guard let d, range.contains(d) else {
-                throw fail("a number of seconds from \(range.lowerBound) to \(range.upperBound)", v)
+                throw fail("\(what) from \(range.lowerBound) to \(range.upperBound)", v)
             }
             return d
         }
@@ -71,7 +77,7 @@ extension Settings {
         Key(path: "api.max_rate_limit_waits") { s, v, c in s.maxRateLimitWaits = try c.int(v, 0...1000) },
         Key(path: "api.jitter") { s, v, c in s.jitter = try c.bool(v) },
         // Test-only, deliberately undocumented for users: see `Settings.retryTimeScale`.
-        Key(path: "api.retry_time_scale") { s, v, c in s.retryTimeScale = try c.seconds(v, 0.001...1) },
+        Key(path: "api.retry_time_scale") { s, v, c in s.retryTimeScale = try c.number(v, 0.001...1, "a factor") },
         Key(path: "validate.default_vertical") { s, v, c in
             s.defaultVertical = try c.oneOf(v, ["insurance", "mortgage", "solar", "debt"])
         },

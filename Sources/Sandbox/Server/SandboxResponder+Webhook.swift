@@ -133,7 +133,9 @@ extension SandboxResponder {
     private func rateLimited(wait: Double) -> Reply {
         let seconds = max(1, Int(wait.rounded(.up)))
         var headers = HTTPFields()
-        if configuration.retryAfterAsDate {
+        if configuration.omitsRetryAfter {
+            // No header: the client falls back to its default pause.
+        } else if configuration.retryAfterAsDate {
             // An HTTP-date has whole seconds: round the instant up so the wait is never shortened.
             let now = Date().timeIntervalSince1970
             let target = max((now + wait).rounded(.up), now.rounded(.down) + 1)
