@@ -83,16 +83,43 @@ package enum BatchFile {
             contentBytes: contentBytes)
     }
 
+    /// The format and compression of a file from its name and first two bytes, without the full pass of
+    /// ``inspect(path:chunkSize:)`` (which still decides whether the file is usable): enough to open a
+    /// reader while the first pass runs beside it.
+    package static func sniff(path: String) throws(IngestError) -> (format: BatchFormat, gzip: Bool) {
+        let name = path.split(separator: "/").last.map(String.init) ?? path
+        guard let (format, _) = format(ofName: name) else {
+            throw .unreadable("unsupported file type: expected .csv, .jsonl or .ndjson, optionally .gz")
+        }
+        let file = try FileByteSource(path: path)
+        let head = UnsafeMutableRawBufferPointer.allocate(byteCount: 2, alignment: 1)
+        defer { head.deallocate() }
+        var count = 0
+        while count < 2 {
+            let n = try file.read(into: UnsafeMutableRawBufferPointer(rebasing: head[count...]))
+            if n == 0 { break }
+            count += n
+        }
+        return (format, count == 2 && GzipByteSource.hasMagic(head))
+    }
+
     /// A reader over the file's records (decompressing when `facts.gzip`).
     package static func reader(
         path: String, facts: BatchFacts, configuration: ReaderConfiguration
     ) throws(IngestError) -> any RecordReader {
+        try reader(path: path, format: facts.format, gzip: facts.gzip, configuration: configuration)
+    }
+
+    /// A reader over the file's records (decompressing when `gzip`).
+    package static func reader(
+        path: String, format: BatchFormat, gzip: Bool, configuration: ReaderConfiguration
+    ) throws(IngestError) -> any RecordReader {
         let file = try FileByteSource(path: path)
-        if facts.gzip {
+        if gzip {
             let inflater = try GzipByteSource(wrapping: file)
-            return try makeReader(facts.format, inflater, configuration)
+            return try makeReader(format, inflater, configuration)
         }
-        return try makeReader(facts.format, file, configuration)
+        return try makeReader(format, file, configuration)
     }
 
     package static func makeReader(

@@ -25,50 +25,38 @@ struct CheckJob {
     func run() -> Result {
         let clock = ContinuousClock()
         let started = clock.now
-        let facts: BatchFacts
-        let reader: any RecordReader
+        let sniffed: (format: BatchFormat, gzip: Bool)
         do {
-            facts = try BatchFile.inspect(path: path)
-            reader = try BatchFile.reader(path: path, facts: facts, configuration: ReaderConfiguration())
+            sniffed = try BatchFile.sniff(path: path)
         } catch {
             return .unreadable(error.description)
         }
-        let batch = facts.batchName(claimedAt: now)
-        let fileName = FileSystem.baseName(path)
-        observer?.batchStarted(file: fileName, contentBytes: facts.contentBytes)
-        defer { observer?.batchEnded(result: "checked") }
-        let writer: BatchReportWriter
-        do {
-            writer = try BatchReportWriter(batch: batch, publisher: Publisher.defaultName, configuration: reports)
-        } catch {
-            return .reportFailed("cannot write reports: \(error)")
-        }
-        var deduper = BatchDeduper()
-        var tally = OutcomeTally()
-        let readStarted = clock.now
-        // Reading and validating run on a thread of their own; this thread dedupes and writes.
+        // Reading and validating run on a thread of their own from the start; this thread makes the first
+        // pass (the content hash names the batch) meanwhile, then dedupes and writes. The queue holds up
+        // to `capacity` chunks, so the reader gets that far ahead while the hash is computed.
         enum Chunk {
             /// Checked rows, and the bytes read so far.
             case rows([(CheckedRecord, RawRecord?)], Int)
             case failed(IngestError)
         }
-        let handoff = Handoff<Chunk>(capacity: 8)
+        let handoff = Handoff<Chunk>(capacity: 16)
         // Rows this thread is done with go back to the reader's thread to be freed there: their strings
         // were allocated there, and freeing them here made both threads contend for one malloc arena
         // (and left this thread, the busier one, with the releases).
-        let recycle = Handoff<[(CheckedRecord, RawRecord?)]>(capacity: 16)
-        let box = UncheckedSendable(value: reader)
+        let recycle = Handoff<[(CheckedRecord, RawRecord?)]>(capacity: 24)
         let validator = self.validator
+        let path = self.path
         let producer = Thread {
-            var reader = box.value
             var chunk: [(CheckedRecord, RawRecord?)] = []
             chunk.reserveCapacity(1024)
             // The report writer reads a record only to copy it into rejects.csv (and the first one for the
             // header): a CSV record that passed validation is freed here at once instead of crossing to the
             // other thread and back. (JSONL records each bring their own keys, so they all go on.)
-            let keepsEveryRecord = facts.format == .jsonl
+            let keepsEveryRecord = sniffed.format == .jsonl
             var first = true
             do {
+                var reader = try BatchFile.reader(
+                    path: path, format: sniffed.format, gzip: sniffed.gzip, configuration: ReaderConfiguration())
                 while let record = try reader.next() {
                     let checked = validator.check(record)
                     let keep = keepsEveryRecord || first || !checked.problems.isEmpty
@@ -91,6 +79,26 @@ struct CheckJob {
         producer.stackSize = 1 << 22
         producer.start()
         defer { handoff.close() }
+
+        let facts: BatchFacts
+        do {
+            facts = try BatchFile.inspect(path: path)
+        } catch {
+            return .unreadable(error.description)
+        }
+        let batch = facts.batchName(claimedAt: now)
+        let fileName = FileSystem.baseName(path)
+        observer?.batchStarted(file: fileName, contentBytes: facts.contentBytes)
+        defer { observer?.batchEnded(result: "checked") }
+        let writer: BatchReportWriter
+        do {
+            writer = try BatchReportWriter(batch: batch, publisher: Publisher.defaultName, configuration: reports)
+        } catch {
+            return .reportFailed("cannot write reports: \(error)")
+        }
+        var deduper = BatchDeduper()
+        var tally = OutcomeTally()
+        let readStarted = clock.now
         do {
             while let chunk = handoff.take() {
                 // `consume`: the rows are then uniquely referenced, so marking duplicates in place does not
