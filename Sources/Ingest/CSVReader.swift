@@ -304,11 +304,13 @@ package final class CSVReader: RecordReader {
     /// Longest UTF-8 value a String holds without a heap allocation (64-bit platforms).
     private static let inlineLimit = 15
 
-    private static func equal(_ string: String, _ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
-        var string = string
-        return string.withUTF8 { held in
-            held.count == bytes.count && memcmp(held.baseAddress!, bytes.baseAddress!, bytes.count) == 0
-        }
+    @inline(__always)
+    private static func equal(_ string: borrowing String, _ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        // A stored value is a native string (contiguous); reading it in place spares a copy's retain.
+        string.utf8.count == bytes.count
+            && string.utf8.withContiguousStorageIfAvailable { held in
+                memcmp(held.baseAddress!, bytes.baseAddress!, bytes.count) == 0
+            } == true
     }
 
     /// Writes the value of a quoted field with `""` pairs (or trailing bytes) into `scratch`.
