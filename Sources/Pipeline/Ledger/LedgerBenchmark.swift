@@ -176,7 +176,7 @@ package enum LedgerBenchmark {
                 sql: """
                     WITH RECURSIVE n(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM n WHERE i < ?2 - 1)
                     INSERT INTO dedupe_keys (key, kind, batch_seq, row)
-                    SELECT randomblob(32) AS k, i % 2, ?1, i / 2 + 1 FROM n ORDER BY k
+                    SELECT randomblob(\(DedupeKey.size)) AS k, i % 2, ?1, i / 2 + 1 FROM n ORDER BY k
                     """,
                 arguments: [seq, keys]
             )
