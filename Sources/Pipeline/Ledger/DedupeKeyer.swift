@@ -1,5 +1,4 @@
 import Crypto
-import Foundation
 
 /// Turns a normalised phone or email into its dedupe key: HMAC-SHA256 over `vertical|value`, keyed with
 /// `ledger.key`, cut to its first 16 bytes (`DedupeKey`). The vertical is part of the input, so one consumer
