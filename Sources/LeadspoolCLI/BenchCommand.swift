@@ -79,6 +79,8 @@ struct BenchLedger: AsyncParsableCommand {
     @Option(help: "Page size of the new bench ledger.") var pageSize = Ledger.Configuration().newFilePageSize
     @Option(help: "Page cache, in MiB.") var cacheMib = Ledger.Configuration().cacheSizeMiB
     @Option(help: "Memory-mapped reads, in MiB.") var mmapMib = Ledger.Configuration().mmapSizeMiB
+    @Flag(help: "Keep the preloaded ledger beside --path and start from a copy of it next time.")
+    var keepPreload = false
 
     func run() async throws {
         var configuration = Ledger.Configuration()
@@ -89,7 +91,7 @@ struct BenchLedger: AsyncParsableCommand {
         configuration.mmapSizeMiB = mmapMib
         let r = try LedgerBenchmark.run(
             path: path, leads: leads, preloadKeys: preload, reserveWindow: reserveWindow, sendWindow: markWindow,
-            recordWindow: recordWindow, configuration: configuration)
+            recordWindow: recordWindow, configuration: configuration, keepPreload: keepPreload)
         let sync = noSyncMarks ? "unsynced" : "synced"
         let rates = "\(Int(r.leadsPerSecond)) leads/s wall, \(Int(r.leadsPerCPUSecond)) leads per CPU-second"
         let stages =

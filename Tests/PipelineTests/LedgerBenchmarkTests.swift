@@ -30,4 +30,21 @@ import Testing
         let ledger = try Ledger(path: dir.path, keyPath: dir.path + ".key")
         #expect(try ledger.info().leads == 2_500)
     }
+
+    @Test func aKeptPreloadIsReusedAndLeftAsItWas() throws {
+        let dir = try LedgerDirectory()
+        let kept = "\(dir.path).preload-1001-\(Ledger.Configuration().newFilePageSize)-\(DedupeKey.size)"
+        _ = try LedgerBenchmark.run(path: dir.path, leads: 300, preloadKeys: 1_001, keepPreload: true)
+        #expect(FileManager.default.fileExists(atPath: kept) && FileManager.default.fileExists(atPath: kept + ".key"))
+        // The kept file holds the preload only; the next run starts from a copy and adds its own leads.
+        let template = try #require(try Ledger.openReadOnly(path: kept, keyPath: kept + ".key"))
+        #expect(try template.info().dedupeKeys == 1_001 && template.info().leads == 501)
+        try FileManager.default.removeItem(atPath: kept + ".key")
+        try Data(repeating: 1, count: 32).write(to: URL(fileURLWithPath: kept + ".key"))
+        _ = try LedgerBenchmark.run(path: dir.path, leads: 400, preloadKeys: 1_001, keepPreload: true)
+        // Reused: the run's key file is the kept one, not a new random key.
+        #expect(try Data(contentsOf: URL(fileURLWithPath: dir.path + ".key")) == Data(repeating: 1, count: 32))
+        let ledger = try Ledger(path: dir.path, keyPath: dir.path + ".key")
+        #expect(try ledger.info().dedupeKeys == 1_001 + 2 * 400 && ledger.info().leads == 501 + 400)
+    }
 }

@@ -25,7 +25,12 @@ final class SendFeed: AsyncSequence, @unchecked Sendable {
         mutating func next() async throws -> SubmitWork? { try feed.nextWork() }
     }
 
-    static let groupSize = 1024
+    /// Records read, validated and reserved per ledger call. Reserving writes every dedupe key to a random
+    /// page of the ledger's B-tree, so a commit costs about one page per key until the keys of one call
+    /// outnumber the table's pages: 4 096 rows per call (about 4 MB of leads held) took the ledger from 33k
+    /// to 50k leads per CPU-second on a fresh ledger (no change with 10 M keys). The rows stay `pending`
+    /// until marked, so a crash leaves nothing ambiguous however many are reserved.
+    static let groupSize = 4096
 
     private var reader: any RecordReader
     private let validator: Validator

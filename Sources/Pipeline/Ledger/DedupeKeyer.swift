@@ -1,8 +1,8 @@
 import Crypto
-import Foundation
 
 /// Turns a normalised phone or email into its dedupe key: HMAC-SHA256 over `vertical|value`, keyed with
-/// `ledger.key`. The vertical is part of the input, so one consumer may be sold once per vertical.
+/// `ledger.key`, cut to its first 16 bytes (`DedupeKey`). The vertical is part of the input, so one consumer
+/// may be sold once per vertical.
 struct DedupeKeyer: Sendable {
     private let key: [UInt8]
 
@@ -22,15 +22,15 @@ struct DedupeKeyer: Sendable {
             input.reserveCapacity(320)
         }
 
-        /// The 32-byte key of `value` in `vertical`.
-        mutating func key(_ vertical: Vertical, _ value: String) -> Data {
+        /// The key of `value` in `vertical`.
+        mutating func key(_ vertical: Vertical, _ value: String) -> DedupeKey {
             input.removeAll(keepingCapacity: true)
             input.append(contentsOf: vertical.rawValue.utf8)
             input.append(UInt8(ascii: "|"))
             input.append(contentsOf: value.utf8)
             var hmac = prototype
             input.withUnsafeBytes { hmac.update(data: $0) }
-            return hmac.finalize().withUnsafeBytes { Data($0) }
+            return hmac.finalize().withUnsafeBytes { DedupeKey(digest: $0) }
         }
     }
 }

@@ -89,3 +89,10 @@ extension Ledger {
         try write("cannot read pragma \(name)") { db in try Int.fetchOne(db, sql: "PRAGMA \(name)") }
     }
 }
+
+extension Ledger {
+    /// The integer in the first column of the first row `sql` answers (tests inspect the file).
+    func intValue(_ sql: String) throws(LedgerError) -> Int? {
+        try read("cannot read") { db in try Int.fetchOne(db, sql: sql) }
+    }
+}

@@ -53,7 +53,7 @@ extension Ledger {
                     for (i, cutoff) in cutoffs.enumerated() { statement.bind(Int32(2 + i), cutoff) }
                     var parameter: Int32 = 6
                     for ref in chunk {
-                        statement.bind(parameter, blob: keys[ref.lead].key(ref.kind))
+                        statement.bind(parameter, key: keys[ref.lead].key(ref.kind))
                         statement.bind(parameter + 1, ref.kind.rawValue)
                         statement.bind(parameter + 2, leads[ref.lead].row)
                         parameter += 3
@@ -114,8 +114,8 @@ extension Ledger {
                     continue
                 }
                 // Lost one key: give back the other (taken in this transaction), name the holder of the lost one.
-                if phoneWon, let phoneKey { try giveBack.execute(arguments: [phoneKey, seq, lead.row]) }
-                if emailWon, let emailKey { try giveBack.execute(arguments: [emailKey, seq, lead.row]) }
+                if phoneWon, let phoneKey { try giveBack.execute(arguments: [phoneKey.data, seq, lead.row]) }
+                if emailWon, let emailKey { try giveBack.execute(arguments: [emailKey.data, seq, lead.row]) }
                 let holder = try Ledger.holder(db, key: phoneWon ? emailKey! : phoneKey!)
                 try insertDuplicate.execute(arguments: [seq, lead.row, lead.vertical.rawValue, holder.text, nowSeconds])
                 results.append(.duplicate(of: holder))
@@ -157,7 +157,7 @@ extension Ledger {
             return try keys.map { pair -> ReserveResult in
                 for key in [pair.phone, pair.email] {
                     guard let key,
-                        let row = try Row.fetchOne(blocking, arguments: [key] + StatementArguments(cutoffs))
+                        let row = try Row.fetchOne(blocking, arguments: [key.data] + StatementArguments(cutoffs))
                     else { continue }
                     return .duplicate(of: Ledger.holder(row))
                 }
@@ -224,7 +224,7 @@ extension Ledger {
         return found
     }
 
-    private static func holder(_ db: Database, key: Data) throws -> LedgerHolder {
+    private static func holder(_ db: Database, key: DedupeKey) throws -> LedgerHolder {
         let row = try Row.fetchOne(
             db.cachedStatement(
                 sql: """
@@ -235,7 +235,7 @@ extension Ledger {
                     WHERE k.key = ?
                     """
             ),
-            arguments: [key]
+            arguments: [key.data]
         )
         guard let row else { throw LedgerError(.misuse, "dedupe key lost its holder") }
         return holder(row)
@@ -253,17 +253,17 @@ extension Ledger {
 
 /// The dedupe keys of one lead.
 struct LeadKeys {
-    var phone: Data?
-    var email: Data?
+    var phone: DedupeKey?
+    var email: DedupeKey?
 
-    func key(_ kind: DedupeKind) -> Data? { kind == .phone ? phone : email }
+    func key(_ kind: DedupeKind) -> DedupeKey? { kind == .phone ? phone : email }
 }
 
-/// The order in which `reserve` takes keys: every key sorted by its first 8 bytes (the B-tree's order), and
-/// which leads share a key with another lead of the same call.
+/// The order in which `reserve` takes keys: every key sorted (the B-tree's order), and which leads share a
+/// key with another lead of the same call.
 struct ReservePlan {
     struct KeyRef {
-        var prefix: UInt64
+        var key: DedupeKey
         var lead: Int
         var kind: DedupeKind
     }
@@ -277,29 +277,14 @@ struct ReservePlan {
         for (lead, pair) in keys.enumerated() {
             for kind in DedupeKind.allCases {
                 guard let key = pair.key(kind) else { continue }
-                let prefix = key.withUnsafeBytes { UInt64(bigEndian: $0.loadUnaligned(as: UInt64.self)) }
-                sortedKeys.append(KeyRef(prefix: prefix, lead: lead, kind: kind))
+                sortedKeys.append(KeyRef(key: key, lead: lead, kind: kind))
             }
         }
-        sortedKeys.sort { $0.prefix < $1.prefix }
-        // Equal keys have equal prefixes, so they sit in one run of the sorted list.
-        var start = 0
-        while start < sortedKeys.count {
-            var end = start + 1
-            while end < sortedKeys.count, sortedKeys[end].prefix == sortedKeys[start].prefix { end += 1 }
-            if end - start > 1 {
-                for i in start..<end {
-                    for j in (i + 1)..<end {
-                        let a = sortedKeys[i]
-                        let b = sortedKeys[j]
-                        if keys[a.lead].key(a.kind) == keys[b.lead].key(b.kind) {
-                            collides[a.lead] = true
-                            collides[b.lead] = true
-                        }
-                    }
-                }
-            }
-            start = end
+        sortedKeys.sort { $0.key < $1.key }
+        // Equal keys sit next to each other in the sorted list.
+        for i in sortedKeys.indices.dropFirst() where sortedKeys[i].key == sortedKeys[i - 1].key {
+            collides[sortedKeys[i].lead] = true
+            collides[sortedKeys[i - 1].lead] = true
         }
     }
 }

@@ -158,13 +158,13 @@ extension Ledger {
                     claims.append(.settled(state))
                     continue
                 }
-                var won: [Data] = []
-                var lost: Data?
+                var won: [DedupeKey] = []
+                var lost: DedupeKey?
                 for kind in DedupeKind.allCases {
                     guard let key = keys[index].key(kind) else { continue }
                     var arguments: [(any DatabaseValueConvertible)?] = [seq]
                     for cutoff in cutoffs { arguments.append(cutoff) }
-                    arguments += [key, kind.rawValue, lead.row]
+                    arguments += [key.data, kind.rawValue, lead.row]
                     if try Int.fetchOne(take, arguments: StatementArguments(arguments)) != nil {
                         won.append(key)
                     } else {
@@ -177,8 +177,8 @@ extension Ledger {
                     claims.append(.owned(idempotencyKey: row[1]))
                     continue
                 }
-                for key in won { try giveBack.execute(arguments: [key, seq, lead.row]) }
-                guard let holderRow = try Row.fetchOne(holderOf, arguments: [lost]) else {
+                for key in won { try giveBack.execute(arguments: [key.data, seq, lead.row]) }
+                guard let holderRow = try Row.fetchOne(holderOf, arguments: [lost.data]) else {
                     throw LedgerError(.misuse, "dedupe key lost its holder")
                 }
                 let holderState: String? = holderRow[3]

@@ -26,9 +26,10 @@ import Darwin
 /// call, which also makes every earlier commit durable). The submit stage marks a window of rows per call,
 /// so the fsync is paid per window, not per lead.
 ///
-/// No raw phone or email ever reaches the file: dedupe keys are HMAC-SHA256 of `vertical|value` keyed with
-/// the 32 random bytes of `ledger.key` (created 0600 beside the ledger); local problem texts, which quote the
-/// offending value, are not stored (only codes and field names); remote reason texts are scrubbed.
+/// No raw phone or email ever reaches the file: dedupe keys are the first 16 bytes of HMAC-SHA256 of
+/// `vertical|value` keyed with the 32 random bytes of `ledger.key` (created 0600 beside the ledger, see
+/// `DedupeKey`); local problem texts, which quote the offending value, are not stored (only codes and field
+/// names); remote reason texts are scrubbed.
 /// `publicStatementArguments` stays off so GRDB never puts statement arguments into errors or logs.
 package final class Ledger: Sendable {
     /// Tunables with the defaults a run uses.

@@ -44,22 +44,37 @@ package enum LedgerBenchmark {
     ///     bigger chunks write each touched page of the dedupe index once for more keys).
     ///   - sendWindow: rows per `markSending` call (the submitter's `markBatchSize`).
     ///   - recordWindow: rows per `record` call (`run` records answers in groups).
+    ///   - keepPreload: keep the preloaded file beside `path` and start from a copy of it when one with the
+    ///     same keys, page size and key width is there (comparing settings at 10 M keys then skips the
+    ///     minute-long preload).
     package static func run(
         path: String, leads: Int, preloadKeys: Int, reserveWindow: Int = 10_000, sendWindow: Int = 1_000,
-        recordWindow: Int = 1_000, configuration: Ledger.Configuration = Ledger.Configuration()
+        recordWindow: Int = 1_000, configuration: Ledger.Configuration = Ledger.Configuration(),
+        keepPreload: Bool = false
     ) throws -> Result {
         let keyPath = path + ".key"
         for file in [path, path + "-wal", path + "-shm", keyPath] { try? FileManager.default.removeItem(atPath: file) }
         let clock = ContinuousClock()
+        let kept = "\(path).preload-\(preloadKeys)-\(configuration.newFilePageSize)-\(DedupeKey.size)"
+        let reuse = keepPreload && preloadKeys > 0 && FileManager.default.fileExists(atPath: kept)
+        let preloadStart = clock.now
+        if reuse {
+            try FileManager.default.copyItem(atPath: kept, toPath: path)
+            try FileManager.default.copyItem(atPath: kept + ".key", toPath: keyPath)
+        }
         let ledger = try Ledger(path: path, keyPath: keyPath, configuration: configuration)
         let now = Date()
 
-        let preloadStart = clock.now
-        if preloadKeys > 0 {
+        if preloadKeys > 0, !reuse {
             try preload(ledger, keys: preloadKeys, answeredAt: now.addingTimeInterval(-86_400))
             // Move the preload out of the WAL now, so the timed part does not pay for its checkpoint.
             _ = try Ledger.mapErrors("cannot checkpoint") {
                 try ledger.database.writeWithoutTransaction { db in try db.checkpoint(.truncate) }
+            }
+            if keepPreload {
+                for file in [kept, kept + ".key"] { try? FileManager.default.removeItem(atPath: file) }
+                try FileManager.default.copyItem(atPath: path, toPath: kept)
+                try FileManager.default.copyItem(atPath: keyPath, toPath: kept + ".key")
             }
         }
         let preloadSeconds = (clock.now - preloadStart).seconds
@@ -176,7 +191,7 @@ package enum LedgerBenchmark {
                 sql: """
                     WITH RECURSIVE n(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM n WHERE i < ?2 - 1)
                     INSERT INTO dedupe_keys (key, kind, batch_seq, row)
-                    SELECT randomblob(32) AS k, i % 2, ?1, i / 2 + 1 FROM n ORDER BY k
+                    SELECT randomblob(\(DedupeKey.size)) AS k, i % 2, ?1, i / 2 + 1 FROM n ORDER BY k
                     """,
                 arguments: [seq, keys]
             )

@@ -1,6 +1,6 @@
 /// What the ledger needs of a lead to deduplicate it: the row and the normalised phone and email.
 ///
-/// The phone and email are only hashed (HMAC-SHA256 with `ledger.key`); they are never stored.
+/// The phone and email are only hashed (HMAC-SHA256 with `ledger.key`, cut to 16 bytes); they are never stored.
 package struct LedgerLead: Sendable, Hashable {
     package var row: Int
     package var vertical: Vertical

@@ -7,10 +7,10 @@ import GRDB
 ///   in row order). Times are whole UTC seconds since 1970. `problems` holds local problems as
 ///   `CODE:field` tokens; `reason_text` only remote reason texts (scrubbed) and our own PII-free texts.
 ///   The batch's publisher lives on `batches` (joined by reports).
-/// - `dedupe_keys`: one row per HMAC key (32-byte BLOB, primary key, WITHOUT ROWID) naming the lead that
-///   holds it. Whether the key still blocks is read from the holder's row in `leads` (state and
-///   `answered_at`) when another lead collides with it, so recording an answer never rewrites key rows and a
-///   `failed` or `invalid` holder releases its keys in the same write that records it.
+/// - `dedupe_keys`: one row per HMAC key (16-byte BLOB since `dedupe-key-16`, primary key, WITHOUT ROWID)
+///   naming the lead that holds it. Whether the key still blocks is read from the holder's row in `leads`
+///   (state and `answered_at`) when another lead collides with it, so recording an answer never rewrites key
+///   rows and a `failed` or `invalid` holder releases its keys in the same write that records it.
 enum LedgerSchema {
     static let migrator: DatabaseMigrator = {
         var migrator = DatabaseMigrator()
@@ -71,6 +71,7 @@ enum LedgerSchema {
             )
         }
         LedgerSchema.registerRollupIndex(&migrator)
+        LedgerSchema.registerShortKeys(&migrator)
         return migrator
     }()
 

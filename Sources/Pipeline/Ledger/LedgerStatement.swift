@@ -52,12 +52,12 @@ struct LedgerStatement {
         }
     }
 
-    func bind(_ index: Int32, blob: Data?) {
-        guard let blob else {
+    func bind(_ index: Int32, key: DedupeKey?) {
+        guard let key else {
             sqlite3_bind_null(handle, index)
             return
         }
-        blob.withUnsafeBytes { bytes in
+        key.withBytes { bytes in
             _ = sqlite3_bind_blob(handle, index, bytes.baseAddress, Int32(bytes.count), Self.transient)
         }
     }
