@@ -210,8 +210,13 @@ struct WatchTests {
         let url = String(text[start...].prefix { !$0.isWhitespace })
         try csv(25, seed: 7).write(to: URL(fileURLWithPath: spool.root + "/incoming/m.csv"))
         watch.wait(for: "m.csv in done/") { done(spool, "m.csv") }
+        // The batch is counted just after its file is archived: read the figures once it is.
+        var metrics = ""
+        watch.wait(for: "the batch counted") {
+            metrics = try Self.get(url)
+            return metrics.contains(#"leadspool_batches_total{result="done"} "#)
+        }
 
-        let metrics = try Self.get(url)
         let accepted = try spool.allResults().filter { $0.outcome == "accepted" }.count
         let rejected = 25 - accepted
         func value(_ series: String) -> Double? {

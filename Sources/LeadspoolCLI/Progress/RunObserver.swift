@@ -57,9 +57,10 @@ final class RunObserver: Sendable {
         batch.withLock { $0 = nil }
         if showsProgress { StatusLine.shared.clear() }
         guard let metrics else { return }
-        metrics.batch(result)
         for (outcome, count) in tally.byOutcome { metrics.leads(outcome: outcome.rawValue, count: count) }
         for (reason, count) in tally.byReason { metrics.reasons(reason.rawValue, count: count) }
+        // Last: a scraper that sees the batch counted sees its leads too.
+        metrics.batch(result)
     }
 
     /// A batch ended without reports (quarantined, failed).
