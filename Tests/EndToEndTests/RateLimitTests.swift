@@ -23,18 +23,7 @@ import Testing
         defer { spool.remove() }
         try spool.generate("burst.csv", rows: 16, seed: 9)
 
-        let run = try spool.run(endpoint: api.endpoint, token: Self.token)
-        #expect(run.status == 0, "\(run.output)")
-        let record = try api.record()
-        let arrivals = record.allAttempts.map(\.time).sorted()
-        let limited = record.allAttempts.filter { $0.status == 429 }.map(\.time)
-        try #require(!limited.isEmpty, "the sandbox never answered 429: the test exercised no pause")
-        for start in limited {
-            let during = arrivals.filter { $0 > start + 0.4 && $0 < start + 1.0 }
-            #expect(
-                during.isEmpty, "429 at \(start): \(during.count) arrived during the pause: \(during.prefix(5))")
-        }
-        #expect(arrivals.contains { $0 >= limited.max()! + 1.0 }, "sending resumed after the last pause")
+        let (record, limited) = try Self.runExpectingPauses(spool, api, pause: 1.0)
 
         let rows = try spool.resultLines()
         #expect(rows.count == 16)
@@ -60,20 +49,35 @@ import Testing
         defer { spool.remove() }
         try spool.generate("default-pause.csv", rows: 6, seed: 5)
 
-        let run = try spool.run(endpoint: api.endpoint, token: Self.token)
-        #expect(run.status == 0, "\(run.output)")
-        let record = try api.record()
-        let arrivals = record.allAttempts.map(\.time).sorted()
-        let limited = record.allAttempts.filter { $0.status == 429 }.map(\.time)
-        try #require(!limited.isEmpty, "the sandbox never answered 429: the test exercised no pause")
-        for start in limited {
-            let during = arrivals.filter { $0 > start + 0.4 && $0 < start + 1.8 }
-            #expect(during.isEmpty, "429 at \(start): \(during.count) arrived during the pause: \(during.prefix(5))")
-        }
-        #expect(arrivals.contains { $0 >= limited.max()! + 1.8 }, "sending resumed after the last pause")
+        _ = try Self.runExpectingPauses(spool, api, pause: 1.8)
         let rows = try spool.resultLines()
         #expect(rows.count == 6)
         #expect(rows.allSatisfy { ["accepted", "rejected"].contains($0.outcome) }, "\(rows.map(\.outcome))")
+    }
+
+    /// Runs the spool against `api` and checks that after every 429 nothing arrived for `pause` seconds but
+    /// requests already on their way (0.4 s allowed), and that sending resumed after the last pause.
+    /// Answers the sandbox's record and the times of the 429s.
+    static func runExpectingPauses(
+        _ spool: TempSpool, _ api: SandboxProcess, pause: Double, sourceLocation: SourceLocation = #_sourceLocation
+    ) throws -> (SandboxRecord, [Double]) {
+        let run = try spool.run(endpoint: api.endpoint, token: token)
+        #expect(run.status == 0, "\(run.output)", sourceLocation: sourceLocation)
+        let record = try api.record()
+        let arrivals = record.allAttempts.map(\.time).sorted()
+        let limited = record.allAttempts.filter { $0.status == 429 }.map(\.time)
+        try #require(
+            !limited.isEmpty, "the sandbox never answered 429: the test exercised no pause", sourceLocation: sourceLocation)
+        for start in limited {
+            let during = arrivals.filter { $0 > start + 0.4 && $0 < start + pause }
+            #expect(
+                during.isEmpty, "429 at \(start): \(during.count) arrived during the pause: \(during.prefix(5))",
+                sourceLocation: sourceLocation)
+        }
+        #expect(
+            arrivals.contains { $0 >= limited.max()! + pause }, "sending resumed after the last pause",
+            sourceLocation: sourceLocation)
+        return (record, limited)
     }
 
     /// `max_rate_limit_waits = 1`: a second 429 for the same lead gives it up as RATE_LIMIT_EXHAUSTED;
