@@ -1,6 +1,9 @@
 #define _GNU_SOURCE
 #include "csupport.h"
 #include <errno.h>
+#ifdef __GLIBC__
+#include <malloc.h>
+#endif
 #include <fcntl.h>
 #include <stdio.h>
 #include <sys/syscall.h>
@@ -25,5 +28,20 @@ int leadspool_try_lock_byte(int fd, long long offset) {
     return fcntl(fd, F_OFD_SETLK, &lock);
 #else
     return fcntl(fd, F_SETLK, &lock);
+#endif
+}
+
+int leadspool_malloc_arena_max(int arenas) {
+#if defined(__GLIBC__) && defined(M_ARENA_MAX)
+    return mallopt(M_ARENA_MAX, arenas);
+#else
+    (void)arenas;
+    return 0;
+#endif
+}
+
+void leadspool_malloc_trim(void) {
+#ifdef __GLIBC__
+    malloc_trim(0);
 #endif
 }

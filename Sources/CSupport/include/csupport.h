@@ -11,4 +11,11 @@ int leadspool_rename_noreplace(const char *from, const char *to);
 /// process dies. Returns 0, or -1 with errno EAGAIN/EACCES when another holder has it.
 int leadspool_try_lock_byte(int fd, long long offset);
 
+/// mallopt(M_ARENA_MAX, arenas): at most `arenas` malloc arenas (glibc; a no-op elsewhere).
+/// Returns 1 on success, 0 on failure.
+int leadspool_malloc_arena_max(int arenas);
+
+/// malloc_trim(0): hands the allocator's free pages back to the system (glibc; a no-op elsewhere).
+void leadspool_malloc_trim(void);
+
 #endif
