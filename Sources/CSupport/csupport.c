@@ -1,6 +1,9 @@
 #define _GNU_SOURCE
 #include "csupport.h"
 #include <errno.h>
+#ifdef __GLIBC__
+#include <malloc.h>
+#endif
 #include <fcntl.h>
 #include <stdio.h>
 #include <sys/syscall.h>
@@ -35,5 +38,20 @@ int leadspool_start_writeback(int fd, long long offset, long long length) {
     (void)fd; (void)offset; (void)length;
     errno = ENOSYS;
     return -1;
+#endif
+}
+
+int leadspool_malloc_arena_max(int arenas) {
+#if defined(__GLIBC__) && defined(M_ARENA_MAX)
+    return mallopt(M_ARENA_MAX, arenas);
+#else
+    (void)arenas;
+    return 0;
+#endif
+}
+
+void leadspool_malloc_trim(void) {
+#ifdef __GLIBC__
+    malloc_trim(0);
 #endif
 }

@@ -16,4 +16,11 @@ int leadspool_try_lock_byte(int fd, long long offset);
 /// Returns 0, or -1 with errno set (ENOSYS where the call does not exist).
 int leadspool_start_writeback(int fd, long long offset, long long length);
 
+/// mallopt(M_ARENA_MAX, arenas): at most `arenas` malloc arenas (glibc; a no-op elsewhere).
+/// Returns 1 on success, 0 on failure.
+int leadspool_malloc_arena_max(int arenas);
+
+/// malloc_trim(0): hands the allocator's free pages back to the system (glibc; a no-op elsewhere).
+void leadspool_malloc_trim(void);
+
 #endif

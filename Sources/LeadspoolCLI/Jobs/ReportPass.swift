@@ -16,10 +16,16 @@ struct ReportPass {
     /// Answers of this run the ledger does not hold as final: leads a 401 stop left unsent or cut
     /// off in flight, and the lead that got the 401 itself.
     let unsettled: [Int: SubmitAnswer]
+    /// Pass 1's in-batch deduper (the rows it read): replayed rather than built again, so the run never
+    /// holds two tables. Taken by the first `write`.
+    var firstPass: BatchDeduper? = nil
 
     /// Writes every row through `writer`, counting into `tally`.
-    func write(reader: inout any RecordReader, to writer: BatchReportWriter, tally: inout OutcomeTally) throws {
-        var deduper = BatchDeduper()
+    mutating func write(reader: inout any RecordReader, to writer: BatchReportWriter, tally: inout OutcomeTally)
+        throws
+    {
+        var deduper = firstPass.take() ?? BatchDeduper()
+        deduper.rewind()
         var lookahead: RawRecord?
         var exhausted = false
         var failure: (any Error)?
@@ -119,7 +125,7 @@ extension ReportPass {
     /// reports written so far are abandoned and the old ones stay.
     ///
     /// - Parameter summary: the summary's inputs, given the time the results were all written.
-    func writeReports(
+    mutating func writeReports(
         path: String, facts: BatchFacts, readerConfiguration: ReaderConfiguration, batch: String, publisher: String,
         configuration: ReportConfiguration, summary: (_ finished: ContinuousClock.Instant) -> SummaryInputs
     ) throws -> (paths: ReportPaths, tally: OutcomeTally) {

@@ -82,7 +82,7 @@ struct RetryJob {
         let ambiguous = SubmitConfiguration.AmbiguousPolicy(rawValue: settings.ambiguous) ?? .retry
         let feed = SendFeed(
             reader: reader, validator: validator, ledger: ledger, batchID: batch.id, ambiguous: ambiguous,
-            redrive: rows)
+            redrive: rows, contentBytes: original.facts.contentBytes)
         var send = RunJob.SendFigures()
         var authStopped = false
         observer?.batchStarted(file: batch.fileName, contentBytes: original.facts.contentBytes)
@@ -110,8 +110,13 @@ struct RetryJob {
         }
         let sent = clock.now
         let after = submitter.counters
+        // As in `RunJob`: the writer's page cache is freed before the reports' reader fills its own.
+        ledger.releaseMemory()
+        ProcessMemory.trim()
 
-        let pass = ReportPass(ledger: ledger, batchID: batch.id, validator: validator, unsettled: send.unsettled)
+        var pass = ReportPass(
+            ledger: ledger, batchID: batch.id, validator: validator, unsettled: send.unsettled,
+            firstPass: feed.takeDeduper())
         let paths: ReportPaths
         let tally: OutcomeTally
         do {

@@ -99,9 +99,12 @@ struct RunJob {
         let before = submitter.counters
         var send = SendFigures()
         var stoppedBy: SubmitError?
+        var firstPass: BatchDeduper?
         if status.state != .done {
             do {
-                send = try await sendPass(reader: reader, batchID: batchID, validator: validator)
+                send = try await sendPass(
+                    reader: reader, batchID: batchID, validator: validator, contentBytes: facts.contentBytes,
+                    deduper: &firstPass)
             } catch let failure as SendFailure {
                 send = failure.figures
                 if let stop = failure.error as? SubmitError {
@@ -117,9 +120,19 @@ struct RunJob {
         }
         let sent = clock.now
         let after = submitter.counters
+        // The reports' pass reads the ledger through another connection, whose page cache fills as the
+        // writer's did (8 MB): the writer's is freed first, and trimmed, as the reader's thread may allocate
+        // from another malloc arena than the one it went back to.
+        if status.state != .done {
+            ledger.releaseMemory()
+            ProcessMemory.trim()
+        }
 
         // Pass 2: reports.
-        let pass = ReportPass(ledger: ledger, batchID: batchID, validator: validator, unsettled: send.unsettled)
+        var pass = ReportPass(
+            ledger: ledger, batchID: batchID, validator: validator, unsettled: send.unsettled, firstPass: firstPass)
+        // The pass then holds the only reference: deduping the rows a stop left unread adds to the table in place.
+        firstPass = nil
         let paths: ReportPaths
         let tally: OutcomeTally
         do {
@@ -229,12 +242,16 @@ struct RunJob {
         var figures: SendFigures
     }
 
-    private func sendPass(reader: any RecordReader, batchID: String, validator: Validator) async throws
-        -> SendFigures
-    {
+    /// Pass 1. `deduper` gets the in-batch deduper of the rows read, whether the pass ends or stops.
+    private func sendPass(
+        reader: any RecordReader, batchID: String, validator: Validator, contentBytes: Int,
+        deduper: inout BatchDeduper?
+    ) async throws -> SendFigures {
         let ambiguous = SubmitConfiguration.AmbiguousPolicy(rawValue: settings.ambiguous) ?? .retry
         let feed = SendFeed(
-            reader: reader, validator: validator, ledger: ledger, batchID: batchID, ambiguous: ambiguous)
+            reader: reader, validator: validator, ledger: ledger, batchID: batchID, ambiguous: ambiguous,
+            contentBytes: contentBytes)
+        defer { deduper = feed.takeDeduper() }
         feed.onGroupRead = observer.map { observer in
             { rows, bytes, toSend in observer.read(rows: rows, bytes: bytes, toSend: toSend) }
         }

@@ -35,6 +35,9 @@ final class SendFeed: AsyncSequence, @unchecked Sendable {
     private var reader: any RecordReader
     private let validator: Validator
     private var deduper = BatchDeduper()
+    /// The file's (decompressed) size, to size the deduper after the first group; 0 when unknown.
+    private let contentBytes: Int
+    private var deduperSized = false
     private let ledger: Ledger
     private let batchID: String
     private let ambiguous: SubmitConfiguration.AmbiguousPolicy
@@ -63,9 +66,10 @@ final class SendFeed: AsyncSequence, @unchecked Sendable {
 
     init(
         reader: any RecordReader, validator: Validator, ledger: Ledger, batchID: String,
-        ambiguous: SubmitConfiguration.AmbiguousPolicy, redrive: [Int: LeadState]? = nil
+        ambiguous: SubmitConfiguration.AmbiguousPolicy, redrive: [Int: LeadState]? = nil, contentBytes: Int = 0
     ) {
         self.reader = reader
+        self.contentBytes = contentBytes
         self.validator = validator
         self.ledger = ledger
         self.batchID = batchID
@@ -74,6 +78,14 @@ final class SendFeed: AsyncSequence, @unchecked Sendable {
     }
 
     func makeAsyncIterator() -> AsyncIterator { AsyncIterator(feed: self) }
+
+    /// The in-batch deduper of the rows read so far, for the reports' pass to replay
+    /// (`BatchDeduper.rewind()`) rather than build a second one; the feed keeps an empty one.
+    func takeDeduper() -> BatchDeduper {
+        var taken = BatchDeduper()
+        swap(&taken, &deduper)
+        return taken
+    }
 
     /// `<first 16 hex of the batch id>-<row>`: the same on every attempt and in every later run.
     static func idempotencyKey(batchID: String, row: Int) -> String { "\(batchID.prefix(16))-\(row)" }
@@ -127,6 +139,10 @@ final class SendFeed: AsyncSequence, @unchecked Sendable {
         let now = Date()
         figures.local += local.count
         try ledger.recordLocal(local, batch: batchID, now: now)
+        if !deduperSized {
+            deduperSized = true
+            sizeDeduper()
+        }
         guard !leads.isEmpty else { return }
         let answers = try redrive == nil ? ledger.reserve(leads, batch: batchID, now: now) : reclaim(leads, now: now)
         var held: [LeadOutcomeRecord] = []
@@ -160,6 +176,16 @@ final class SendFeed: AsyncSequence, @unchecked Sendable {
             }
         }
         try ledger.record(held, batch: batchID)
+    }
+
+    /// Sizes the deduper once for the leads the whole file should hold, going by the first group, so
+    /// it does not grow by half several times (each growth leaves the old shards to the allocator,
+    /// which keeps them); 10 % more leaves room for rows longer at the start than on average.
+    private func sizeDeduper() {
+        let bytes = reader.bytesRead
+        guard contentBytes > bytes, bytes > 0 else { return }
+        let leads = Double(deduper.keyCount / 2) * Double(contentBytes) / Double(bytes) * 1.1
+        deduper.reserve(leads: Int(leads.rounded(.up)))
     }
 
     /// `Ledger.reclaim` as `reserve` answers: a row re-driven keeps the key it was first sent with.
