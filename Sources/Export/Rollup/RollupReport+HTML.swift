@@ -11,17 +11,8 @@ extension RollupReport {
         if let since = self.period.since { period.append("from " + e(since)) }
         if let until = self.period.until { period.append("until " + e(until) + " (excluded)") }
         if period.isEmpty { period.append("all time") }
-        var html = """
-            <!DOCTYPE html>
-            <html lang="en">
-            <head>
-            <meta charset="utf-8">
-            <meta name="viewport" content="width=device-width, initial-scale=1">
-            <title>Lead roll-up by \(e(by)) – leadspool report</title>
-            <style>\(Self.css)</style>
-            </head>
-            <body>
-            <main>
+        var html = HTMLText.pageStart(title: "Lead roll-up by \(e(by)) – leadspool report", css: Self.css)
+        html += """
             <h1>Lead roll-up by \(e(by))</h1>
             <p class="meta">\(period.joined(separator: " ")) · answers counted by the UTC day they came · \
             made \(CivilTime.utcString(generatedAt))</p>

@@ -6,17 +6,8 @@ extension BatchSummary {
     /// publisher is HTML-escaped.
     package func renderHTML() -> String {
         let e = HTMLText.escape
-        var html = """
-            <!DOCTYPE html>
-            <html lang="en">
-            <head>
-            <meta charset="utf-8">
-            <meta name="viewport" content="width=device-width, initial-scale=1">
-            <title>Batch \(e(inputs.batch)) – leadspool summary</title>
-            <style>\(Self.css)</style>
-            </head>
-            <body>
-            <main>
+        var html = HTMLText.pageStart(title: "Batch \(e(inputs.batch)) – leadspool summary", css: Self.css)
+        html += """
             <h1>Lead batch \(e(inputs.fileName))</h1>
             <p class="meta">Batch \(e(inputs.batch)) · publisher \(e(inputs.publisher)) · \(modeText) · \
             claimed \(CivilTime.utcString(Int64(Self.wholeSeconds(inputs.claimedAt)))) · \

@@ -1,5 +1,22 @@
 /// Text for the HTML summary: escaping and the number formats people read.
 package enum HTMLText {
+    /// The start of a self-contained page, up to and including `<main>`: `title` is already escaped.
+    package static func pageStart(title: String, css: String) -> String {
+        """
+        <!DOCTYPE html>
+        <html lang="en">
+        <head>
+        <meta charset="utf-8">
+        <meta name="viewport" content="width=device-width, initial-scale=1">
+        <title>\(title)</title>
+        <style>\(css)</style>
+        </head>
+        <body>
+        <main>
+
+        """
+    }
+
     /// Escapes `&`, `<`, `>`, `"` and `'`, so a value is safe in element content and in quoted attributes.
     package static func escape(_ text: String) -> String {
         var out = ""
