@@ -91,7 +91,7 @@ let package = Package(
                 .product(name: "InMemoryLogging", package: "swift-log"),
             ]
         ),
-        .testTarget(name: "ExportTests", dependencies: ["Export", "Pipeline", "Ingest"], exclude: ["Golden"]),
+        .testTarget(name: "ExportTests", dependencies: ["Export", "Pipeline", "Ingest", "CSupport"], exclude: ["Golden"]),
         .testTarget(
             name: "SandboxTests",
             dependencies: [

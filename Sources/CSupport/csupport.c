@@ -41,6 +41,21 @@ int leadspool_start_writeback(int fd, long long offset, long long length) {
 #endif
 }
 
+int leadspool_set_direct_io(int fd, int on) {
+#ifdef O_DIRECT
+    int flags = fcntl(fd, F_GETFL);
+    if (flags < 0) return -1;
+    int wanted = on ? (flags | O_DIRECT) : (flags & ~O_DIRECT);
+    if (wanted == flags) return 0;
+    return fcntl(fd, F_SETFL, wanted) < 0 ? -1 : 0;
+#else
+    (void)fd;
+    if (!on) return 0;
+    errno = ENOSYS;
+    return -1;
+#endif
+}
+
 int leadspool_malloc_arena_max(int arenas) {
 #if defined(__GLIBC__) && defined(M_ARENA_MAX)
     return mallopt(M_ARENA_MAX, arenas);

@@ -59,8 +59,8 @@ package final class BatchReportWriter {
         spoolFile = spool
         files = created
         fold = RowFold(
-            csv: OutputBuffer(fd: created[0].fd, path: created[0].tempPath),
-            jsonl: OutputBuffer(fd: created[1].fd, path: created[1].tempPath),
+            csv: OutputBuffer(fd: created[0].fd, path: created[0].tempPath, direct: true),
+            jsonl: OutputBuffer(fd: created[1].fd, path: created[1].tempPath, direct: true),
             rejects: RejectsSpool(
                 spool: OutputBuffer(fd: spool.fd, path: spool.tempPath), redact: configuration.redact),
             redact: configuration.redact, publisher: publisher, batch: batch)
@@ -95,7 +95,7 @@ package final class BatchReportWriter {
         do {
             try fold.csv.drain()
             try fold.jsonl.drain()
-            var rejectsOut = OutputBuffer(fd: files[2].fd, path: files[2].tempPath)
+            var rejectsOut = OutputBuffer(fd: files[2].fd, path: files[2].tempPath, direct: true)
             defer { rejectsOut.deallocate() }
             try fold.rejects.write(to: &rejectsOut, spoolPath: spoolFile!.tempPath)
             try rejectsOut.drain()

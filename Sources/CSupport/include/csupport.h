@@ -16,6 +16,12 @@ int leadspool_try_lock_byte(int fd, long long offset);
 /// Returns 0, or -1 with errno set (ENOSYS where the call does not exist).
 int leadspool_start_writeback(int fd, long long offset, long long length);
 
+/// Turns O_DIRECT on (`on` = 1) or off for `fd` (fcntl F_SETFL): writes then go from the caller's
+/// memory to the device without a copy into the page cache, and must be aligned (address, length and
+/// file offset) to the device's block size. Returns 0, or -1 with errno set (EINVAL where the file
+/// system cannot do it, ENOSYS where the flag does not exist).
+int leadspool_set_direct_io(int fd, int on);
+
 /// mallopt(M_ARENA_MAX, arenas): at most `arenas` malloc arenas (glibc; a no-op elsewhere).
 /// Returns 1 on success, 0 on failure.
 int leadspool_malloc_arena_max(int arenas);

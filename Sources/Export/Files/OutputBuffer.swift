@@ -9,12 +9,22 @@ import Synchronization
 /// the pipeline spends per row. Memory is bounded by two chunks, or by the largest single item
 /// written (a 1 MB cell grows both buffers once).
 ///
+/// With `direct`, chunks go to the file with O_DIRECT where the file system allows it: the device
+/// reads them from this buffer, and the kernel's copy of every byte into the page cache (about a
+/// fifth of `check`'s CPU time for 490 MB of reports) is gone. Direct writes must be whole aligned
+/// blocks, so a flush then writes the whole 4 KiB blocks pending and keeps the rest for the next one;
+/// ``drain()`` leaves direct mode and writes that last piece through the page cache. A file system
+/// that refuses O_DIRECT (at `fcntl`, or with `EINVAL` at the first write) gets ordinary writes.
+///
 /// A plain struct over manually managed memory, so the row encoders can take it `inout` once per
 /// row and then write through a raw cursor without per-byte exclusivity or uniqueness checks. The
 /// owner calls ``drain()`` before reading the file, and ``deallocate()`` exactly once.
 struct OutputBuffer {
     /// Flush threshold: pending bytes are handed to the writer once they reach this size.
     static let chunkSize = 256 * 1024
+    /// Alignment of direct writes (buffer address, length, file offset): 4 KiB suits devices with 512-byte
+    /// and 4 KiB sectors alike.
+    static let blockSize = 4096
 
     private(set) var base: UnsafeMutablePointer<UInt8>
     /// The other buffer: idle, or being written when ``inFlight`` holds no permit.
@@ -26,15 +36,23 @@ struct OutputBuffer {
     let fd: Int32
     /// For error messages only.
     let path: String
+    /// Whether flushes write whole blocks with O_DIRECT (until ``drain()``).
+    private(set) var direct: Bool
     private let writer: FileWriteQueue
 
-    init(fd: Int32, path: String) {
+    init(fd: Int32, path: String, direct wantsDirect: Bool = false) {
         self.fd = fd
         self.path = path
         capacity = 2 * Self.chunkSize
-        base = .allocate(capacity: capacity)
-        spare = .allocate(capacity: capacity)
+        base = Self.allocateBuffer(capacity)
+        spare = Self.allocateBuffer(capacity)
+        direct = wantsDirect && leadspool_set_direct_io(fd, 1) == 0
         writer = FileWriteQueue(path: path)
+    }
+
+    private static func allocateBuffer(_ capacity: Int) -> UnsafeMutablePointer<UInt8> {
+        UnsafeMutableRawPointer.allocate(byteCount: capacity, alignment: blockSize)
+            .bindMemory(to: UInt8.self, capacity: capacity)
     }
 
     /// Returns once no write of this buffer is in flight (before its file descriptor is closed).
@@ -72,31 +90,49 @@ struct OutputBuffer {
 
     /// Hands the pending bytes to the writer and continues in the other buffer (after the previous
     /// write has finished with it). A failure of an earlier write is thrown here.
+    /// In direct mode only the whole blocks pending are handed over; the rest moves to the front of
+    /// the other buffer.
     mutating func flush() throws {
-        guard count > 0 else { return }
-        try writer.write(fd: fd, bytes: base, count: count)
+        let whole = direct ? count - count % Self.blockSize : count
+        guard whole > 0 else { return }
+        try writer.write(fd: fd, bytes: base, count: whole, direct: direct)
+        // `write` returned once the previous write was done with `spare`.
+        let rest = count - whole
+        if rest > 0 { spare.update(from: base + whole, count: rest) }
         swap(&base, &spare)
-        flushedBytes += count
-        count = 0
+        flushedBytes += whole
+        count = rest
     }
 
-    /// Flushes and waits until every byte is in the file (not yet on disk: the owner fsyncs).
+    /// Flushes and waits until every byte is in the file (not yet on disk: the owner fsyncs). Ends
+    /// direct mode: the last piece, shorter than a block, is written through the page cache.
     mutating func drain() throws {
         try flush()
+        if direct {
+            writer.waitIdle()
+            direct = false
+            // Should this fail, the write below is refused with EINVAL and the queue turns it off itself.
+            _ = leadspool_set_direct_io(fd, 0)
+            try flush()
+        }
         writer.waitIdle()
         try writer.check()
     }
 
     private mutating func makeRoom(_ n: Int) throws {
         try flush()
-        if n > capacity {
-            // Both buffers are idle once the last write is done; grow them together.
+        if n > capacity - count {
+            // Both buffers are idle once the last write is done; grow them together, keeping what is
+            // pending (a direct flush leaves up to a block).
             writer.waitIdle()
+            let grown = capacity + n + Self.chunkSize
+            let newBase = Self.allocateBuffer(grown)
+            newBase.update(from: base, count: count)
             base.deallocate()
             spare.deallocate()
-            capacity = n + Self.chunkSize
-            base = .allocate(capacity: capacity)
-            spare = .allocate(capacity: capacity)
+            capacity = grown
+            base = newBase
+            spare = Self.allocateBuffer(grown)
         }
     }
 
@@ -158,7 +194,9 @@ final class FileWriteQueue: Sendable {
     /// Waits for the previous write, then starts writing `count` bytes at `bytes` to `fd`; the caller
     /// must not touch those bytes until the next ``waitIdle()`` or `write` returns. Throws the
     /// failure of an earlier write instead of starting this one.
-    func write(fd: Int32, bytes: UnsafeMutablePointer<UInt8>, count: Int) throws {
+    /// `direct`: `fd` is in O_DIRECT mode; should the file system refuse a direct write (`EINVAL`), the
+    /// mode is turned off and the write done through the page cache.
+    func write(fd: Int32, bytes: UnsafeMutablePointer<UInt8>, count: Int, direct: Bool = false) throws {
         idle.wait()
         if let error = failure.withLock({ $0 }) {
             idle.signal()
@@ -166,7 +204,7 @@ final class FileWriteQueue: Sendable {
         }
         let chunk = Chunk(bytes: bytes, count: count)
         queue.async { [self] in
-            if let error = POSIX.writeAll(fd, chunk.bytes, chunk.count) {
+            if let error = POSIX.writeAll(fd, chunk.bytes, chunk.count, leavingDirectOnRefusal: direct) {
                 let path = self.path
                 failure.withLock { if $0 == nil { $0 = ExportError(.writeFailed, path: path, systemError: error) } }
             } else {

@@ -1,3 +1,5 @@
+import CSupport
+
 #if canImport(Glibc)
 @preconcurrency import Glibc
 #elseif canImport(Musl)
@@ -32,13 +34,23 @@ enum POSIX {
         }
     }
 
-    /// Writes every byte or answers the `errno` of the failure.
-    static func writeAll(_ fd: Int32, _ base: UnsafeRawPointer, _ count: Int) -> Int32? {
+    /// Writes every byte or answers the `errno` of the failure. With `leavingDirectOnRefusal`, a write
+    /// refused with `EINVAL` (O_DIRECT on a file system or offset that cannot take it) turns O_DIRECT
+    /// off and is tried again.
+    static func writeAll(
+        _ fd: Int32, _ base: UnsafeRawPointer, _ count: Int, leavingDirectOnRefusal: Bool = false
+    ) -> Int32? {
         var done = 0
+        var mayLeaveDirect = leavingDirectOnRefusal
         while done < count {
             let n = write(fd, base + done, count - done)
             if n < 0 {
                 if errno == EINTR { continue }
+                if errno == EINVAL, mayLeaveDirect {
+                    mayLeaveDirect = false
+                    if leadspool_set_direct_io(fd, 0) == 0 { continue }
+                    return EINVAL
+                }
                 return errno
             }
             done += n

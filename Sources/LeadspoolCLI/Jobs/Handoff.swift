@@ -57,6 +57,13 @@ final class Handoff<Element>: @unchecked Sendable {
         return all
     }
 
+    /// Items waiting now.
+    var count: Int {
+        condition.lock()
+        defer { condition.unlock() }
+        return items.count
+    }
+
     /// No more items (producer) or no more interest (consumer).
     func close() {
         condition.lock()
