@@ -1,3 +1,4 @@
+import Foundation
 import Pipeline
 import Testing
 
@@ -32,6 +33,50 @@ import Testing
                 Problem(.duplicateInBatch, field: "phone", value: "+18135550100", text: "same phone as row 12")
             ]
         )
+    }
+
+    /// Rows with some repeated phones and emails, in the shapes `check` meets: prefetching a window
+    /// ahead must not change a single answer.
+    static func mixedRows(_ count: Int) -> [CheckedRecord] {
+        (1...count).map { row in
+            checked(
+                row: row, row % 3 == 0 ? .mortgage : .insurance, phone: "+1813555\(String(format: "%04d", row % 700))",
+                email: "p\(row % 900)@example.com", valid: row % 11 != 0)
+        }
+    }
+
+    @Test func prefetchingAheadGivesTheSameAnswers() {
+        var plain = BatchDeduper()
+        var expected = Self.mixedRows(3000)
+        for i in expected.indices { plain.check(&expected[i]) }
+
+        for distance in [1, 16, 31] {
+            var deduper = BatchDeduper()
+            var rows = Self.mixedRows(3000)
+            for i in 0..<distance { deduper.prefetch(&rows[i]) }
+            for i in rows.indices {
+                if i + distance < rows.count { deduper.prefetch(&rows[i + distance]) }
+                deduper.check(&rows[i])
+            }
+            #expect(rows.map(\.problems) == expected.map(\.problems), "distance \(distance)")
+            #expect(rows.map { $0.lead != nil } == expected.map { $0.lead != nil }, "distance \(distance)")
+        }
+    }
+
+    @Test func keysKeptForAnotherRowAreNotUsed() {
+        // Row 33 shares the ring place of row 1 (32 places): the keys prefetched for row 1 must not stand
+        // in for row 33's, which holds another phone and email.
+        var deduper = BatchDeduper()
+        var first = Self.checked(row: 1, phone: "+18135550100", email: "a@example.com")
+        var other = Self.checked(row: 33, phone: "+18135550199", email: "b@example.com")
+        var repeat_ = Self.checked(row: 40, phone: "+18135550199", email: "c@example.com")
+        deduper.prefetch(&first)
+        deduper.check(&first)
+        deduper.check(&other)
+        #expect(other.lead != nil)
+        let repeats = deduper.check(&repeat_)
+        #expect(repeats)
+        #expect(repeat_.problems.map(\.text) == ["same phone as row 33"])
     }
 
     @Test func sameEmailIgnoringCase() {

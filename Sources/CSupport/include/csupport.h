@@ -29,4 +29,9 @@ int leadspool_malloc_arena_max(int arenas);
 /// malloc_trim(0): hands the allocator's free pages back to the system (glibc; a no-op elsewhere).
 void leadspool_malloc_trim(void);
 
+/// Asks the CPU to bring the cache line at `address` in ahead of a write (a hint: never faults).
+static inline void leadspool_prefetch_for_write(const void *address) {
+    __builtin_prefetch(address, 1, 3);
+}
+
 #endif

@@ -122,13 +122,17 @@ struct CheckJob {
                 case .rows(var rows, let bytes, let checked):
                     if !checked {
                         for i in rows.indices {
-                            rows[i].0 = validator.check(rows[i].1!)
-                            let keep = keepsEveryRecord || (firstChunk && i == 0) || !rows[i].0.problems.isEmpty
-                            if !keep { rows[i].1 = nil }
+                            Self.validate(&rows[i], with: validator, keepRecord: keepsEveryRecord || (firstChunk && i == 0))
                         }
                     }
                     firstChunk = false
-                    for i in rows.indices { _ = deduper.check(&rows[i].0) }
+                    // The table slots of the row `prefetchDistance` ahead are fetched while this one is probed.
+                    let count = rows.count
+                    for i in 0..<min(Self.prefetchDistance, count) { deduper.prefetch(&rows[i].0) }
+                    for i in 0..<count {
+                        if i + Self.prefetchDistance < count { deduper.prefetch(&rows[i + Self.prefetchDistance].0) }
+                        _ = deduper.check(&rows[i].0)
+                    }
                     if !sized {
                         sized = true
                         deduper.reserve(leads: Self.expectedLeads(deduper.keyCount / 2, in: bytes, of: facts.contentBytes))
@@ -172,6 +176,8 @@ struct CheckJob {
     static let chunkRows = 1024
     /// The reader validates the next chunk itself when at least this many wait for this thread.
     static let backlogToValidate = 2
+    /// How many rows ahead the deduper's table slots are fetched (at most its ring of 32).
+    static let prefetchDistance = 16
     /// A row not validated yet.
     static let unchecked = CheckedRecord(row: 0, line: 0, publisher: "")
 
@@ -180,6 +186,13 @@ struct CheckJob {
     static func expectedLeads(_ leads: Int, in bytes: Int, of contentBytes: Int) -> Int {
         guard bytes > 0, contentBytes > bytes else { return leads }
         return Int((Double(leads) * Double(contentBytes) / Double(bytes) * 1.1).rounded(.up))
+    }
+
+    /// Validates a row handed over unchecked, in place (reading it out of the array would copy the whole
+    /// row); its record stays only when `keepRecord` or the row has problems (for rejects.csv).
+    private static func validate(_ row: inout (CheckedRecord, RawRecord?), with validator: Validator, keepRecord: Bool) {
+        row.0 = validator.check(row.1!)
+        if !keepRecord && row.0.problems.isEmpty { row.1 = nil }
     }
 
     private static func settle(

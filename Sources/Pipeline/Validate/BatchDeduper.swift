@@ -1,3 +1,5 @@
+import CSupport
+
 /// Finds leads that repeat an earlier lead of the same batch (`DUPLICATE_IN_BATCH`): the same
 /// vertical and phone, or the same vertical and email (ASCII case ignored). The keys are the
 /// record's normalised `vertical`, `phone` and `email`, which ``Validator`` sets to the lead's.
@@ -41,6 +43,11 @@ package struct BatchDeduper: Sendable {
     /// Rows up to this one were checked before the last ``rewind()``: they are answered from the table.
     private var replayThrough = 0
 
+    /// Keys hashed by ``prefetch(_:)`` for rows about to be checked, by row modulo the ring's size.
+    private var ahead = [(row: Int, phone: Key, email: Key)](
+        repeating: (0, Key.unused, Key.unused), count: BatchDeduper.aheadCount)
+    private static let aheadCount = 32
+
     /// `expectedLeads`, when known, sizes the table once instead of growing it.
     package init(expectedLeads: Int = 0) {
         reserve(leads: expectedLeads)
@@ -66,6 +73,28 @@ package struct BatchDeduper: Sendable {
         replayThrough = lastRow
     }
 
+    /// Starts loading the table slots `record`'s keys will be probed at, so that ``check(_:)`` of it a few
+    /// rows later finds them in the cache: the table is far larger than the cache, and each probe
+    /// otherwise waits for memory. The keys are kept for that call (up to 32 rows ahead). Only a hint:
+    /// `check` gives the same answers with or without it. `inout` only so that a record in an array is
+    /// read in place (a plain argument copies it, retaining each of its strings); it is not changed.
+    package mutating func prefetch(_ record: inout CheckedRecord) {
+        guard case .some = record.lead, let vertical = record.vertical else { return }
+        let phoneKey = Key(vertical, kind: 1, record.phone, foldCase: false)
+        let emailKey = Key(vertical, kind: 2, record.email, foldCase: true)
+        ahead.withUnsafeMutableBufferPointer { $0[record.row % Self.aheadCount] = (record.row, phoneKey, emailKey) }
+        shards.withUnsafeBufferPointer { shards in
+            func load(_ key: Key) {
+                shards[key.shard].withUnsafeBufferPointer { table in
+                    guard let base = table.baseAddress, !table.isEmpty else { return }
+                    leadspool_prefetch_for_write(base + key.home(capacity: table.count))
+                }
+            }
+            load(phoneKey)
+            load(emailKey)
+        }
+    }
+
     /// When `record` holds a lead that repeats an earlier one, replaces its lead with a
     /// `DUPLICATE_IN_BATCH` problem per matching key (`same phone as row 12`) and answers `true`;
     /// otherwise remembers the lead's keys and answers `false`.
@@ -75,8 +104,7 @@ package struct BatchDeduper: Sendable {
         // The record's own normalised vertical, phone and email are the lead's; reading them, rather than
         // binding the lead, spares a copy (retain and release) of every string of the lead per row.
         guard case .some = record.lead, let vertical = record.vertical else { return false }
-        let phoneKey = Key(vertical, kind: 1, record.phone, foldCase: false)
-        let emailKey = Key(vertical, kind: 2, record.email, foldCase: true)
+        let (phoneKey, emailKey) = keys(of: record, vertical)
         let row = UInt32(clamping: max(1, record.row))
         if record.row <= replayThrough {
             // The first pass stored a key under the first row that had it: an earlier row means this one
@@ -99,6 +127,16 @@ package struct BatchDeduper: Sendable {
             return false
         }
         return Self.markDuplicate(&record, phoneRow: phone.row, emailRow: email.row)
+    }
+
+    /// The record's keys: those ``prefetch(_:)`` kept for its row, or hashed now.
+    @inline(__always)
+    private func keys(of record: borrowing CheckedRecord, _ vertical: Vertical) -> (Key, Key) {
+        let kept = ahead.withUnsafeBufferPointer { $0[record.row % Self.aheadCount] }
+        if kept.row == record.row, record.row > 0 { return (kept.phone, kept.email) }
+        return (
+            Key(vertical, kind: 1, record.phone, foldCase: false), Key(vertical, kind: 2, record.email, foldCase: true)
+        )
     }
 
     private static func markDuplicate(_ record: inout CheckedRecord, phoneRow: UInt32?, emailRow: UInt32?) -> Bool {
@@ -178,6 +216,15 @@ extension BatchDeduper {
         var shard: Int
         var fingerprintLow: UInt32
         var fingerprintHigh: UInt32
+
+        /// Fills the empty places of the prefetch ring.
+        static let unused = Key(shard: 0, fingerprintLow: 0, fingerprintHigh: 0)
+
+        private init(shard: Int, fingerprintLow: UInt32, fingerprintHigh: UInt32) {
+            self.shard = shard
+            self.fingerprintLow = fingerprintLow
+            self.fingerprintHigh = fingerprintHigh
+        }
 
         /// The hash comes from `Hasher` (seeded per process); the 6 fingerprint bits the shard takes
         /// from it come from a cheap multiply-xorshift pass over the same bytes instead, independent of
