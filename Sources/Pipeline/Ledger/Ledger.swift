@@ -143,11 +143,7 @@ package final class Ledger: Sendable {
         guard FileManager.default.fileExists(atPath: path) else { return nil }
         let queue: DatabaseQueue = try mapErrors("cannot open \(path)") {
             let queue = try DatabaseQueue(path: path, configuration: grdbConfiguration(configuration, readOnly: true))
-            try queue.read { db in
-                guard try LedgerSchema.migrator.hasCompletedMigrations(db),
-                    try !LedgerSchema.migrator.hasBeenSuperseded(db)
-                else { throw LedgerError(.schema, "\(path) does not have this leadspool's ledger schema") }
-            }
+            try queue.read { db in try checkSchemaForReading(db, path: path) }
             return queue
         }
         var key = try LedgerKeyFile.load(path: keyPath)
@@ -159,6 +155,27 @@ package final class Ledger: Sendable {
             key = (0..<LedgerKeyFile.size).map { _ in UInt8.random(in: 0...255) }
         }
         return Ledger(path: path, configuration: configuration, isReadOnly: true, database: queue, key: key!)
+    }
+
+    /// Throws `.schema`, saying why and what to do, unless the ledger's schema is exactly this leadspool's. A
+    /// reader cannot upgrade a schema, so a ledger written by an older leadspool is refused until a command
+    /// that writes the ledger (`run`, `watch`, `retry`) has opened it once.
+    private static func checkSchemaForReading(_ db: Database, path: String) throws {
+        let migrator = LedgerSchema.migrator
+        if try migrator.hasBeenSuperseded(db) {
+            throw LedgerError(.schema, "\(path) was written by a newer leadspool")
+        }
+        if try migrator.hasCompletedMigrations(db) { return }
+        let applied = try migrator.appliedIdentifiers(db)
+        guard !applied.isEmpty else {
+            throw LedgerError(.schema, "\(path) is not a leadspool ledger (it has no ledger schema)")
+        }
+        let pending = migrator.migrations.filter { !applied.contains($0) }
+        throw LedgerError(
+            .schema,
+            "\(path) was written by an older leadspool and needs a schema upgrade (\(pending.joined(separator: ", "))), "
+                + "which only a command that writes the ledger can do: the next `leadspool run` (or `watch`, `retry`) "
+                + "upgrades it")
     }
 
     private init(
