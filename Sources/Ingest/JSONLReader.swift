@@ -18,6 +18,11 @@ package final class JSONLReader: RecordReader {
     private var skippingLongLine = false
     private var parser = JSONObjectParser()
     private var columns = Columns(names: [])
+    /// The key lists seen lately, most recent first: lines usually repeat one of a few (one per vertical),
+    /// and matching a line's keys against them spares building its columns (folding each key, a
+    /// dictionary) again for every line.
+    private var recentColumns: [Columns] = []
+    private static let recentColumnsLimit = 8
 
     package var bytesRead: Int { base + start }
 
@@ -109,12 +114,28 @@ package final class JSONLReader: RecordReader {
             case .failure(let reason, let at):
                 return unreadable("bad JSON at column \(at + 1): \(reason)", offset: offset)
             case .success:
-                if !parser.sameKeys(as: columns.names) { columns = Columns(names: parser.keys) }
+                if !parser.sameKeys(as: columns.names) { columns = columnsForParsedKeys() }
                 return RawRecord(
                     row: line, line: line, byteOffset: offset, columns: columns, values: parser.values,
                     publisher: configuration.publisher)
             }
         }
+    }
+
+    /// The columns of the keys just parsed: a recent set with the same keys in the same order, or a new one.
+    private func columnsForParsedKeys() -> Columns {
+        if let i = recentColumns.firstIndex(where: { parser.sameKeys(as: $0.names) }) {
+            let found = recentColumns[i]
+            if i > 0 {
+                recentColumns.remove(at: i)
+                recentColumns.insert(found, at: 0)
+            }
+            return found
+        }
+        let made = Columns(names: parser.keys)
+        if recentColumns.count == Self.recentColumnsLimit { recentColumns.removeLast() }
+        recentColumns.insert(made, at: 0)
+        return made
     }
 
     private func unreadable(_ reason: String, offset: Int) -> RawRecord {

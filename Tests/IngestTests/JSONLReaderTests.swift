@@ -45,6 +45,34 @@ func readJSONL(_ text: String, chunkSize: Int = 1 << 16, maxRecordBytes: Int = 1
         #expect(records[0].columns === records[1].columns)
     }
 
+    @Test func columnsAreSharedWhenLinesAlternateBetweenKeySets() throws {
+        // One key set per vertical, interleaved, as publishers' files have them; plus the same keys in
+        // another order, which are other columns.
+        let mortgage = "{\"phone\":\"1\",\"zip\":\"2\",\"loan_amount\":300000}"
+        let solar = "{\"phone\":\"3\",\"zip\":\"4\",\"roof_type\":\"tile\"}"
+        let reordered = "{\"zip\":\"5\",\"phone\":\"6\",\"loan_amount\":1}"
+        let records = try readJSONL([mortgage, solar, mortgage, reordered, solar, mortgage].joined(separator: "\n"))
+        #expect(records[0].columns === records[2].columns)
+        #expect(records[2].columns === records[5].columns)
+        #expect(records[1].columns === records[4].columns)
+        #expect(records[0].columns !== records[1].columns)
+        #expect(records[3].columns !== records[0].columns)
+        #expect(records[3].columns.names == ["zip", "phone", "loan_amount"])
+        #expect(records[3][.phone] == .string("6"))
+        #expect(records[5][.loanAmount] == .number("300000"))
+        #expect(records[4][.loanAmount] == nil)
+    }
+
+    @Test func manyKeySetsKeepEachLineWithItsOwnKeys() throws {
+        // More distinct key sets than the reader keeps: every line still gets columns naming its own keys.
+        let lines = (0..<40).map { i in "{\"phone\":\"\(i)\",\"extra_\(i % 13)\":\"x\"}" }
+        let records = try readJSONL(lines.joined(separator: "\n"))
+        for (i, record) in records.enumerated() {
+            #expect(record.columns.names == ["phone", "extra_\(i % 13)"])
+            #expect(record[.phone] == .string("\(i)"))
+        }
+    }
+
     @Test(arguments: [
         "{\"a\":\"\\x\"}", "{\"a\":01}", "{\"a\":tru}", "{\"a\":\"x\"} extra", "[1,2]", "{\"a\":\"\u{01}\"}",
         "{\"a\":\"\\ud800\"}", "{\"a\":1", "{\"a\":-}",
