@@ -11,7 +11,7 @@ import Synchronization
 ///
 /// With `direct`, chunks go to the file with O_DIRECT where the file system allows it: the device
 /// reads them from this buffer, and the kernel's copy of every byte into the page cache (about a
-/// fifth of `check`'s CPU time for 490 MB of reports) is gone. Direct writes must be whole aligned
+/// tenth of `check`'s CPU time for 490 MB of reports) is gone. Direct writes must be whole aligned
 /// blocks, so a flush then writes the whole 4 KiB blocks pending and keeps the rest for the next one;
 /// ``drain()`` leaves direct mode and writes that last piece through the page cache. A file system
 /// that refuses O_DIRECT (at `fcntl`, or with `EINVAL` at the first write) gets ordinary writes.

@@ -48,6 +48,10 @@ package struct BatchDeduper: Sendable {
         repeating: (0, Key.unused, Key.unused), count: BatchDeduper.aheadCount)
     private static let aheadCount = 32
 
+    /// The ring place of `row` (never negative, whatever the row).
+    @inline(__always)
+    private static func aheadPlace(_ row: Int) -> Int { row & (aheadCount - 1) }
+
     /// `expectedLeads`, when known, sizes the table once instead of growing it.
     package init(expectedLeads: Int = 0) {
         reserve(leads: expectedLeads)
@@ -82,7 +86,7 @@ package struct BatchDeduper: Sendable {
         guard case .some = record.lead, let vertical = record.vertical else { return }
         let phoneKey = Key(vertical, kind: 1, record.phone, foldCase: false)
         let emailKey = Key(vertical, kind: 2, record.email, foldCase: true)
-        ahead.withUnsafeMutableBufferPointer { $0[record.row % Self.aheadCount] = (record.row, phoneKey, emailKey) }
+        ahead.withUnsafeMutableBufferPointer { $0[Self.aheadPlace(record.row)] = (record.row, phoneKey, emailKey) }
         shards.withUnsafeBufferPointer { shards in
             func load(_ key: Key) {
                 shards[key.shard].withUnsafeBufferPointer { table in
@@ -132,7 +136,7 @@ package struct BatchDeduper: Sendable {
     /// The record's keys: those ``prefetch(_:)`` kept for its row, or hashed now.
     @inline(__always)
     private func keys(of record: borrowing CheckedRecord, _ vertical: Vertical) -> (Key, Key) {
-        let kept = ahead.withUnsafeBufferPointer { $0[record.row % Self.aheadCount] }
+        let kept = ahead.withUnsafeBufferPointer { $0[Self.aheadPlace(record.row)] }
         if kept.row == record.row, record.row > 0 { return (kept.phone, kept.email) }
         return (
             Key(vertical, kind: 1, record.phone, foldCase: false), Key(vertical, kind: 2, record.email, foldCase: true)
