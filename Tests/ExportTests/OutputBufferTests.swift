@@ -43,7 +43,7 @@ struct OutputBufferTests {
     ) throws -> (bytes: [UInt8], wasDirect: Bool) {
         let path = directory + "/out-\(UUID().uuidString)"
         let fd = open(path, O_WRONLY | O_CREAT | O_EXCL, 0o600)
-        #expect(fd >= 0)
+        try #require(fd >= 0)
         var buffer = OutputBuffer(fd: fd, path: path, direct: direct)
         let wasDirect = buffer.direct
         for (i, piece) in pieces.enumerated() {
@@ -101,8 +101,9 @@ struct OutputBufferTests {
             guard Self.directWritesWork(in: directory) else { return }
             let path = directory + "/unaligned"
             let fd = open(path, O_WRONLY | O_CREAT | O_EXCL, 0o600)
+            try #require(fd >= 0)
             defer { close(fd) }
-            #expect(leadspool_set_direct_io(fd, 1) == 0)
+            try #require(leadspool_set_direct_io(fd, 1) == 0)
             let bytes = Self.pattern(10, seed: 3)
             // Ten bytes are not a whole block: refused as is, written once direct mode is off.
             let refused = bytes.withUnsafeBytes { POSIX.writeAll(fd, $0.baseAddress!, 10) }
