@@ -9,6 +9,12 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+// jemalloc's control call. The `leadspool` executable and the pipeline tests link jemalloc in (see
+// Package.swift); in a program built from these sources without it, this weak reference is NULL.
+extern int mallctl(const char *name, void *oldp, size_t *oldlenp, void *newp, size_t newlen)
+    __attribute__((weak));
+
+
 int leadspool_rename_noreplace(const char *from, const char *to) {
 #ifdef SYS_renameat2
     return (int)syscall(SYS_renameat2, AT_FDCWD, from, AT_FDCWD, to, 1u /* RENAME_NOREPLACE */);
@@ -56,16 +62,23 @@ int leadspool_set_direct_io(int fd, int on) {
 #endif
 }
 
-int leadspool_malloc_arena_max(int arenas) {
-#if defined(__GLIBC__) && defined(M_ARENA_MAX)
-    return mallopt(M_ARENA_MAX, arenas);
-#else
-    (void)arenas;
-    return 0;
-#endif
+// jemalloc reads its options from this symbol when it starts (and from MALLOC_CONF after it):
+// - 2 arenas (one a core here) instead of 4 a core: each keeps its own freed pages, and a long batch's
+//   work moves between the concurrency pool's, the HTTP client's and the ledger's threads;
+// - freed pages go back to the system after 1 s unused, not 10 s, so a long batch's peak stays low.
+// Ignored when jemalloc is not the allocator.
+const char *malloc_conf = "narenas:2,dirty_decay_ms:1000,muzzy_decay_ms:0";
+
+const char *leadspool_malloc_name(void) {
+    return mallctl ? "jemalloc" : "libc";
 }
 
 void leadspool_malloc_trim(void) {
+    if (mallctl) {
+        // MALLCTL_ARENAS_ALL (4096): every arena hands its unused dirty pages back.
+        mallctl("arena.4096.purge", NULL, NULL, NULL, 0);
+        return;
+    }
 #ifdef __GLIBC__
     malloc_trim(0);
 #endif

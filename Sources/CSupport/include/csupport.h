@@ -22,12 +22,12 @@ int leadspool_start_writeback(int fd, long long offset, long long length);
 /// system cannot do it, ENOSYS where the flag does not exist).
 int leadspool_set_direct_io(int fd, int on);
 
-/// mallopt(M_ARENA_MAX, arenas): at most `arenas` malloc arenas (glibc; a no-op elsewhere).
-/// Returns 1 on success, 0 on failure.
-int leadspool_malloc_arena_max(int arenas);
-
-/// malloc_trim(0): hands the allocator's free pages back to the system (glibc; a no-op elsewhere).
+/// Hands the allocator's free pages back to the system: jemalloc's arena purge when jemalloc is the
+/// allocator (the `leadspool` executable), else glibc's malloc_trim(0); a no-op elsewhere.
 void leadspool_malloc_trim(void);
+
+/// "jemalloc" when jemalloc is the process's allocator, else "libc".
+const char *leadspool_malloc_name(void);
 
 /// Asks the CPU to bring the cache line at `address` in ahead of a write (a hint: never faults).
 static inline void leadspool_prefetch_for_write(const void *address) {

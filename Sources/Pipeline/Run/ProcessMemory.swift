@@ -1,20 +1,13 @@
 import CSupport
 
-/// The process's memory allocator.
+/// The process's memory allocator: jemalloc, linked into `leadspool` (options in CSupport's
+/// `malloc_conf`), or the C library's malloc in a program built without it.
 package enum ProcessMemory {
-    /// Caps glibc's malloc arenas. By default a thread that finds the arenas busy gets one of its own (up
-    /// to 8 per core), and each keeps the memory freed into it: a long batch, whose work moves between the
-    /// concurrency pool's, the HTTP client's and the ledger's threads, then holds several arenas' worth of
-    /// free memory. Takes effect for arenas created afterwards, so call it before the work starts.
-    ///
-    /// Answers whether the allocator took the cap (`false` on other C libraries).
-    @discardableResult
-    package static func capArenas(_ arenas: Int) -> Bool {
-        leadspool_malloc_arena_max(Int32(clamping: arenas)) == 1
-    }
+    /// "jemalloc" or "libc".
+    package static var allocator: String { String(cString: leadspool_malloc_name()) }
 
-    /// Hands the allocator's free pages back to the system. Memory freed by one thread stays in that
-    /// thread's arena, where another thread's allocations may not reuse it; trimmed, it stops counting.
+    /// Hands the allocator's free pages back to the system (jemalloc: every arena purged; glibc:
+    /// `malloc_trim`). Between the two passes of a big batch, so the second starts from what is in use.
     package static func trim() {
         leadspool_malloc_trim()
     }
