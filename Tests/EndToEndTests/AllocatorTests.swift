@@ -12,7 +12,7 @@ struct AllocatorTests {
         let result = try runLeadspool(["--help"], environment: environment)
         #expect(result.status == 0)
         #expect(result.stderr.contains("jemalloc statistics"), "no jemalloc statistics on stderr")
-        #expect(result.stderr.contains("opt.narenas: 2"))
+        #expect(result.stderr.contains("opt.narenas: 1"))
         #expect(result.stderr.contains("opt.dirty_decay_ms: 1000"))
         #expect(result.stderr.contains("opt.muzzy_decay_ms: 0"))
     }
