@@ -198,7 +198,7 @@ struct CheckJob {
     private static func settle(
         _ row: inout (CheckedRecord, RawRecord?), tally: inout OutcomeTally, writer: BatchReportWriter
     ) throws {
-        let result = row.0.localResult()
+        let result = row.0.takeLocalResult()
         tally.add(result)
         try writer.add(result, raw: row.1)
     }
