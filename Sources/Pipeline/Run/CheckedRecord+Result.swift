@@ -10,16 +10,15 @@ extension CheckedRecord {
     /// ``localResult()`` for a record that is done with: its strings and problems move into the result
     /// (the record keeps empty ones) instead of being copied, which saves a retain and a release of each per row.
     package mutating func takeLocalResult() -> LeadResult {
-        func take<T>(_ value: inout T, _ empty: T) -> T {
-            var taken = empty
-            swap(&taken, &value)
-            return taken
-        }
-        let outcome = localOutcome
-        return LeadResult(
-            row: row, ref: take(&ref, ""), vertical: vertical?.rawValue ?? "", outcome: outcome,
-            problems: take(&problems, []), phone: take(&phone, ""), zip: take(&zip, ""), email: take(&email, ""),
-            publisher: take(&publisher, ""))
+        // Swapped into a result built empty: built from the values, it was copied once more on return.
+        var result = LeadResult(row: row, vertical: vertical?.rawValue ?? "", outcome: localOutcome, publisher: "")
+        swap(&result.ref, &ref)
+        swap(&result.problems, &problems)
+        swap(&result.phone, &phone)
+        swap(&result.zip, &zip)
+        swap(&result.email, &email)
+        swap(&result.publisher, &publisher)
+        return result
     }
 
     private var localOutcome: Outcome {
