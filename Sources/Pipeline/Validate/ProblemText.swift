@@ -9,6 +9,50 @@ enum ProblemText {
     /// `"value"` with quotes, backslashes and control characters escaped, cut after
     /// ``maxQuotedCharacters`` characters with `…`.
     static func quoted(_ value: String) -> String {
+        plainQuoted("", value, "") ?? escapedQuoted(value)
+    }
+
+    /// `head"value"tail` (with a space after `head` and before `tail` when `spaced`), built in one
+    /// allocation, when `value` needs neither escaping nor cutting: at most ``maxQuotedCharacters`` bytes of
+    /// printable ASCII other than `"` and `\`. `nil` otherwise.
+    ///
+    /// Nearly every value a problem quotes is such a value, and a dirty batch quotes one in most rows: the
+    /// general path, which appends scalar by scalar, took 15 % of `check`'s time on a file of future
+    /// consent times.
+    static func plainQuoted(_ head: String, _ value: String, _ tail: String, spaced: Bool = false) -> String? {
+        var (head, value, tail) = (head, value, tail)
+        return value.withUTF8 { v -> String? in
+            guard v.count <= maxQuotedCharacters, v.allSatisfy({ $0 >= 0x20 && $0 < 0x7F && $0 != 0x22 && $0 != 0x5C })
+            else { return nil }
+            return head.withUTF8 { h in
+                tail.withUTF8 { t in
+                    let space = spaced ? 1 : 0
+                    return String(unsafeUninitializedCapacity: h.count + v.count + t.count + 2 + 2 * space) { out in
+                        var at = 0
+                        func put(_ bytes: UnsafeBufferPointer<UInt8>) {
+                            _ = UnsafeMutableBufferPointer(rebasing: out[at...]).initialize(from: bytes)
+                            at += bytes.count
+                        }
+                        func put(_ byte: UInt8) {
+                            out[at] = byte
+                            at += 1
+                        }
+                        put(h)
+                        if spaced { put(0x20) }
+                        put(0x22)
+                        put(v)
+                        put(0x22)
+                        if spaced { put(0x20) }
+                        put(t)
+                        return at
+                    }
+                }
+            }
+        }
+    }
+
+    /// ``quoted(_:)`` for any value, scalar by scalar.
+    static func escapedQuoted(_ value: String) -> String {
         var out = "\""
         out.reserveCapacity(min(value.utf8.count, maxQuotedCharacters * 2) + 4)
         var count = 0
@@ -39,7 +83,10 @@ enum ProblemText {
 
     /// `field "value" message`.
     static func problem(_ code: ReasonCode, _ field: CanonicalField, _ value: String, _ message: String) -> Problem {
-        Problem(code, field: field.rawValue, value: value, text: "\(field.rawValue) \(quoted(value)) \(message)")
+        Problem(
+            code, field: field.rawValue, value: value,
+            text: plainQuoted(field.rawValue, value, message, spaced: true)
+                ?? "\(field.rawValue) \(escapedQuoted(value)) \(message)")
     }
 
     /// `field "value" is not a valid <what> (<detail>)`.
