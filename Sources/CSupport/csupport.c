@@ -7,6 +7,9 @@
 #include <fcntl.h>
 #include <stdio.h>
 #include <sys/syscall.h>
+#ifdef __linux__
+#include <sys/vfs.h>
+#endif
 #include <unistd.h>
 
 // jemalloc's control call. The `leadspool` executable and the pipeline tests link jemalloc in (see
@@ -59,6 +62,25 @@ int leadspool_set_direct_io(int fd, int on) {
     if (!on) return 0;
     errno = ENOSYS;
     return -1;
+#endif
+}
+
+int leadspool_direct_io_suits(int fd) {
+#ifdef __linux__
+    struct statfs fs;
+    if (fstatfs(fd, &fs) != 0) return 0;
+    switch ((unsigned long)fs.f_type) {
+    case 0xEF53UL:     // ext2, ext3, ext4
+    case 0x58465342UL: // xfs
+    case 0x9123683EUL: // btrfs
+    case 0xF2F52010UL: // f2fs
+        return 1;
+    default:
+        return 0;
+    }
+#else
+    (void)fd;
+    return 0;
 #endif
 }
 

@@ -10,7 +10,8 @@ import Glibc
 
 @Suite("output buffer")
 struct OutputBufferTests {
-    /// Whether the file system of `directory` takes aligned O_DIRECT writes (the reports then use them).
+    /// Whether the file system of `directory` is one the reports write directly to (a local disk file
+    /// system) and takes aligned O_DIRECT writes.
     private static func directWritesWork(in directory: String) -> Bool {
         let path = directory + "/probe"
         let fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
@@ -18,7 +19,7 @@ struct OutputBufferTests {
             close(fd)
             unlink(path)
         }
-        guard fd >= 0, leadspool_set_direct_io(fd, 1) == 0 else { return false }
+        guard fd >= 0, leadspool_direct_io_suits(fd) == 1, leadspool_set_direct_io(fd, 1) == 0 else { return false }
         let block = UnsafeMutableRawPointer.allocate(byteCount: 4096, alignment: 4096)
         defer { block.deallocate() }
         memset(block, 0x41, 4096)
@@ -113,5 +114,28 @@ struct OutputBufferTests {
             let onDisk = [UInt8](try Data(contentsOf: URL(fileURLWithPath: path)))
             #expect(onDisk == bytes)
         }
+    }
+
+    @Test("a file on tmpfs is written through the page cache, even when asked for direct writes")
+    func tmpfsGetsOrdinaryWrites() throws {
+        // /dev/shm is tmpfs on Linux; without it there is nothing to check here.
+        let mounts = (try? String(contentsOfFile: "/proc/mounts", encoding: .utf8)) ?? ""
+        guard mounts.split(separator: "\n").contains(where: { $0.split(separator: " ").dropFirst().prefix(2) == ["/dev/shm", "tmpfs"] })
+        else { return }
+        let path = "/dev/shm/leadspool-output-\(UUID().uuidString)"
+        let fd = open(path, O_WRONLY | O_CREAT | O_EXCL, 0o600)
+        try #require(fd >= 0)
+        defer {
+            close(fd)
+            unlink(path)
+        }
+        #expect(leadspool_direct_io_suits(fd) == 0)
+        var buffer = OutputBuffer(fd: fd, path: path, direct: true)
+        defer { buffer.deallocate() }
+        #expect(!buffer.direct)
+        let bytes = Self.pattern(10_000, seed: 5)
+        try bytes.withUnsafeBufferPointer { try buffer.append($0) }
+        try buffer.drain()
+        #expect([UInt8](try Data(contentsOf: URL(fileURLWithPath: path))) == bytes)
     }
 }

@@ -22,6 +22,11 @@ int leadspool_start_writeback(int fd, long long offset, long long length);
 /// system cannot do it, ENOSYS where the flag does not exist).
 int leadspool_set_direct_io(int fd, int on);
 
+/// 1 when `fd`'s file is on a local disk file system where O_DIRECT writes were measured to pay (ext4,
+/// xfs, btrfs, f2fs: the kernel's copy into the page cache is skipped), else 0. On a network file system
+/// each direct write would be a synchronous round trip; on tmpfs there is no copy to skip.
+int leadspool_direct_io_suits(int fd);
+
 /// Hands the allocator's free pages back to the system: jemalloc's arena purge when jemalloc is the
 /// allocator (the `leadspool` executable), else glibc's malloc_trim(0); a no-op elsewhere.
 void leadspool_malloc_trim(void);
