@@ -10,8 +10,9 @@ package import Pipeline
 /// that waits for it finds the others complete.
 ///
 /// Memory does not grow with the number of rows: rows are formatted into two 256 KiB buffers per
-/// file, one filled by `add` while the other is written by a background queue; rejected records are
-/// spooled to a temporary file until their header is known; the summary keeps counts, a latency
+/// file, one filled by `add` while the other is written by a background queue; rejected records that do
+/// not fit the rejects header written so far are spooled to a temporary file (see ``RejectsSpool``); the
+/// summary keeps counts, a latency
 /// histogram and the first 100 rows needing attention.
 ///
 /// Not thread-safe: one task owns a writer (the background writes are internal). Any error thrown
@@ -37,7 +38,11 @@ package final class BatchReportWriter {
     /// - Parameters:
     ///   - batch: `<yyyyMMdd'T'HHmmss'Z'>-<12 hex>`; any plain file name is accepted.
     ///   - publisher: the batch's publisher, used for rows that carry none.
-    package init(batch: String, publisher: String, configuration: ReportConfiguration) throws {
+    ///   - rejectsStraightToFile: `false` spools every rejected row and writes `rejects.csv` at the end (the
+    ///     reference the tests hold the direct path to).
+    package init(
+        batch: String, publisher: String, configuration: ReportConfiguration, rejectsStraightToFile: Bool = true
+    ) throws {
         guard Self.isPlainFileName(batch) else { throw ExportError(.invalidBatchName, path: batch) }
         if let error = POSIX.makeDirectories(configuration.directory, mode: configuration.directoryMode) {
             throw ExportError(.directoryUnavailable, path: configuration.directory, systemError: error)
@@ -62,7 +67,9 @@ package final class BatchReportWriter {
             csv: OutputBuffer(fd: created[0].fd, path: created[0].tempPath, direct: true),
             jsonl: OutputBuffer(fd: created[1].fd, path: created[1].tempPath, direct: true),
             rejects: RejectsSpool(
-                spool: OutputBuffer(fd: spool.fd, path: spool.tempPath), redact: configuration.redact),
+                spool: OutputBuffer(fd: spool.fd, path: spool.tempPath),
+                out: OutputBuffer(fd: created[2].fd, path: created[2].tempPath, direct: true),
+                redact: configuration.redact, mayWriteDirectly: rejectsStraightToFile),
             redact: configuration.redact, publisher: publisher, batch: batch)
         do {
             try fold.csv.append(ResultRowEncoder.csvHeader)
@@ -95,10 +102,11 @@ package final class BatchReportWriter {
         do {
             try fold.csv.drain()
             try fold.jsonl.drain()
-            var rejectsOut = OutputBuffer(fd: files[2].fd, path: files[2].tempPath, direct: true)
-            defer { rejectsOut.deallocate() }
-            try fold.rejects.write(to: &rejectsOut, spoolPath: spoolFile!.tempPath)
-            try rejectsOut.drain()
+            if fold.rejects.needsRewrite {
+                try rewriteRejects()
+            } else {
+                try fold.rejects.finish(spoolPath: spoolFile!.tempPath)
+            }
 
             let summary = BatchSummary(accumulator: fold.totals, inputs: inputs, rejects: fold.rejects.count)
             try Self.writeWhole(summary.renderHTML(), to: files[3])
@@ -118,6 +126,22 @@ package final class BatchReportWriter {
             abandon()
             throw error
         }
+    }
+
+    /// Writes `rejects.csv` again into a new temporary file, which replaces the one written so far.
+    private func rewriteRejects() throws {
+        var replacement = try TempFile.create(finalPath: paths.rejectsCSV, mode: configuration.fileMode)
+        do {
+            var out = OutputBuffer(fd: replacement.fd, path: replacement.tempPath, direct: true)
+            defer { out.deallocate() }
+            try fold.rejects.rewrite(to: &out, from: files[2].tempPath, spoolPath: spoolFile!.tempPath)
+            try out.drain()
+        } catch {
+            replacement.discard()
+            throw error
+        }
+        files[2].discard()
+        files[2] = replacement
     }
 
     /// Removes the temporary files and closes the writer; reports already renamed into place stay.

@@ -59,7 +59,7 @@ struct RowFold {
                 result, reason: reason, phone: result.phone, email: result.email, publisher: rowPublisher,
                 csv: &csv, jsonl: &jsonl)
         }
-        if !rejects.isSeeded { rejects.seed(raw) }
+        if !rejects.isSeeded { try rejects.seed(raw) }
         if case .invalid = result.outcome { try rejects.add(raw, reason: reason) }
         totals.add(result, reason: reason)
         try csv.flushIfFull()

@@ -1,4 +1,4 @@
-import Export
+@testable import Export
 import Foundation
 import Ingest
 import Pipeline
@@ -175,5 +175,144 @@ struct RejectsTests {
             #expect(parsed.dropFirst().map { $0[0] } == (1...count).map { "ref-\($0)" })
             #expect(parsed.dropFirst().allSatisfy { $0[8] == "note, with comma" && $0[9] == reason })
         }
+    }
+}
+
+/// Rejected rows go straight to `rejects.csv` while they fit its header, and the file is written again
+/// when a later row adds columns: the bytes must be those of spooling every row and writing at the end.
+@Suite("rejects.csv written directly")
+struct RejectsDirectTests {
+    /// A small deterministic generator (SplitMix64), so a failing case can be replayed.
+    struct Generator {
+        var state: UInt64
+        mutating func next() -> UInt64 {
+            state &+= 0x9E37_79B9_7F4A_7C15
+            var z = state
+            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+            return z ^ (z >> 31)
+        }
+        mutating func below(_ n: Int) -> Int { Int(next() % UInt64(n)) }
+        mutating func chance(_ percent: Int) -> Bool { below(100) < percent }
+    }
+
+    static let cells = [
+        "", "plain", "with, comma", "say \"hi\"", "line\nbreak", "cr\rhere", "=SUM(A1)", "+1 813 555 0100",
+        "m@example.com", "José", "  spaced  ", "-minus", "@at",
+    ]
+    static let keys = ["ref", "phone", "email", "zip", "note", "note", "vehicle_year", "leadspool_reason", "extra"]
+
+    /// `count` rows of one batch: CSV-like (one header, rows shorter or longer than it) or JSONL-like (each
+    /// record its own keys), some valid, some rejected, some unreadable or without a record.
+    static func rows(seed: UInt64, count: Int, jsonl: Bool) -> [(LeadResult, RawRecord?)] {
+        var g = Generator(state: seed)
+        let header = Columns(names: Array(keys.prefix(2 + g.below(keys.count - 1))))
+        // JSONL lines with the same keys may share one `Columns` (the reader reuses them).
+        var shared: [Columns] = []
+        return (1...count).map { row in
+            let reason = "reason \(row) " + cells[g.below(cells.count)]
+            let result: LeadResult =
+                g.chance(60)
+                ? LeadResult(row: row, outcome: .invalid, problems: [Problem(.fieldInvalid, field: "note", value: "x", text: reason)])
+                : LeadResult(row: row, outcome: .valid)
+            if g.chance(5) { return (result, nil) }
+            let columns: Columns
+            if jsonl {
+                if !shared.isEmpty, g.chance(70) {
+                    columns = shared[g.below(shared.count)]
+                } else {
+                    var names: [String] = []
+                    for key in keys where g.chance(40) && !names.contains(key) { names.append(key) }
+                    columns = Columns(names: names)
+                    if shared.count < 3 { shared.append(columns) }
+                }
+            } else {
+                columns = header
+            }
+            if g.chance(5) {
+                return (result, RawRecord(row: row, line: row, byteOffset: 0, columns: columns, values: [], unreadable: "line \(row): unbalanced quote"))
+            }
+            let width = jsonl ? columns.names.count : max(0, columns.names.count + g.below(5) - 3 + (g.chance(3) ? 3 : 0))
+            let values: [RawValue] = (0..<width).map { _ in
+                switch g.below(10) {
+                case 0: .null
+                case 1: .bool(g.chance(50))
+                case 2: .number("\(g.below(100_000))")
+                default: .string(cells[g.below(cells.count)])
+                }
+            }
+            return (result, RawRecord(row: row, line: row, byteOffset: 0, columns: columns, values: values))
+        }
+    }
+
+    static func rejectsBytes(_ rows: [(LeadResult, RawRecord?)], direct: Bool, redact: Bool) throws -> [UInt8] {
+        try withTemporaryDirectory { directory in
+            let writer = try BatchReportWriter(
+                batch: testBatch, publisher: "acme", configuration: ReportConfiguration(directory: directory, redact: redact),
+                rejectsStraightToFile: direct)
+            for (result, raw) in rows { try writer.add(result, raw: raw) }
+            let paths = try writer.finish(summary: summaryInputs(mode: .check))
+            // Only the five reports are left: no spool, no replaced temporary file.
+            #expect(try directoryEntries(directory).count == 5)
+            return [UInt8](try Data(contentsOf: URL(fileURLWithPath: paths.rejectsCSV)))
+        }
+    }
+
+    @Test("same bytes as the spool, for CSV-like and JSONL-like batches", arguments: 0..<24)
+    func sameBytesAsTheSpool(seed: Int) throws {
+        let jsonl = seed % 2 == 1
+        let redact = seed % 3 == 0
+        let rows = Self.rows(seed: UInt64(seed) &* 7919, count: 1 + seed * 37 % 400, jsonl: jsonl)
+        let direct = try Self.rejectsBytes(rows, direct: true, redact: redact)
+        let spooled = try Self.rejectsBytes(rows, direct: false, redact: redact)
+        #expect(direct == spooled, "seed \(seed): \(direct.count) bytes written directly, \(spooled.count) spooled")
+    }
+
+    @Test("a CSV batch whose rows fit the header: every rejected row in the file, in order")
+    func fittingRowsInOrder() throws {
+        let columns = Columns(names: ["ref", "phone", "note"])
+        let rows: [(LeadResult, RawRecord?)] = (1...5_000).map { row in
+            (
+                LeadResult(row: row, outcome: row % 3 == 0 ? .valid : .invalid,
+                    problems: row % 3 == 0 ? [] : [Problem(.fieldInvalid, field: "note", value: "x", text: "bad, \(row)")]),
+                RawRecord(row: row, line: row + 1, byteOffset: 0, columns: columns,
+                    values: [.string("r\(row)"), .string("813555\(row)"), .string("a \"q\"\nb")])
+            )
+        }
+        let bytes = try Self.rejectsBytes(rows, direct: true, redact: false)
+        let parsed = parseCSV(String(decoding: bytes, as: UTF8.self))
+        #expect(parsed.first == ["ref", "phone", "note", "leadspool_reason"])
+        let expected = (1...5_000).filter { $0 % 3 != 0 }
+        #expect(parsed.dropFirst().map { $0[0] } == expected.map { "r\($0)" })
+        #expect(parsed.dropFirst().allSatisfy { $0[2] == "a \"q\"\nb" && $0[3].hasPrefix("bad, ") })
+        #expect(bytes == (try Self.rejectsBytes(rows, direct: false, redact: false)))
+    }
+}
+
+@Suite("CSV row splitter")
+struct CSVRowSplitterTests {
+    @Test("rows and their last cells, whatever the chunk sizes", arguments: [1, 2, 3, 7, 64, 100_000])
+    func splitsRows(chunk: Int) throws {
+        let rows = [
+            "a,b,c\r\n", "\"x, y\",\"line\r\nbreak\",last\r\n", "only\r\n", ",,\r\n", "\"q \"\"\",\"\"\r\n",
+            "\"cr\rin\",\"lf\nin\"\r\n",
+        ]
+        let expectedLast = ["c", "last", "only", "", "\"\"", "\"lf\nin\""]
+        let bytes = Array(rows.joined().utf8)
+        var splitter = CSVRowSplitter()
+        var seen: [(String, String)] = []
+        var start = 0
+        while start < bytes.count {
+            let end = min(start + chunk, bytes.count)
+            try bytes[start..<end].withUnsafeBufferPointer { piece in
+                try splitter.feed(piece) { row, lastCell in
+                    seen.append((String(decoding: row, as: UTF8.self), String(decoding: row[lastCell..<(row.count - 2)], as: UTF8.self)))
+                }
+            }
+            start = end
+        }
+        #expect(splitter.isEmpty)
+        #expect(seen.map(\.0) == rows)
+        #expect(seen.map(\.1) == expectedLast)
     }
 }

@@ -1,11 +1,18 @@
 import Ingest
 
-/// Collects the rows of `rejects.csv` while the batch streams, and writes the file at the end.
+/// Writes the rows of `rejects.csv` while the batch streams.
 ///
-/// The header is only known at the end (a JSONL batch's rejected lines may each carry other keys),
-/// so each rejected record goes to a spool file as (column position, value) pairs plus its reason;
-/// `finish` writes the header from the ``ColumnUnion`` and replays the spool. Memory stays bounded by
-/// the number of distinct columns.
+/// The header is the union of the rejected records' columns (``ColumnUnion``), which a JSONL batch may
+/// extend on any line. Once the first readable record has set the header, rejected rows with its columns
+/// are written straight to the file for as long as they fit it: always for a CSV batch whose rows are no
+/// longer than its header, so a file of rejected rows is written once. The first record with other columns
+/// or more cells (a JSONL line with other keys, a CSV row longer than its header), and every record after
+/// it, goes to a spool file as (column position, value) pairs plus its reason; at the
+/// end, ``needsRewrite`` is then set and ``rewrite(to:from:spoolPath:)`` writes the whole file again under
+/// the final header: the rows written directly with empty cells for the new columns, then the spool.
+/// Records rejected before the header is known (unreadable first rows) are spooled, and ``finish(spoolPath:)``
+/// writes the header and replays them. Memory stays bounded by the number of distinct columns and the
+/// largest row.
 ///
 /// Values are written exactly as read, re-quoted per RFC 4180 only where needed and NOT neutralised
 /// against formula injection: the file goes back to the publisher to fix and re-drop, and every cell
@@ -19,39 +26,126 @@ struct RejectsSpool {
     private var union = ColumnUnion()
     private(set) var isSeeded = false
     private var spool: OutputBuffer
+    /// The rejects file itself.
+    private var out: OutputBuffer
     private(set) var count = 0
     private let redact: Bool
     private var cachedColumns: Columns?
     private var cachedPositions: [Int] = []
+    /// The header is in `out` (rows then went straight to it until the union grew).
+    private var headerWritten = false
+    /// Rows go straight to `out` (the header is written and the union has not grown since).
+    private var writingDirectly = false
+    /// Whether a row may go straight to `out` at all (tests turn it off to compare with the spool).
+    private let mayWriteDirectly: Bool
+    /// The columns of the rows that may go straight to `out`: the first record's (a CSV batch's header).
+    private var directColumns: Columns?
+    /// Rows written straight to `out`, the union's width then and where their reason went.
+    private var directRows = 0
+    private var directWidth = 0
+    private var directReasonPosition: Int?
+    /// Per union position, the index of the record's value there (-1: none); reused for every row.
+    private var cellOfPosition: [Int] = []
 
-    init(spool: OutputBuffer, redact: Bool) {
+    init(spool: OutputBuffer, out: OutputBuffer, redact: Bool, mayWriteDirectly: Bool = true) {
         self.spool = spool
+        self.out = out
         self.redact = redact
+        self.mayWriteDirectly = mayWriteDirectly
     }
 
     func waitIdle() {
         spool.waitIdle()
+        out.waitIdle()
     }
 
     func deallocate() {
         spool.deallocate()
+        out.deallocate()
     }
+
+    /// True when the header was written and the union grew afterwards: the file must be written again
+    /// (``rewrite(to:from:spoolPath:)``) instead of finished.
+    var needsRewrite: Bool { headerWritten && union.count != directWidth }
 
     /// Starts the header with the first readable record's columns, so the rejects file of a CSV batch
     /// has the original header even when nothing (or only an unreadable row) is rejected.
-    mutating func seed(_ raw: RawRecord?) {
+    mutating func seed(_ raw: RawRecord?) throws {
         guard !isSeeded, let raw, raw.unreadable == nil else { return }
         isSeeded = true
         _ = union.positions(of: raw.columns.names, extra: 0)
+        guard mayWriteDirectly, count == 0 else { return }
+        try writeHeader(to: &out)
+        headerWritten = true
+        writingDirectly = true
+        directColumns = raw.columns
+        directWidth = union.count
+        directReasonPosition = Self.reasonPosition(in: union.names)
+        cellOfPosition = [Int](repeating: -1, count: directWidth)
     }
 
-    /// Spools one rejected record. An unreadable record (or none) has no cells, only its reason.
-    ///
-    /// Record layout: u32 length of the rest, u32 cell count, per non-empty cell (u32 column
-    /// position, u32 byte count, bytes), u32 reason byte count, reason bytes; integers little-endian.
+    /// Adds one rejected record: straight to the file while it fits the header written, else to the
+    /// spool. An unreadable record (or none) has no cells, only its reason.
     mutating func add(_ raw: RawRecord?, reason: String) throws {
         count += 1
         let readable = raw.map { $0.unreadable == nil && !$0.values.isEmpty } ?? false
+        if writingDirectly {
+            // A record with other columns (a JSONL line with other keys) ends direct writing: such lines
+            // may extend the union at any point, and a late extension would have the file written twice.
+            if readable, let raw {
+                if raw.columns === directColumns {
+                    let positions = positions(for: raw)
+                    if union.count == directWidth {
+                        return try writeDirectly(raw, positions: positions, reason: reason)
+                    }
+                }
+                writingDirectly = false
+            } else {
+                return try writeDirectly(nil, positions: [], reason: reason)
+            }
+        }
+        try addToSpool(raw, readable: readable, reason: reason)
+    }
+
+    /// One row of the file, its cells in union order; the same bytes as the spool's replay gives.
+    private mutating func writeDirectly(_ raw: RawRecord?, positions: [Int], reason: String) throws {
+        directRows += 1
+        for i in cellOfPosition.indices { cellOfPosition[i] = -1 }
+        if let raw {
+            for i in raw.values.indices { cellOfPosition[positions[i]] = i }
+        }
+        let fields = raw?.columns.fields ?? []
+        for position in 0..<directWidth {
+            if position > 0 { try out.append(UInt8(ascii: ",")) }
+            if position == directReasonPosition {
+                try out.csvCell(reason, neutralise: true)
+            } else if let raw, cellOfPosition[position] >= 0 {
+                let i = cellOfPosition[position]
+                try out.csvCell(cellText(raw.values[i], field: i < fields.count ? fields[i] : nil), neutralise: false)
+            }
+        }
+        if directReasonPosition == nil {
+            if directWidth > 0 { try out.append(UInt8(ascii: ",")) }
+            try out.csvCell(reason, neutralise: true)
+        }
+        try out.append("\r\n")
+        try out.flushIfFull()
+    }
+
+    /// A value as its cell shows it: as read, masked under `redact` when it is a phone or an email.
+    private func cellText(_ value: RawValue, field: CanonicalField?) -> String {
+        let text = value.text
+        guard redact, !text.isEmpty else { return text }
+        if field == .phone { return Redaction.maskPhone(text) }
+        if field == .email { return Redaction.maskEmail(text) }
+        return text
+    }
+
+    /// Spools one rejected record.
+    ///
+    /// Record layout: u32 length of the rest, u32 cell count, per non-empty cell (u32 column
+    /// position, u32 byte count, bytes), u32 reason byte count, reason bytes; integers little-endian.
+    private mutating func addToSpool(_ raw: RawRecord?, readable: Bool, reason: String) throws {
         // Reserve the whole record at once so it is never split by a flush; a mask is at most 8 bytes
         // longer than its value.
         var bound = 12 + reason.utf8.count
@@ -65,12 +159,8 @@ struct RejectsSpool {
             let positions = positions(for: raw)
             let fields = raw.columns.fields
             for (i, value) in raw.values.enumerated() {
-                var text = value.text
+                let text = cellText(value, field: i < fields.count ? fields[i] : nil)
                 if text.isEmpty { continue }
-                if redact, i < fields.count {
-                    if fields[i] == .phone { text = Redaction.maskPhone(text) }
-                    if fields[i] == .email { text = Redaction.maskEmail(text) }
-                }
                 p.putUInt32(positions[i])
                 p.putUInt32(text.utf8.count)
                 withUTF8(text) { p.put($0) }
@@ -95,21 +185,89 @@ struct RejectsSpool {
         return cachedPositions
     }
 
-    /// Writes the whole `rejects.csv` to `out`: header, then the spooled rows in input order.
-    mutating func write(to out: inout OutputBuffer, spoolPath: String) throws {
+    /// Completes the file when it needs no rewrite: the header, unless written already, then the spooled
+    /// rows in input order; drained, so every byte is in the file.
+    mutating func finish(spoolPath: String) throws {
+        precondition(!needsRewrite)
+        if !headerWritten { try writeHeader(to: &out) }
         try spool.drain()
-        let names = union.names
-        let reasonPosition = names.firstIndex { CanonicalField.fold($0) == "leadspoolreason" }
-        for (i, name) in names.enumerated() {
-            if i > 0 { try out.append(UInt8(ascii: ",")) }
-            try out.csvCell(name, neutralise: false)
-        }
-        if reasonPosition == nil {
-            if !names.isEmpty { try out.append(UInt8(ascii: ",")) }
-            try out.append("leadspool_reason")
-        }
-        try out.append("\r\n")
+        // Through a copy (`replaySpool` reads `self`); handed back even on a throw, as the copy may have
+        // moved the buffers that `deallocate` frees.
+        var target = out
+        defer { out = target }
+        try replaySpool(to: &target, spoolPath: spoolPath)
+        try target.drain()
+    }
 
+    /// Writes the whole file again to `target` (a new file) under the final header: the rows written
+    /// straight to `directPath` (the file so far) with empty cells for the columns added since, then the
+    /// spooled rows. The caller drains `target`.
+    mutating func rewrite(to target: inout OutputBuffer, from directPath: String, spoolPath: String) throws {
+        try out.drain()
+        try writeHeader(to: &target)
+        let width = union.count
+        let reasonPosition = Self.reasonPosition(in: union.names)
+        // Commas to add in each row written directly, before its last cell and at its end.
+        let before: Int
+        let after: Int
+        switch (directReasonPosition, reasonPosition) {
+        case (nil, nil): (before, after) = (width - directWidth, 0)
+        case (nil, let p?): (before, after) = (p - directWidth, width - 1 - p)
+        case (.some, _): (before, after) = (0, width - directWidth)
+        }
+        let fd = POSIX.openForReading(directPath)
+        guard fd >= 0 else { throw ExportError(.readFailed, path: directPath, systemError: POSIX.lastError) }
+        defer { POSIX.closeQuietly(fd) }
+        var rows = CSVRowSplitter()
+        var chunk = [UInt8](repeating: 0, count: 256 * 1024)
+        var seen = 0
+        while true {
+            let got = chunk.withUnsafeMutableBytes { POSIX.readSome(fd, $0.baseAddress!, $0.count) }
+            if got < 0 { throw ExportError(.readFailed, path: directPath, systemError: POSIX.lastError) }
+            if got == 0 { break }
+            try chunk.withUnsafeBufferPointer { bytes in
+                try rows.feed(UnsafeBufferPointer(rebasing: bytes[..<got])) { row, lastCell in
+                    seen += 1
+                    // The first row is the old header.
+                    guard seen > 1 else { return }
+                    try target.append(UnsafeBufferPointer(rebasing: row[..<lastCell]))
+                    for _ in 0..<before { try target.append(UInt8(ascii: ",")) }
+                    try target.append(UnsafeBufferPointer(rebasing: row[lastCell..<(row.count - 2)]))
+                    for _ in 0..<after { try target.append(UInt8(ascii: ",")) }
+                    try target.append("\r\n")
+                    try target.flushIfFull()
+                }
+            }
+        }
+        guard rows.isEmpty, seen == directRows + 1 else { throw ExportError(.readFailed, path: directPath) }
+        try spool.drain()
+        try replaySpool(to: &target, spoolPath: spoolPath)
+    }
+
+    /// Where a `leadspool_reason` column of the records is (a re-dropped rejects file): the reason goes
+    /// there instead of into a column of its own.
+    private static func reasonPosition(in names: [String]) -> Int? {
+        names.firstIndex { CanonicalField.fold($0) == "leadspoolreason" }
+    }
+
+    /// The header: the union's names, then `leadspool_reason` unless the records have that column.
+    private func writeHeader(to target: inout OutputBuffer) throws {
+        let names = union.names
+        for (i, name) in names.enumerated() {
+            if i > 0 { try target.append(UInt8(ascii: ",")) }
+            try target.csvCell(name, neutralise: false)
+        }
+        if Self.reasonPosition(in: names) == nil {
+            if !names.isEmpty { try target.append(UInt8(ascii: ",")) }
+            try target.append("leadspool_reason")
+        }
+        try target.append("\r\n")
+    }
+
+    /// Appends the spooled rows to `out` under the union's header (the spool drained first).
+    private func replaySpool(to out: inout OutputBuffer, spoolPath: String) throws {
+        let names = union.names
+        let reasonPosition = Self.reasonPosition(in: names)
         let fd = POSIX.openForReading(spoolPath)
         guard fd >= 0 else { throw ExportError(.readFailed, path: spoolPath, systemError: POSIX.lastError) }
         defer { POSIX.closeQuietly(fd) }
