@@ -83,7 +83,9 @@ package struct BatchDeduper: Sendable {
     /// `check` gives the same answers with or without it. `inout` only so that a record in an array is
     /// read in place (a plain argument copies it, retaining each of its strings); it is not changed.
     package mutating func prefetch(_ record: inout CheckedRecord) {
-        guard case .some = record.lead, let vertical = record.vertical else { return }
+        // A record without problems holds a lead. Asked directly, `case .some = record.lead` copied the whole
+        // lead here (1.2 % of `check`); a wrong guess would only fetch slots that `check` then leaves unused.
+        guard record.problems.isEmpty, let vertical = record.vertical else { return }
         let phoneKey = Key(vertical, kind: 1, record.phone, foldCase: false)
         let emailKey = Key(vertical, kind: 2, record.email, foldCase: true)
         ahead.withUnsafeMutableBufferPointer { $0[Self.aheadPlace(record.row)] = (record.row, phoneKey, emailKey) }
