@@ -67,7 +67,7 @@ struct ResultRowEncoder {
         p.put(UInt8(ascii: ","))
         p.put(r.outcome.staticText)
         p.put(UInt8(ascii: ","))
-        if !r.problems.isEmpty { p = Self.code(r.problems[0].code, at: p) }
+        if !r.problems.isEmpty { p = Self.code(r.problems.code(at: 0), at: p) }
         p.put(UInt8(ascii: ","))
         p = csvText(reasonText, at: p)
         p.put(UInt8(ascii: ","))
@@ -103,7 +103,7 @@ struct ResultRowEncoder {
         q.put("\",\"reason_code\":")
         if !r.problems.isEmpty {
             q.put(UInt8(ascii: "\""))
-            q = Self.code(r.problems[0].code, at: q)
+            q = Self.code(r.problems.code(at: 0), at: q)
             q.put(UInt8(ascii: "\""))
         } else {
             q.put("null")
@@ -133,7 +133,7 @@ struct ResultRowEncoder {
         for i in r.problems.indices {
             if i > 0 { q.put(UInt8(ascii: ",")) }
             q.put(UInt8(ascii: "\""))
-            q = Self.code(r.problems[i].code, at: q)
+            q = Self.code(r.problems.code(at: i), at: q)
             q.put(UInt8(ascii: "\""))
         }
         q.put(UInt8(ascii: "]"))

@@ -92,36 +92,35 @@ struct RejectsSpool {
         if writingDirectly {
             // A record with other columns (a JSONL line with other keys) ends direct writing: such lines
             // may extend the union at any point, and a late extension would have the file written twice.
-            if readable, let raw {
-                if raw.columns === directColumns {
-                    let positions = positions(for: raw)
-                    if union.count == directWidth {
-                        return try writeDirectly(raw, positions: positions, reason: reason)
-                    }
+            // `raw!`, not `if let raw`: binding copies the record (a retain and release of each of its parts).
+            guard readable else { return try writeDirectly(values: [], fields: [], positions: [], reason: reason) }
+            if raw!.columns === directColumns {
+                let positions = positions(for: raw!)
+                if union.count == directWidth {
+                    return try writeDirectly(
+                        values: raw!.values, fields: raw!.columns.fields, positions: positions, reason: reason)
                 }
-                writingDirectly = false
-            } else {
-                return try writeDirectly(nil, positions: [], reason: reason)
             }
+            writingDirectly = false
         }
         try addToSpool(raw, readable: readable, reason: reason)
     }
 
     /// One row of the file, its cells in union order; the same bytes as the spool's replay gives.
-    private mutating func writeDirectly(_ raw: RawRecord?, positions: [Int], reason: String) throws {
+    /// `values` and `fields` are the record's (empty for an unreadable record, which has only its reason).
+    private mutating func writeDirectly(
+        values: [RawValue], fields: [CanonicalField?], positions: [Int], reason: String
+    ) throws {
         directRows += 1
         for i in cellOfPosition.indices { cellOfPosition[i] = -1 }
-        if let raw {
-            for i in raw.values.indices { cellOfPosition[positions[i]] = i }
-        }
-        let fields = raw?.columns.fields ?? []
+        for i in values.indices { cellOfPosition[positions[i]] = i }
         for position in 0..<directWidth {
             if position > 0 { try out.append(UInt8(ascii: ",")) }
             if position == directReasonPosition {
                 try out.csvCell(reason, neutralise: true)
-            } else if let raw, cellOfPosition[position] >= 0 {
+            } else if cellOfPosition[position] >= 0 {
                 let i = cellOfPosition[position]
-                try out.csvCell(cellText(raw.values[i], field: i < fields.count ? fields[i] : nil), neutralise: false)
+                try out.csvCell(cellText(values[i], field: i < fields.count ? fields[i] : nil), neutralise: false)
             }
         }
         if directReasonPosition == nil {

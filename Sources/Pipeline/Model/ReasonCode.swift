@@ -50,3 +50,11 @@ package struct Problem: Sendable, Hashable {
         self.text = text
     }
 }
+
+extension Array where Element == Problem {
+    /// The code of problem `i`, read in place: from another module, `problems[i].code` calls the array's
+    /// subscript getter, which copies the whole problem (a retain and release of each of its strings).
+    package func code(at i: Int) -> ReasonCode {
+        withUnsafeBufferPointer { $0[i].code }
+    }
+}

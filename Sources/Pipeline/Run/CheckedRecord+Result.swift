@@ -27,13 +27,20 @@ extension CheckedRecord {
         // each of its strings, per row).
         if case .some = lead, problems.isEmpty {
             outcome = .valid
-        } else if !problems.isEmpty
-            && problems.allSatisfy({ $0.code == .duplicateInBatch || $0.code == .duplicateInLedger })
-        {
+        } else if !problems.isEmpty && onlyDuplicateProblems {
             outcome = .duplicate
         } else {
             outcome = .invalid
         }
         return outcome
+    }
+
+    /// Every problem is a duplicate one. By index and code: `allSatisfy` hands each problem to its closure
+    /// as a copy (a retain and release of its three strings).
+    private var onlyDuplicateProblems: Bool {
+        for i in problems.indices where problems[i].code != .duplicateInBatch && problems[i].code != .duplicateInLedger {
+            return false
+        }
+        return true
     }
 }
