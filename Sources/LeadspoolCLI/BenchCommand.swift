@@ -79,6 +79,8 @@ struct BenchLedger: AsyncParsableCommand {
     @Option(help: "Page size of the new bench ledger.") var pageSize = Ledger.Configuration().newFilePageSize
     @Option(help: "Page cache, in MiB.") var cacheMib = Ledger.Configuration().cacheSizeMiB
     @Option(help: "Memory-mapped reads, in MiB.") var mmapMib = Ledger.Configuration().mmapSizeMiB
+    @Option(help: "Keys the recent-keys table holds before a merge.")
+    var recentKeys = Ledger.Configuration().recentKeysLimit
     @Flag(help: "Keep the preloaded ledger beside --path and start from a copy of it next time.")
     var keepPreload = false
 
@@ -89,6 +91,7 @@ struct BenchLedger: AsyncParsableCommand {
         configuration.cacheSizeMiB = cacheMib
         configuration.newFilePageSize = pageSize
         configuration.mmapSizeMiB = mmapMib
+        configuration.recentKeysLimit = recentKeys
         let r = try LedgerBenchmark.run(
             path: path, leads: leads, preloadKeys: preload, reserveWindow: reserveWindow, sendWindow: markWindow,
             recordWindow: recordWindow, configuration: configuration, keepPreload: keepPreload)

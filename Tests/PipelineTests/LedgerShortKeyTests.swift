@@ -49,8 +49,8 @@ private typealias F = LedgerFixture
         let ledger = try dir.open()
         try F.begin(ledger, 1)
         _ = try F.settle(ledger, batch: 1, (1...20).map { F.lead($0) }, as: .accepted)
-        #expect(try ledger.intValue("SELECT count(*) FROM dedupe_keys WHERE length(key) = 16") == 40)
-        #expect(try ledger.intValue("SELECT count(*) FROM dedupe_keys WHERE length(key) <> 16") == 0)
+        #expect(try ledger.intValue("SELECT count(*) FROM dedupe_holders WHERE length(key) = 16") == 40)
+        #expect(try ledger.intValue("SELECT count(*) FROM dedupe_holders WHERE length(key) <> 16") == 0)
     }
 
     /// A ledger as leadspool wrote it before `dedupe-key-16` (32-byte keys, the migration not applied):
@@ -66,6 +66,7 @@ private typealias F = LedgerFixture
         }
         try ledger.executeRaw(
             """
+            \(LedgerSchemaFixture.undoRecentKeys)
             DELETE FROM grdb_migrations WHERE identifier = 'dedupe-key-16';
             INSERT INTO leads (batch_seq, row, state, vertical, attempts, http_status, answered_at) VALUES
                 (\(seq), 1, 'accepted', 'insurance', 1, 200, \(answered)),
@@ -81,7 +82,7 @@ private typealias F = LedgerFixture
         let dir = try LedgerDirectory()
         try Self.oldLedger(dir)
         let ledger = try dir.open()
-        #expect(try ledger.info().migrations == ["v1", "rollup-index", "dedupe-key-16"])
+        #expect(try ledger.info().migrations == ["v1", "rollup-index", "dedupe-key-16", "dedupe-recent"])
         #expect(try ledger.info().dedupeKeys == 5)
         #expect(try ledger.intValue("SELECT count(*) FROM dedupe_keys WHERE length(key) = 16") == 5)
 

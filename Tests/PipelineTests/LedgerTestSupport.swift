@@ -69,3 +69,13 @@ enum LedgerFixture {
 extension Date {
     func days(_ n: Double) -> Date { addingTimeInterval(n * 86_400) }
 }
+
+/// SQL that turns a new ledger back into one written before a migration.
+enum LedgerSchemaFixture {
+    /// Before `dedupe-recent`: no recent-keys table, no holders view, the migration not recorded.
+    static let undoRecentKeys = """
+        DROP VIEW dedupe_holders;
+        DROP TABLE dedupe_recent;
+        DELETE FROM grdb_migrations WHERE identifier = 'dedupe-recent';
+        """
+}

@@ -152,6 +152,13 @@ extension Ledger {
         let tuple = "(" + Array(repeating: "?", count: width).joined(separator: ", ") + ")"
         return Array(repeating: tuple, count: count).joined(separator: ", ")
     }
+
+    /// `(?6, ?7), (?8, ?9)` for `count` tuples of `width` numbered parameters from `first` on.
+    static func tuples(_ count: Int, width: Int, from first: Int) -> String {
+        (0..<count).map { i in
+            "(" + (0..<width).map { "?\(first + i * width + $0)" }.joined(separator: ", ") + ")"
+        }.joined(separator: ", ")
+    }
 }
 
 /// Local problems as stored: `CODE:field` tokens (`CODE` alone for record-level problems), space-separated.

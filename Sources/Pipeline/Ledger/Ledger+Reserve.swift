@@ -24,7 +24,7 @@ extension Ledger {
             let seq = try Ledger.batchSeq(db, batch)
             let existing = try Ledger.existingRows(db, seq: seq, rows: leads.map(\.row))
             let giveBack = try db.cachedStatement(
-                sql: "DELETE FROM dedupe_keys WHERE key = ? AND batch_seq = ? AND row = ?"
+                sql: "DELETE FROM dedupe_recent WHERE key = ? AND batch_seq = ? AND row = ?"
             )
             let insertDuplicate = try db.cachedStatement(
                 sql: """
@@ -133,6 +133,7 @@ extension Ledger {
                 }
                 try insertPending.run()
             }
+            try mergeRecentKeysIfFull(db)
             return results
         }
     }
@@ -148,10 +149,10 @@ extension Ledger {
             let blocking = try db.cachedStatement(
                 sql: """
                     SELECT b.id, k.row, k.kind, l.state, l.answered_at
-                    FROM dedupe_keys k
+                    FROM \(LedgerSchema.holderOf(keyParameter: 1)) k
                     JOIN batches b ON b.seq = k.batch_seq
                     JOIN leads l ON l.batch_seq = k.batch_seq AND l.row = k.row
-                    WHERE k.key = ?1 AND \(LedgerSchema.holderBlocks(firstCutoff: 2))
+                    WHERE \(LedgerSchema.holderBlocks(firstCutoff: 2))
                     """
             )
             return try keys.map { pair -> ReserveResult in
@@ -175,18 +176,10 @@ extension Ledger {
             + Array(repeating: "(?, ?, 'pending', ?)", count: count).joined(separator: ", ")
     }
 
-    /// `INSERT ... ON CONFLICT DO UPDATE ... WHERE ... RETURNING` taking `count` keys: parameter 1 is the
-    /// batch's seq, 2-5 the cutoffs per vertical, then `(key, kind, row)` per key.
+    /// Takes `count` keys (see `LedgerSchema.takeKeysSQL`): parameter 1 is the batch's seq, 2-5 the cutoffs
+    /// per vertical, then `(key, kind, row)` per key.
     static func takeKeysSQL(_ count: Int) -> String {
-        let values = (0..<count).map { i in "(?\(6 + 3 * i), ?\(7 + 3 * i), ?1, ?\(8 + 3 * i))" }
-        return """
-            INSERT INTO dedupe_keys (key, kind, batch_seq, row) VALUES \(values.joined(separator: ", "))
-            ON CONFLICT (key) DO UPDATE SET kind = excluded.kind, batch_seq = excluded.batch_seq, row = excluded.row
-            WHERE NOT EXISTS (
-                SELECT 1 FROM leads l WHERE l.batch_seq = dedupe_keys.batch_seq AND l.row = dedupe_keys.row
-                    AND \(LedgerSchema.holderBlocks(firstCutoff: 2)))
-            RETURNING row * 2 + kind
-            """
+        LedgerSchema.takeKeysSQL(source: "(VALUES \(tuples(count, width: 3, from: 6)))")
     }
 
     /// The phone and email keys of each lead (`nil` for an empty value).
@@ -224,15 +217,14 @@ extension Ledger {
         return found
     }
 
-    private static func holder(_ db: Database, key: DedupeKey) throws -> LedgerHolder {
+    static func holder(_ db: Database, key: DedupeKey) throws -> LedgerHolder {
         let row = try Row.fetchOne(
             db.cachedStatement(
                 sql: """
                     SELECT b.id, k.row, k.kind, l.state, l.answered_at
-                    FROM dedupe_keys k
+                    FROM \(LedgerSchema.holderOf(keyParameter: 1)) k
                     JOIN batches b ON b.seq = k.batch_seq
                     LEFT JOIN leads l ON l.batch_seq = k.batch_seq AND l.row = k.row
-                    WHERE k.key = ?
                     """
             ),
             arguments: [key.data]
@@ -241,7 +233,7 @@ extension Ledger {
         return holder(row)
     }
 
-    private static func holder(_ row: Row) -> LedgerHolder {
+    static func holder(_ row: Row) -> LedgerHolder {
         let state: String? = row[3]
         let answeredAt: Int64? = row[4]
         return LedgerHolder(

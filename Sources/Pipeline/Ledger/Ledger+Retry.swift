@@ -118,18 +118,9 @@ extension Ledger {
             let current = try db.cachedStatement(
                 sql: "SELECT state, idempotency_key FROM leads WHERE batch_seq = ? AND row = ?")
             // A key is taken when it is free, already this row's, or held by a lead that no longer blocks.
-            let take = try db.cachedStatement(
-                sql: """
-                    INSERT INTO dedupe_keys (key, kind, batch_seq, row) VALUES (?6, ?7, ?1, ?8)
-                    ON CONFLICT (key) DO UPDATE SET kind = excluded.kind, batch_seq = excluded.batch_seq,
-                        row = excluded.row
-                    WHERE (dedupe_keys.batch_seq = ?1 AND dedupe_keys.row = ?8) OR NOT EXISTS (
-                        SELECT 1 FROM leads l WHERE l.batch_seq = dedupe_keys.batch_seq AND l.row = dedupe_keys.row
-                            AND \(LedgerSchema.holderBlocks(firstCutoff: 2)))
-                    RETURNING 1
-                    """)
+            let take = try db.cachedStatement(sql: LedgerSchema.takeKeysSQL(source: "(VALUES (?6, ?7, ?8))"))
             let giveBack = try db.cachedStatement(
-                sql: "DELETE FROM dedupe_keys WHERE key = ? AND batch_seq = ? AND row = ?")
+                sql: "DELETE FROM dedupe_recent WHERE key = ? AND batch_seq = ? AND row = ?")
             let toPending = try db.cachedStatement(
                 sql: "UPDATE leads SET state = 'pending' WHERE batch_seq = ? AND row = ? AND state = ?")
             let toDuplicate = try db.cachedStatement(
@@ -139,15 +130,6 @@ extension Ledger {
                         answered_at = ?
                     WHERE batch_seq = ? AND row = ? AND state = ?
                     """)
-            let holderOf = try db.cachedStatement(
-                sql: """
-                    SELECT b.id, k.row, k.kind, l.state, l.answered_at
-                    FROM dedupe_keys k
-                    JOIN batches b ON b.seq = k.batch_seq
-                    LEFT JOIN leads l ON l.batch_seq = k.batch_seq AND l.row = k.row
-                    WHERE k.key = ?
-                    """)
-
             var claims: [RetryClaim] = []
             claims.reserveCapacity(leads.count)
             for (index, lead) in leads.enumerated() {
@@ -178,15 +160,7 @@ extension Ledger {
                     continue
                 }
                 for key in won { try giveBack.execute(arguments: [key.data, seq, lead.row]) }
-                guard let holderRow = try Row.fetchOne(holderOf, arguments: [lost.data]) else {
-                    throw LedgerError(.misuse, "dedupe key lost its holder")
-                }
-                let holderState: String? = holderRow[3]
-                let answeredAt: Int64? = holderRow[4]
-                let holder = LedgerHolder(
-                    batch: holderRow[0], row: holderRow[1], kind: DedupeKind(rawValue: holderRow[2]) ?? .phone,
-                    state: holderState.flatMap(LeadState.init(rawValue:)),
-                    answeredAt: answeredAt.map(Date.init(ledgerSeconds:)))
+                let holder = try Ledger.holder(db, key: lost)
                 try toDuplicate.execute(arguments: [holder.text, nowSeconds, seq, lead.row, state.rawValue])
                 claims.append(.duplicate(of: holder))
             }

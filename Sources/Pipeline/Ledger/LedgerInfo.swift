@@ -26,7 +26,7 @@ extension Ledger {
                 batchesProcessing: try Int.fetchOne(db, sql: "SELECT count(*) FROM batches WHERE state = 'processing'")
                     ?? 0,
                 leads: try Int.fetchOne(db, sql: "SELECT count(*) FROM leads") ?? 0,
-                dedupeKeys: try Int.fetchOne(db, sql: "SELECT count(*) FROM dedupe_keys") ?? 0,
+                dedupeKeys: try Int.fetchOne(db, sql: "SELECT count(*) FROM dedupe_holders") ?? 0,
                 fileBytes: 0,
                 lastClaimedAt: lastClaimed.map(Date.init(ledgerSeconds:))
             )

@@ -11,6 +11,8 @@ import GRDB
 ///   naming the lead that holds it. Whether the key still blocks is read from the holder's row in `leads`
 ///   (state and `answered_at`) when another lead collides with it, so recording an answer never rewrites key
 ///   rows and a `failed` or `invalid` holder releases its keys in the same write that records it.
+/// - `dedupe_recent`: keys taken since the last merge, in the same shape, ahead of `dedupe_keys` (since
+///   `dedupe-recent`, see `registerRecentKeys`).
 enum LedgerSchema {
     static let migrator: DatabaseMigrator = {
         var migrator = DatabaseMigrator()
@@ -72,6 +74,7 @@ enum LedgerSchema {
         }
         LedgerSchema.registerRollupIndex(&migrator)
         LedgerSchema.registerShortKeys(&migrator)
+        LedgerSchema.registerRecentKeys(&migrator)
         return migrator
     }()
 
