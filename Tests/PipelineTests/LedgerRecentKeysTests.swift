@@ -47,6 +47,8 @@ import Testing
 
         #expect(try F.settle(ledger, batch: 2, [F.lead(1)], as: .accepted) == [.owned])
         #expect(try count(ledger, "dedupe_recent") == 2)
+        // Both tables hold the two keys now; they are two keys.
+        #expect(try ledger.info().dedupeKeys == 2)
         let holderNow = try ledger.reserve([F.lead(5, phone: F.lead(1).phone)], batch: F.batchID(3), now: F.now)
         try mergeNow(ledger)
         let holderAfter = try ledger.reserve([F.lead(5, email: F.lead(1).email)], batch: F.batchID(4), now: F.now)

@@ -8,6 +8,7 @@ package struct LedgerInfo: Sendable, Hashable {
     package var batches: Int
     package var batchesProcessing: Int
     package var leads: Int
+    /// Distinct dedupe keys (a key taken again since the last merge sits in both key tables; it counts once).
     package var dedupeKeys: Int
     /// The SQLite file plus its WAL, in bytes.
     package var fileBytes: Int64
@@ -26,7 +27,12 @@ extension Ledger {
                 batchesProcessing: try Int.fetchOne(db, sql: "SELECT count(*) FROM batches WHERE state = 'processing'")
                     ?? 0,
                 leads: try Int.fetchOne(db, sql: "SELECT count(*) FROM leads") ?? 0,
-                dedupeKeys: try Int.fetchOne(db, sql: "SELECT count(*) FROM dedupe_holders") ?? 0,
+                dedupeKeys: try Int.fetchOne(
+                    db,
+                    sql: """
+                        SELECT (SELECT count(*) FROM dedupe_keys) + (SELECT count(*) FROM dedupe_recent r
+                            WHERE NOT EXISTS (SELECT 1 FROM dedupe_keys k WHERE k.key = r.key))
+                        """) ?? 0,
                 fileBytes: 0,
                 lastClaimedAt: lastClaimed.map(Date.init(ledgerSeconds:))
             )
