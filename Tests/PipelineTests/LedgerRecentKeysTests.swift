@@ -35,6 +35,22 @@ import Testing
         #expect(holder.batch == F.batchID(1) && holder.row == 3 && holder.kind == .phone)
     }
 
+    /// A merge moves its keys a chunk of statements at a time: every key arrives, once, and still blocks.
+    @Test func aMergeOfSeveralChunksMovesEveryKey() throws {
+        let dir = try LedgerDirectory()
+        let ledger = try dir.open(Ledger.Configuration(recentKeysLimit: 3_000))
+        try F.begin(ledger, 1)
+        let leads = (1...1_600).map { F.lead($0, phone: "+1813\(String(format: "%07d", $0))") }
+        _ = try F.settle(ledger, batch: 1, Array(leads[..<1_000]), as: .accepted)
+        #expect(try count(ledger, "dedupe_keys") == 0)
+        _ = try F.settle(ledger, batch: 1, Array(leads[1_000...]), as: .accepted)
+        #expect(3_200 > 3 * Ledger.mergeChunk)
+        #expect(try count(ledger, "dedupe_keys") == 3_200)
+        #expect(try count(ledger, "dedupe_recent") == 0)
+        let checked = try ledger.dedupeCheck(leads.map { F.lead($0.row + 5_000, phone: $0.phone) }, now: F.now)
+        #expect(checked.filter { $0 == .owned }.isEmpty)
+    }
+
     /// A key released in the large table (its holder failed) is taken into the recent one; the new holder is
     /// the one named from then on, and after the next merge too.
     @Test func aKeyTakenAgainIsHeldByItsNewHolderBeforeAndAfterTheMerge() throws {
