@@ -43,7 +43,7 @@ struct ReportPass {
         func emit(_ raw: RawRecord, _ stored: StoredLeadResult?) throws {
             var checked = validator.check(raw)
             deduper.check(&checked)
-            let result = merge(checked, stored)
+            let result = merge(consume checked, stored)
             tally.add(result)
             try writer.add(result, raw: raw)
         }
@@ -73,8 +73,8 @@ struct ReportPass {
 
     /// One row's result: the local verdict for rows that were never sendable, the ledger's outcome
     /// for the rest, and `unknown` / `NOT_SUBMITTED` for leads without a final outcome yet.
-    func merge(_ checked: CheckedRecord, _ stored: StoredLeadResult?) -> LeadResult {
-        var result = checked.localResult()
+    func merge(_ checked: consuming CheckedRecord, _ stored: StoredLeadResult?) -> LeadResult {
+        var result = checked.takeLocalResult()
         guard result.outcome == .valid else { return result }
         guard let stored, let outcome = stored.state.outcome else {
             if let answer = unsettled[checked.row] {
