@@ -28,10 +28,7 @@ import Testing
         // Merged keys block as before.
         try F.begin(ledger, 2)
         let again = try ledger.reserve([F.lead(21, phone: F.lead(3).phone)], batch: F.batchID(2), now: F.now)
-        guard case .duplicate(let holder) = again.first else {
-            Issue.record("expected a duplicate, got \(again)")
-            return
-        }
+        let holder = try #require(F.holder(again))
         #expect(holder.batch == F.batchID(1) && holder.row == 3 && holder.kind == .phone)
     }
 
@@ -69,10 +66,7 @@ import Testing
         try mergeNow(ledger)
         let holderAfter = try ledger.reserve([F.lead(5, email: F.lead(1).email)], batch: F.batchID(4), now: F.now)
         for result in [holderNow, holderAfter] {
-            guard case .duplicate(let holder) = result.first else {
-                Issue.record("expected a duplicate, got \(result)")
-                continue
-            }
+            guard let holder = F.holder(result) else { continue }
             #expect(holder.batch == F.batchID(2) && holder.row == 1 && holder.state == .accepted)
         }
         #expect(try count(ledger, "dedupe_keys") == 2)
@@ -90,10 +84,7 @@ import Testing
         try mergeNow(ledger)
         let lost = try ledger.reserve([F.lead(7, phone: F.lead(1).phone, email: F.lead(2).email)],
             batch: F.batchID(2), now: F.now)
-        guard case .duplicate(let holder) = lost.first else {
-            Issue.record("expected a duplicate, got \(lost)")
-            return
-        }
+        let holder = try #require(F.holder(lost))
         #expect(holder.batch == F.batchID(1) && holder.row == 2 && holder.kind == .email)
         #expect(try count(ledger, "dedupe_recent") == 0)
         #expect(try ledger.reserve([F.lead(8, phone: F.lead(1).phone, email: "new@example.com")],
@@ -137,10 +128,7 @@ import Testing
         #expect(try count(ledger, "dedupe_recent") == 2)
         try F.begin(ledger, 2)
         let other = try ledger.reserve([F.lead(9, phone: F.lead(1).phone)], batch: F.batchID(2), now: F.now)
-        guard case .duplicate(let holder) = other.first else {
-            Issue.record("expected a duplicate, got \(other)")
-            return
-        }
+        let holder = try #require(F.holder(other))
         #expect(holder.batch == F.batchID(1) && holder.row == 1)
     }
 
@@ -190,7 +178,7 @@ import Testing
     }
 
     func mergeNow(_ ledger: Ledger) throws {
-        try ledger.write("merge") { db in try Ledger.mergeRecentKeys(db) }
+        try ledger.mergeRecentKeys()
     }
 }
 

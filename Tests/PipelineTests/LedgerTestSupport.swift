@@ -1,4 +1,5 @@
 import Foundation
+import Testing
 @testable import Pipeline
 
 /// A fresh temporary directory holding `ledger.sqlite` and `ledger.key`; removed on `deinit`.
@@ -47,6 +48,13 @@ enum LedgerFixture {
             row: row, vertical: vertical, phone: phone ?? "+1813555\(String(format: "%04d", row))",
             email: email ?? "person\(row)@example.com"
         )
+    }
+
+    /// The holder a `reserve` of one lead named, or `nil` (recording an issue) when the lead was not a duplicate.
+    static func holder(_ results: [ReserveResult], sourceLocation: SourceLocation = #_sourceLocation) -> LedgerHolder? {
+        if case .duplicate(let holder) = results.first { return holder }
+        Issue.record("expected a duplicate, got \(results)", sourceLocation: sourceLocation)
+        return nil
     }
 
     /// Reserves, marks sending and records `state` for `leads` of batch `n`, answered at `answeredAt`.

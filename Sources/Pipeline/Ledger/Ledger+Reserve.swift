@@ -10,6 +10,8 @@ extension Ledger {
     /// Taking a key is one statement (`INSERT ... ON CONFLICT DO UPDATE ... WHERE` the holder no longer
     /// blocks), inside a `BEGIN IMMEDIATE` transaction, so two processes never both own a consumer. A lead
     /// that takes its phone key but loses its email key gives the phone key back in the same transaction.
+    /// Keys are taken into `dedupe_recent`; once it is full, this call then merges it into `dedupe_keys` in
+    /// transactions of their own (`mergeRecentKeys`).
     ///
     /// - Parameters:
     ///   - now: the reference time of the dedupe windows.
@@ -20,7 +22,7 @@ extension Ledger {
         let keys = dedupeKeys(leads)
         let plan = ReservePlan(keys)
         let nowSeconds = now.ledgerSeconds
-        return try write("cannot reserve leads") { db in
+        let (results, full) = try write("cannot reserve leads") { db in
             let seq = try Ledger.batchSeq(db, batch)
             let existing = try Ledger.existingRows(db, seq: seq, rows: leads.map(\.row))
             let giveBack = try db.cachedStatement(
@@ -133,9 +135,13 @@ extension Ledger {
                 }
                 try insertPending.run()
             }
-            try mergeRecentKeysIfFull(db)
-            return results
+            return (results, try recentKeysFull(db))
         }
+        // The reservation is committed: a merge that fails (another process holding the lock past the busy
+        // timeout, a full disk) leaves every key in a place readers look, and the next reserve tries again; a
+        // full disk also fails the run's next write, which reports it.
+        if full { try? mergeRecentKeys() }
+        return results
     }
 
     /// What `reserve` would answer for `leads`, without writing (`leadspool check`): `owned` means the lead

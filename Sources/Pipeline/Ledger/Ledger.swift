@@ -59,9 +59,9 @@ package final class Ledger: Sendable {
         /// less per key.
         package var newFilePageSize: Int
         /// Keys `dedupe_recent` may hold before `reserve` merges them into `dedupe_keys` (see
-        /// `LedgerSchema.registerRecentKeys`). A merge writes each touched leaf of the large table once, in
-        /// one transaction: bigger means fewer merges, but a longer one (about 1 s for 262 144 keys into
-        /// 10 M) and more pages dirtied per `reserve` in between.
+        /// `LedgerSchema.registerRecentKeys`). A merge writes each touched leaf of the large table about once:
+        /// bigger means fewer merges, but longer ones (about 1 s for 262 144 keys into 10 M, in transactions
+        /// of 1 024 keys) and more pages dirtied per `reserve` in between.
         package var recentKeysLimit: Int
 
         package init(

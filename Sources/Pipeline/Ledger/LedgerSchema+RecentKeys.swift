@@ -8,7 +8,8 @@ extension LedgerSchema {
     /// Dedupe keys are random, so each key `reserve` adds to a large B-tree lands on its own leaf page, and a
     /// commit writes every page it dirtied whole to the WAL: with 10 M keys that was about one 4 KiB page per
     /// key, twice (WAL, then checkpoint). Inserts into the small table dirty at most its few thousand pages
-    /// per commit; a merge writes each leaf of the large table at most once for hundreds of thousands of keys.
+    /// per commit; a merge walks the large table once in key order, writing each leaf it touches about once
+    /// for hundreds of thousands of keys.
     ///
     /// A key's holder is the one in `dedupe_recent` when the key is there, else the one in `dedupe_keys`
     /// (`dedupe_holders` orders them so). A key is only ever taken into `dedupe_recent`, and only when that
