@@ -11,7 +11,7 @@ extension Ledger {
     }
 
     /// Moves every key of `dedupe_recent` into `dedupe_keys` in key order (the large B-tree is walked forward
-    /// once, each leaf written once), replacing the older holder of a key found in both: the recent one is
+    /// once, each leaf it touches written about once), replacing the older holder of a key found in both: the recent one is
     /// the key's holder.
     ///
     /// One write transaction per `mergeChunk` keys, each moving a range of keys (copied, then deleted from
