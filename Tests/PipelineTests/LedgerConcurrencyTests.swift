@@ -40,9 +40,13 @@ import Testing
         #expect(owners.dropFirst().allSatisfy { $0 == 1 }, "every consumer has exactly one owner")
     }
 
-    @Test func twoLedgersOnOneFileNeverBothOwnAConsumer() async throws {
+    /// Also with a recent-keys table so small that both sides merge it after nearly every reserve, while the
+    /// other side reserves.
+    @Test(arguments: [Ledger.Configuration().recentKeysLimit, 40])
+    func twoLedgersOnOneFileNeverBothOwnAConsumer(recentKeysLimit: Int) async throws {
         let dir = try LedgerDirectory()
-        let ledgers = [try dir.open(), try dir.open()]
+        let configuration = Ledger.Configuration(recentKeysLimit: recentKeysLimit)
+        let ledgers = [try dir.open(configuration), try dir.open(configuration)]
         let owned = try await Self.race(ledgers, count: 600, window: 25)
         Self.expectExactlyOneOwner(owned, count: 600)
         // Both sides recorded every row: as owned or as a duplicate of the other side.
@@ -50,6 +54,11 @@ import Testing
             let counts = try ledger.stateCounts(batch: F.batchID(index + 1))
             #expect(counts[.pending, default: 0] == owned[index].count)
             #expect(counts[.pending, default: 0] + counts[.duplicate, default: 0] == 600)
+        }
+        // Every consumer's two keys are held once, by its owner; with the small table most were merged.
+        #expect(try ledgers[0].info().dedupeKeys == 1_200)
+        if recentKeysLimit < 1_200 {
+            #expect(try #require(try ledgers[0].intValue("SELECT count(*) FROM dedupe_recent")) < recentKeysLimit)
         }
     }
 
