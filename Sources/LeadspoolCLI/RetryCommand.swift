@@ -98,7 +98,7 @@ struct SpoolRetry {
         do {
             ledger = try Ledger(
                 path: settings.ledgerPath, keyPath: settings.ledgerKeyPath,
-                configuration: settings.ledgerConfiguration())
+                configuration: settings.ledgerConfiguration(), logger: logger)
         } catch {
             FileHandle.standardError.write(Data("leadspool: cannot open the ledger: \(error)\n".utf8))
             return 73

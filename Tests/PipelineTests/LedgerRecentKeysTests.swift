@@ -1,4 +1,6 @@
 import Foundation
+import InMemoryLogging
+import Logging
 import Testing
 
 @testable import Pipeline
@@ -30,6 +32,38 @@ import Testing
         let again = try ledger.reserve([F.lead(21, phone: F.lead(3).phone)], batch: F.batchID(2), now: F.now)
         let holder = try #require(F.holder(again))
         #expect(holder.batch == F.batchID(1) && holder.row == 3 && holder.kind == .phone)
+    }
+
+    /// A merge that fails does not fail the reservation that started it: the keys stay in the recent table,
+    /// where every lookup finds them, the failure is logged, and the next full reserve merges them all.
+    @Test func aFailedMergeIsLoggedAndTheNextFullReserveMerges() throws {
+        let dir = try LedgerDirectory()
+        let logs = InMemoryLogHandler()
+        let ledger = try Ledger(
+            path: dir.path, keyPath: dir.keyPath, configuration: Ledger.Configuration(recentKeysLimit: 4),
+            logger: Logger(label: "test") { _ in logs })
+        try ledger.executeRaw(
+            "CREATE TRIGGER no_merge BEFORE INSERT ON dedupe_keys BEGIN SELECT RAISE(ABORT, 'blocked'); END")
+        try F.begin(ledger, 1)
+        #expect(try F.settle(ledger, batch: 1, [F.lead(1), F.lead(2)], as: .accepted) == [.owned, .owned])
+        #expect(try count(ledger, "dedupe_recent") == 4)
+        #expect(try count(ledger, "dedupe_keys") == 0)
+        let warnings = logs.entries.filter { $0.level == .warning }
+        #expect(warnings.count == 1)
+        #expect(warnings.first.map { "\($0.message)".contains("merging the recent dedupe keys failed") } == true)
+        #expect(warnings.first.map { "\($0.metadata["error"] ?? "")".contains("blocked") } == true)
+
+        try F.begin(ledger, 2)
+        let blocked = try ledger.reserve([F.lead(9, phone: F.lead(1).phone)], batch: F.batchID(2), now: F.now)
+        #expect(F.holder(blocked)?.row == 1)
+        // The table is still full, so that reserve tried (and failed) again.
+        #expect(logs.entries.filter { $0.level == .warning }.count == 2)
+
+        try ledger.executeRaw("DROP TRIGGER no_merge")
+        #expect(try F.settle(ledger, batch: 2, [F.lead(3)], as: .accepted) == [.owned])
+        #expect(try count(ledger, "dedupe_recent") == 0)
+        #expect(try count(ledger, "dedupe_keys") == 6)
+        #expect(logs.entries.filter { $0.level == .warning }.count == 2)
     }
 
     /// A merge moves its keys a chunk of statements at a time: every key arrives, once, and still blocks.

@@ -60,7 +60,7 @@ final class SpoolSession: Sendable {
         do {
             ledger = try Ledger(
                 path: settings.ledgerPath, keyPath: settings.ledgerKeyPath,
-                configuration: settings.ledgerConfiguration())
+                configuration: settings.ledgerConfiguration(), logger: logger)
         } catch {
             await senders.close()
             throw StartFailure(message: "cannot open the ledger: \(error)", exitCode: 73)

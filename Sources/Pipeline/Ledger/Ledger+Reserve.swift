@@ -1,5 +1,6 @@
 package import Foundation
 import GRDB
+import Logging
 
 extension Ledger {
     /// Reserves the phone and email keys of `leads` (rows of `batch`) in one transaction and records each
@@ -140,7 +141,15 @@ extension Ledger {
         // The reservation is committed: a merge that fails (another process holding the lock past the busy
         // timeout, a full disk) leaves every key in a place readers look, and the next reserve tries again; a
         // full disk also fails the run's next write, which reports it.
-        if full { try? mergeRecentKeys() }
+        if full {
+            do {
+                try mergeRecentKeys()
+            } catch {
+                logger.warning(
+                    "merging the recent dedupe keys failed; the next reservation tries again",
+                    metadata: ["error": "\(error)"])
+            }
+        }
         return results
     }
 

@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+package import Logging
 
 #if canImport(Glibc)
 import Glibc
@@ -91,6 +92,9 @@ package final class Ledger: Sendable {
     package let isReadOnly: Bool
     let database: any DatabaseWriter
     let keyer: DedupeKeyer
+    /// Where the ledger tells of work it does on its own that fails without failing the caller's call (a
+    /// dropped merge of the recent dedupe keys); silent unless given.
+    let logger: Logger
 
     /// Opens the ledger at `path`, creating it (and its key at `keyPath`, mode 0600) when absent, and
     /// migrates its schema.
@@ -98,9 +102,9 @@ package final class Ledger: Sendable {
     /// - Throws: `LedgerError` `.cannotOpen` (directory missing, permissions), `.badKey` (key file of the
     ///   wrong size, or missing for a ledger that holds dedupe keys), `.schema` (written by a newer
     ///   leadspool), `.corrupt`, `.locked`, `.io`.
-    package convenience init(path: String, keyPath: String, configuration: Configuration = Configuration())
-        throws(LedgerError)
-    {
+    package convenience init(
+        path: String, keyPath: String, configuration: Configuration = Configuration(), logger: Logger = Ledger.silent
+    ) throws(LedgerError) {
         // Two processes opening a new ledger at once would race SQLite's switch to WAL and the first
         // migration ("database is locked", "no such table: grdb_migrations"): opening is serialised
         // across processes by an flock on a sidecar file, held only while opening.
@@ -136,7 +140,9 @@ package final class Ledger: Sendable {
             }
             resolvedKey = try LedgerKeyFile.loadOrCreate(path: keyPath)
         }
-        self.init(path: path, configuration: configuration, isReadOnly: false, database: pool, key: resolvedKey)
+        self.init(
+            path: path, configuration: configuration, isReadOnly: false, database: pool, key: resolvedKey,
+            logger: logger)
     }
 
     /// Opens an existing ledger for reading only (`leadspool check`); creates nothing.
@@ -160,7 +166,8 @@ package final class Ledger: Sendable {
             // Nothing stored to match against: any key finds nothing.
             key = (0..<LedgerKeyFile.size).map { _ in UInt8.random(in: 0...255) }
         }
-        return Ledger(path: path, configuration: configuration, isReadOnly: true, database: queue, key: key!)
+        return Ledger(
+            path: path, configuration: configuration, isReadOnly: true, database: queue, key: key!, logger: silent)
     }
 
     /// Throws `.schema`, saying why and what to do, unless the ledger's schema is exactly this leadspool's. A
@@ -185,14 +192,19 @@ package final class Ledger: Sendable {
     }
 
     private init(
-        path: String, configuration: Configuration, isReadOnly: Bool, database: any DatabaseWriter, key: [UInt8]
+        path: String, configuration: Configuration, isReadOnly: Bool, database: any DatabaseWriter, key: [UInt8],
+        logger: Logger
     ) {
         self.path = path
         self.configuration = configuration
         self.isReadOnly = isReadOnly
         self.database = database
         self.keyer = DedupeKeyer(key: key)
+        self.logger = logger
     }
+
+    /// A logger that drops everything: the default for callers with nothing to tell.
+    package static let silent = Logger(label: "leadspool.ledger") { _ in SwiftLogNoOpLogHandler() }
 
     private static func grdbConfiguration(_ configuration: Configuration, readOnly: Bool) -> GRDB.Configuration {
         var config = GRDB.Configuration()
