@@ -94,7 +94,7 @@ package final class CSVReader: RecordReader {
             let names = values.map(\.text)
             let columns = Columns(names: names)
             if columns.fields.allSatisfy({ $0 == nil }) {
-                let shown = names.prefix(5).map { "\"\($0.prefix(40))\"" }.joined(separator: ", ")
+                let shown = names.prefix(5).map(Self.shownHeaderCell).joined(separator: ", ")
                 throw .unreadable(
                     "no header: the first line (\(shown)) names none of the known columns "
                         + "(first_name, last_name, email, phone, zip, tcpa_timestamp, ...)",
@@ -102,6 +102,17 @@ package final class CSVReader: RecordReader {
             }
             self.columns = columns
         }
+    }
+
+    /// A cell of a first line that names no column, as the quarantine reason shows it: the line is often a
+    /// lead (the header is missing), and that reason reaches logs and `failed/`, so a cell that looks like an
+    /// email address or a phone number is described, not quoted.
+    static func shownHeaderCell(_ cell: String) -> String {
+        if cell.utf8.contains(UInt8(ascii: "@")) { return "<an email address>" }
+        if cell.utf8.lazy.filter({ (UInt8(ascii: "0")...UInt8(ascii: "9")).contains($0) }).count >= 5 {
+            return "<a number>"
+        }
+        return "\"\(cell.prefix(40))\""
     }
 
     /// Chooses `,`, `;` or TAB: whichever occurs most often, outside quotes, in the first line.

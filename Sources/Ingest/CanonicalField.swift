@@ -57,17 +57,22 @@ package enum CanonicalField: String, CaseIterable, Sendable, Hashable {
         return String(decoding: out, as: UTF8.self)
     }
 
-    private static let byFoldedName: [String: CanonicalField] = {
-        var table: [String: CanonicalField] = [:]
+    private static let byFoldedName: [String: (field: CanonicalField, exact: Bool)] = {
+        var table: [String: (field: CanonicalField, exact: Bool)] = [:]
         for field in CanonicalField.allCases {
-            table[fold(field.rawValue)] = field
-            for alias in field.aliases { table[fold(alias)] = field }
+            table[fold(field.rawValue)] = (field, true)
+            for alias in field.aliases { table[fold(alias)] = (field, false) }
         }
         return table
     }()
 
     /// The field a header cell names, if any.
     package static func match(_ headerCell: some StringProtocol) -> CanonicalField? {
+        byFoldedName[fold(headerCell)]?.field
+    }
+
+    /// The field a header cell names, and whether by the field's own name (`exact`) or by an alias.
+    package static func matchWithKind(_ headerCell: some StringProtocol) -> (field: CanonicalField, exact: Bool)? {
         byFoldedName[fold(headerCell)]
     }
 }
@@ -82,17 +87,17 @@ package final class Columns: Sendable {
 
     package init(names: [String]) {
         self.names = names
-        var fields: [CanonicalField?] = []
-        fields.reserveCapacity(names.count)
+        var fields = [CanonicalField?](repeating: nil, count: names.count)
         var index: [CanonicalField: Int] = [:]
-        for (i, name) in names.enumerated() {
-            let field = CanonicalField.match(name)
-            // The first column that names a field wins; a later duplicate is kept as an unknown column.
-            if let field, index[field] == nil {
-                index[field] = i
-                fields.append(field)
-            } else {
-                fields.append(nil)
+        let matches = names.map { CanonicalField.matchWithKind($0) }
+        // A column under the field's own name wins over aliases wherever it stands (a file with an empty
+        // `mobile` column before `phone` means `phone`); among columns of one kind the first wins. A column
+        // that loses is kept as an unknown column.
+        for exact in [true, false] {
+            for (i, match) in matches.enumerated() {
+                guard let match, match.exact == exact, index[match.field] == nil else { continue }
+                index[match.field] = i
+                fields[i] = match.field
             }
         }
         self.fields = fields

@@ -9,8 +9,21 @@ struct JSONObjectParser {
     private(set) var keys: [String] = []
     private(set) var values: [RawValue] = []
     private var scratch: [UInt8] = []
+    /// Position of each key, kept only for objects with more than `linearKeys` keys: a linear search per
+    /// key made a line of 80 000 keys take seconds.
+    private var keyIndex: [String: Int] = [:]
+    static let linearKeys = 32
 
     static func isSpace(_ b: UInt8) -> Bool { b == 0x20 || b == 0x09 || b == 0x0D || b == 0x0A }
+
+    /// Where `key` already is among the keys of the object being parsed (a repeated key: the last value wins).
+    private mutating func position(ofKey key: String) -> Int? {
+        guard keys.count > Self.linearKeys else { return keys.firstIndex(of: key) }
+        if keyIndex.isEmpty {
+            for (i, k) in keys.enumerated() { keyIndex[k] = i }
+        }
+        return keyIndex[key]
+    }
 
     /// True when the last parsed keys equal `names` in order.
     func sameKeys(as names: [String]) -> Bool { names == keys }
@@ -23,6 +36,7 @@ struct JSONObjectParser {
     mutating func parse(_ p: UnsafeBufferPointer<UInt8>) -> Result {
         keys.removeAll(keepingCapacity: true)
         values.removeAll(keepingCapacity: true)
+        keyIndex.removeAll(keepingCapacity: true)
         var i = 0
         do {
             skipSpace(p, &i)
@@ -43,11 +57,12 @@ struct JSONObjectParser {
                     i += 1
                     skipSpace(p, &i)
                     let value = try parseValue(p, &i)
-                    if let existing = keys.firstIndex(of: key) {
+                    if let existing = position(ofKey: key) {
                         values[existing] = value
                     } else {
                         keys.append(key)
                         values.append(value)
+                        if !keyIndex.isEmpty { keyIndex[key] = keys.count - 1 }
                     }
                     skipSpace(p, &i)
                     guard i < p.count else { throw Failure(reason: "the object is not closed", at: i) }

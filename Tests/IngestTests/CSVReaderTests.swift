@@ -137,12 +137,26 @@ let csvCases: [CSVCase] = [
 
     @Test func firstLineWithoutKnownColumnsIsNoHeader() {
         do {
-            _ = try CSVReader(source: MemoryByteSource("8135550100,33601,bob@example.com\n"))
+            _ = try CSVReader(source: MemoryByteSource("8135550100,33601,bob@example.com,+1 (813) 555-0100,Jane\n"))
             Issue.record("expected a failure")
         } catch {
             #expect(error.code == .unreadableFile)
             #expect(error.message.contains("no header"))
+            // The line is a lead: the reason (logged, and written to failed/) quotes none of its contact data.
+            #expect(error.message.contains("(<a number>, <a number>, <an email address>, <a number>, \"Jane\")"))
+            for pii in ["8135550100", "bob@", "555-0100"] { #expect(!error.message.contains(pii)) }
         }
+    }
+
+    /// A column under the field's own name wins over an alias before it; among aliases the first wins.
+    @Test(arguments: [
+        ("mobile,phone,postal,zip,Phone\n", [nil, .phone, nil, .zip, nil]),
+        ("cell,mobile,Zip Code,email\n", [.phone, nil, .zip, .email]),
+        ("Phone Number,Mobile\n", [.phone, nil]),
+    ] as [(String, [CanonicalField?])])
+    func ownNameWinsOverAliases(header: String, fields: [CanonicalField?]) throws {
+        let reader = try CSVReader(source: MemoryByteSource(header))
+        #expect(reader.columns.fields == fields)
     }
 
     @Test func binaryFileIsUnreadable() {

@@ -105,6 +105,28 @@ func readJSONL(_ text: String, chunkSize: Int = 1 << 16, maxRecordBytes: Int = 1
         #expect(records[2].row == 3)
     }
 
+    /// The API's own key wins over an alias before it (`cell` is an alias of `phone`, `postal` of `zip`).
+    @Test func ownKeyWinsOverAnAliasBeforeIt() throws {
+        let records = try readJSONL("{\"cell\":null,\"phone\":\"8135550100\",\"postal\":\"n/a\",\"zip\":\"33602\"}\n")
+        #expect(records[0][.phone] == .string("8135550100"))
+        #expect(records[0][.zip] == .string("33602"))
+    }
+
+    /// Repeated keys in an object wider than the parser's linear search (it indexes the keys then): the last
+    /// value wins, in the place of the key's first appearance.
+    @Test func repeatedKeysInAWideObject() throws {
+        let width = JSONObjectParser.linearKeys * 3
+        var pairs = (0..<width).map { "\"k\($0)\":\($0)" }
+        pairs += ["\"k5\":\"again\"", "\"k\(width - 1)\":\"last\"", "\"phone\":\"1\"", "\"k0\":true"]
+        let record = try #require(try readJSONL("{" + pairs.joined(separator: ",") + "}\n").first)
+        #expect(record.columns.names == (0..<width).map { "k\($0)" } + ["phone"])
+        #expect(record.value(at: 0) == .bool(true))
+        #expect(record.value(at: 5) == .string("again"))
+        #expect(record.value(at: 6) == .number("6"))
+        #expect(record.value(at: width - 1) == .string("last"))
+        #expect(record[.phone] == .string("1"))
+    }
+
     @Test func notJSONAtAll() {
         #expect(throws: IngestError.self) { try JSONLReader(source: MemoryByteSource("phone,zip\n1,2\n")) }
         #expect(throws: IngestError.self) { try JSONLReader(source: MemoryByteSource("")) }
