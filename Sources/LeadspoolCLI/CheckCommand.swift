@@ -31,6 +31,13 @@ struct CheckCommand: AsyncParsableCommand {
     func run() async throws {
         try await withExitCodes {
             let settings = try global.loadSettings()
+            // A path that names no file is a mistake on the command line (64), not an unreadable batch (65).
+            var isDirectory: ObjCBool = false
+            for file in files where !FileManager.default.fileExists(atPath: file, isDirectory: &isDirectory)
+                || isDirectory.boolValue
+            {
+                throw ConfigurationError(isDirectory.boolValue ? "\(file) is a directory" : "no such file: \(file)")
+            }
             global.bootstrapLogging(settings)
             let logger = Logger(label: "leadspool.check")
             let now = self.now ?? Int64(Date().timeIntervalSince1970)

@@ -119,6 +119,20 @@ import Testing
         #expect(missing.status == 64)
     }
 
+    /// A path that names no file, or a directory, is a usage error (64) and nothing is checked; an unreadable
+    /// file is 65.
+    @Test func missingFilesAndDirectoriesExit64() throws {
+        let dir = try TemporaryDirectory()
+        let good = Self.fixtures.appendingPathComponent("batches/solar.jsonl").path
+        let missing = try runLeadspool(["check", "--report-dir", dir.path("r"), good, dir.path("nope.csv")])
+        #expect(missing.status == 64)
+        #expect(missing.stderr.contains("no such file: \(dir.path("nope.csv"))"))
+        #expect(!FileManager.default.fileExists(atPath: dir.path("r")))
+        let directory = try runLeadspool(["check", "--report-dir", dir.path("r"), dir.path("")])
+        #expect(directory.status == 64)
+        #expect(directory.stderr.contains("is a directory"))
+    }
+
     @Test func configuredDefaultVerticalAppliesToFilesWithoutTheColumn() throws {
         let dir = try TemporaryDirectory()
         let file = dir.path("novertical.csv")
