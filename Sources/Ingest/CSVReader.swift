@@ -259,7 +259,8 @@ package final class CSVReader: RecordReader {
             let decoded: String?
             switch field.kind {
             case .plain, .quoted:
-                let bytes = UnsafeBufferPointer(rebasing: buffer[field.lower..<field.upper])
+                let lower = Self.isNeutralised(UnsafeBufferPointer(buffer), field.lower, field.upper) ? field.lower + 1 : field.lower
+                let bytes = UnsafeBufferPointer(rebasing: buffer[lower..<field.upper])
                 if bytes.count > Self.inlineLimit {
                     if Self.equal(recent[column], bytes) {
                         decoded = recent[column]
@@ -272,7 +273,9 @@ package final class CSVReader: RecordReader {
                 }
             case .quotedEscaped, .messy:
                 unquote(field)
-                decoded = scratch.withUnsafeBufferPointer { String.fromUTF8($0) }
+                decoded = scratch.withUnsafeBufferPointer { all in
+                    String.fromUTF8(UnsafeBufferPointer(rebasing: all[(Self.isNeutralised(all, 0, all.count) ? 1 : 0)...]))
+                }
             }
             guard let decoded else {
                 let slice = UnsafeBufferPointer(rebasing: buffer[field.lower..<field.upper])
@@ -282,6 +285,18 @@ package final class CSVReader: RecordReader {
             strings.append(.string(decoded))
         }
         return .success(strings)
+    }
+
+    /// Whether the cell in `lower..<upper` is one leadspool's CSV outputs neutralised against formula injection
+    /// (`'` before `=`, `+`, `-`, `@`, TAB or CR): such a cell is read without the `'`, so a `rejects.csv`
+    /// fixed and dropped again sends the values the publisher first sent.
+    @inline(__always)
+    static func isNeutralised(_ p: UnsafeBufferPointer<UInt8>, _ lower: Int, _ upper: Int) -> Bool {
+        guard upper - lower >= 2, p[lower] == UInt8(ascii: "'") else { return false }
+        switch p[lower + 1] {
+        case UInt8(ascii: "="), UInt8(ascii: "+"), UInt8(ascii: "-"), UInt8(ascii: "@"), 0x09, 0x0D: return true
+        default: return false
+        }
     }
 
     /// The index of the first byte in `from..<n` equal to `a`, `b` or `c`, or `n`. Eight bytes at a time:

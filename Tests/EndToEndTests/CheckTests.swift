@@ -52,7 +52,8 @@ import Testing
         #expect(rejects[0].first == "First Name")
         #expect(rejects[0].last == "leadspool_reason")
         #expect(rejects.count == 1 + 5)
-        #expect(rejects.contains { $0.first == "=HYPERLINK(\"http://x\")" })
+        // Neutralised like every CSV cell leadspool writes (CONTRACT §6).
+        #expect(rejects.contains { $0.first == "'=HYPERLINK(\"http://x\")" })
     }
 
     @Test func jsonlAndGzipBatches() throws {

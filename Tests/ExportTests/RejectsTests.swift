@@ -6,7 +6,7 @@ import Testing
 
 @Suite("rejects.csv")
 struct RejectsTests {
-    @Test("round trip: original header plus leadspool_reason, original values untouched, only invalid rows")
+    @Test("round trip: original header plus leadspool_reason, original values neutralised, only invalid rows")
     func roundTrip() throws {
         try withTemporaryDirectory { directory in
             let rows = sampleRows()
@@ -16,18 +16,20 @@ struct RejectsTests {
             #expect(parsed.count == 4)
             #expect(summary.rejects == 3)
 
-            // Row 3: local problems; values exactly as the publisher sent them (no `'` added).
+            // Row 3: local problems; the publisher's values, with a `'` before each that a spreadsheet would
+            // take for a formula (CONTRACT §6).
             let row3 = try #require(rows[2].1)
-            #expect(Array(parsed[1].dropLast()) == row3.values.map(\.text))
-            #expect(parsed[1][0] == "=HYPERLINK(\"http://evil\")")
+            #expect(Array(parsed[1].dropLast()) == row3.values.map { Self.neutralised($0.text) })
+            #expect(parsed[1][0] == "'=HYPERLINK(\"http://evil\")")
             #expect(parsed[1][5] == "555, 0100")
-            #expect(parsed[1][8] == "+call me")
+            #expect(parsed[1][8] == "'+call me")
             #expect(
                 parsed[1].last == "vertical \"boats\" is not known; phone \"555, 0100\" is not a 10-digit NANP number")
 
             // Row 6: the API's 422.
             let row6 = try #require(rows[5].1)
-            #expect(Array(parsed[2].dropLast()) == row6.values.map(\.text))
+            #expect(Array(parsed[2].dropLast()) == row6.values.map { Self.neutralised($0.text) })
+            #expect(parsed[2][0] == "'@6")
             #expect(parsed[2].last == "API: tcpa_timestamp is invalid")
 
             // Row 9: unreadable, so no values, only the reason.
@@ -37,7 +39,19 @@ struct RejectsTests {
             let again = Columns(names: parsed[0])
             #expect(Array(again.fields.dropLast()) == sampleColumns.fields)
             #expect(again.fields.last == .some(nil))
+
+            // Dropped again, the file reads as the publisher's values: the reader takes the `'` off.
+            let reread = try CSVReader(source: FileByteSource(path: paths.rejectsCSV))
+            let first = try #require(try reread.next())
+            #expect(Array(first.values.map(\.text).dropLast()) == row3.values.map(\.text))
+            let second = try #require(try reread.next())
+            #expect(Array(second.values.map(\.text).dropLast()) == row6.values.map(\.text))
         }
+    }
+
+    static func neutralised(_ text: String) -> String {
+        guard let first = text.utf8.first, CSVCell.isFormulaTrigger(first) else { return text }
+        return "'" + text
     }
 
     @Test("the reason cell is neutralised, since it is our text")

@@ -148,6 +148,16 @@ let csvCases: [CSVCase] = [
         }
     }
 
+    /// A cell leadspool's CSV outputs neutralised (`'` before `=`, `+`, `-`, `@`, TAB or CR) reads without
+    /// the `'`, quoted or not; any other cell keeps its `'`.
+    @Test func neutralisedCellsLoseTheirApostrophe() throws {
+        let rows = try readCSV(
+            "phone,a,b,c,d,e\n'+18135550100,'=SUM(A1),\"'-5, or so\",'@x,'hello,'\n"
+                + "\"'\t1\",''=x,'',\"'\"\"=\",\"'\r\",=y\n")
+        #expect(rows[0] == ["+18135550100", "=SUM(A1)", "-5, or so", "@x", "'hello", "'"])
+        #expect(rows[1] == ["\t1", "''=x", "''", "'\"=", "\r", "=y"])
+    }
+
     /// A column under the field's own name wins over an alias before it; among aliases the first wins.
     @Test(arguments: [
         ("mobile,phone,postal,zip,Phone\n", [nil, .phone, nil, .zip, nil]),

@@ -14,11 +14,11 @@ import Ingest
 /// writes the header and replays them. Memory stays bounded by the number of distinct columns and the
 /// largest row.
 ///
-/// Values are written exactly as read, re-quoted per RFC 4180 only where needed and NOT neutralised
-/// against formula injection: the file goes back to the publisher to fix and re-drop, and every cell
-/// in it is one they sent us, so it is no more dangerous than their own file, while an added `'`
-/// would be sent to the API as part of the value after a re-drop. The `leadspool_reason` cell, which
-/// is our text, is neutralised. With `--redact`, phone and email columns are masked here too.
+/// Values are written as read, re-quoted per RFC 4180 where needed and, like every CSV cell leadspool
+/// writes, neutralised against formula injection (CONTRACT §6: a `'` before a cell starting with `=`, `+`,
+/// `-`, `@`, TAB or CR): a JSONL batch's rejects are a CSV file only leadspool made, and a spreadsheet
+/// opens either kind. The CSV reader drops that `'` again (`CSVReader.isNeutralised`), so a fixed file
+/// dropped again sends the original values. With `--redact`, phone and email columns are masked here too.
 struct RejectsSpool {
     /// Name of the column appended with the reason (an ignorable unknown column on re-drop).
     static let reasonColumn = "leadspool_reason"
@@ -120,7 +120,7 @@ struct RejectsSpool {
                 try out.csvCell(reason, neutralise: true)
             } else if cellOfPosition[position] >= 0 {
                 let i = cellOfPosition[position]
-                try out.csvCell(cellText(values[i], field: i < fields.count ? fields[i] : nil), neutralise: false)
+                try out.csvCell(cellText(values[i], field: i < fields.count ? fields[i] : nil), neutralise: true)
             }
         }
         if directReasonPosition == nil {
@@ -254,7 +254,7 @@ struct RejectsSpool {
         let names = union.names
         for (i, name) in names.enumerated() {
             if i > 0 { try target.append(UInt8(ascii: ",")) }
-            try target.csvCell(name, neutralise: false)
+            try target.csvCell(name, neutralise: true)
         }
         if Self.reasonPosition(in: names) == nil {
             if !names.isEmpty { try target.append(UInt8(ascii: ",")) }
@@ -291,7 +291,7 @@ struct RejectsSpool {
                 if position == reasonPosition {
                     try out.csvCell(UnsafeBufferPointer(rebasing: bytes[reason]), neutralise: true)
                 } else {
-                    try out.csvCell(UnsafeBufferPointer(rebasing: bytes[cells[position]]), neutralise: false)
+                    try out.csvCell(UnsafeBufferPointer(rebasing: bytes[cells[position]]), neutralise: true)
                 }
             }
             if reasonPosition == nil {
