@@ -113,3 +113,71 @@ import Testing
         return (resent, held)
     }
 }
+
+/// Answers are in the ledger soon after they arrive even when no other answer follows (a 429 pause, a 5xx
+/// back-off): a run killed during the pause leaves no answered lead to be sent again.
+@Suite struct AnswersDuringAPauseTests {
+    static let token = "dl_test_pause"
+
+    @Test func answersBeforeA429PauseAreRecordedDuringItAndNeverResent() throws {
+        // 2 requests a second, then a 429 without Retry-After: every sender waits the default 60 s.
+        let limited = try SandboxProcess(seed: 2, extra: ["--rate-limit", "2/s", "--no-retry-after"])
+        defer { limited.stop() }
+        let spool = try TempSpool(config: submitConfig(["max_in_flight": "4"]))
+        defer { spool.remove() }
+        try spool.generate("pause.csv", rows: 20, seed: 5)
+
+        let process = Process()
+        process.executableURL = LeadspoolBinary.url
+        process.arguments = [
+            "run", "--quiet", "--config", spool.base + "/leadspool.toml", "--spool", spool.root, "--endpoint",
+            limited.endpoint,
+        ]
+        process.currentDirectoryURL = URL(fileURLWithPath: spool.base)
+        var environment = ProcessInfo.processInfo.environment
+        environment["DL_API_KEY"] = Self.token
+        process.environment = environment
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        defer { if process.isRunning { kill(process.processIdentifier, SIGKILL) } }
+
+        // The pause has begun once a 429 came back; no answer arrives during it.
+        func answered(_ stats: SandboxStats) -> Int { stats.statusesByLead.values.filter { $0.contains(200) }.count }
+        func recorded() throws -> Int {
+            guard FileManager.default.fileExists(atPath: spool.root + "/ledger.sqlite") else { return 0 }
+            let rows = try spool.ledgerRows("SELECT count(*) FROM leads WHERE state IN ('accepted', 'rejected')")
+            return Int(rows.first?.first ?? "") ?? 0
+        }
+        var stats = try limited.stats()
+        var seen = 0
+        let deadline = Date().addingTimeInterval(30)
+        while Date() < deadline {
+            stats = try limited.stats()
+            if (stats.byStatus["429"] ?? 0) > 0 {
+                seen = try recorded()
+                if seen == answered(stats) { break }
+            }
+            Thread.sleep(forTimeInterval: 0.1)
+        }
+        try #require((stats.byStatus["429"] ?? 0) > 0, "no 429: the test exercised no pause")
+        try #require(answered(stats) > 0, "no answer before the pause: the test exercised nothing")
+        #expect(process.isRunning, "the run ended before the pause was over")
+        #expect(seen == answered(stats), "answers the API gave are not in the ledger during the pause")
+        kill(process.processIdentifier, SIGKILL)
+        process.waitUntilExit()
+
+        // The next run (the API healthy again) sends only the leads that were never answered.
+        let before = try limited.stats()
+        let healthy = try SandboxProcess(seed: 2)
+        defer { healthy.stop() }
+        let run = try spool.run(endpoint: healthy.endpoint, token: Self.token)
+        #expect(run.status == 0, "\(run.output)")
+        let after = try healthy.stats()
+        let answeredBefore = Set(before.statusesByLead.filter { $0.value.contains(200) }.keys)
+        #expect(answeredBefore.isDisjoint(with: after.statusesByLead.keys))
+        let rows = try spool.resultLines()
+        #expect(rows.count == 20)
+        #expect(rows.filter { $0.outcome == "accepted" }.count == before.accepted + after.accepted)
+    }
+}

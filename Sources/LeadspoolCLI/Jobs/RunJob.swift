@@ -29,9 +29,10 @@ struct RunJob {
     /// Progress line and metrics.
     var observer: RunObserver?
 
-    /// Answers recorded in the ledger in groups of this many, or after `recordDelay` (and at the
-    /// end). An answer not yet recorded when the process dies is ambiguous to the next run, so the
-    /// groups stay small; recording does not sync to disk, so they are cheap.
+    /// Answers recorded in the ledger in groups of this many, or once the oldest has waited `recordDelay`
+    /// (and at the end; see `PendingOutcomes`). An answer not yet recorded when the process dies is
+    /// ambiguous to the next run, so the groups stay small; recording does not sync to disk, so they are
+    /// cheap.
     static let recordGroup = 64
     static let recordDelay: Duration = .milliseconds(50)
 

@@ -216,17 +216,11 @@ extension SendFeed {
         let ledger = self.ledger
         let batchID = self.batchID
         var sent = RunJob.SendFigures()
-        var buffered: [LeadOutcomeRecord] = []
-        buffered.reserveCapacity(RunJob.recordGroup)
-        let clock = ContinuousClock()
-        var lastFlush = clock.now
-        func flush() throws {
-            try ledger.record(buffered, batch: batchID)
-            buffered.removeAll(keepingCapacity: true)
-            lastFlush = clock.now
-        }
+        let pending = PendingOutcomes(ledger: ledger, batch: batchID)
+        let timer = Task { await pending.flushOnTime() }
+        defer { timer.cancel() }
         func settleStop() throws {
-            try flush()
+            try pending.flush()
             let unsent = sent.unsettled.values.filter { $0.attempts == 0 || $0.reasonCode == .authFailed }
             try ledger.returnUnsent(batch: batchID, rows: unsent.map(\.row).sorted())
         }
@@ -250,10 +244,7 @@ extension SendFeed {
                     if answer.reasonCode == .serverErrorExhausted || answer.reasonCode == .networkErrorExhausted {
                         sent.exhausted += 1
                     }
-                    buffered.append(LeadOutcomeRecord(answer, answeredAt: Date()))
-                    if buffered.count >= RunJob.recordGroup || clock.now - lastFlush > RunJob.recordDelay {
-                        try flush()
-                    }
+                    try pending.append(LeadOutcomeRecord(answer, answeredAt: Date()))
                 })
         } catch {
             // Keep what was answered before the stop.
