@@ -39,11 +39,11 @@ import Testing
         // The kept file holds the preload only; the next run starts from a copy and adds its own leads.
         let template = try #require(try Ledger.openReadOnly(path: kept, keyPath: kept + ".key"))
         #expect(try template.info().dedupeKeys == 1_001 && template.info().leads == 501)
-        try FileManager.default.removeItem(atPath: kept + ".key")
-        try Data(repeating: 1, count: 32).write(to: URL(fileURLWithPath: kept + ".key"))
+        let keptKey = try Data(contentsOf: URL(fileURLWithPath: kept + ".key"))
+        try FileManager.default.removeItem(atPath: dir.path + ".key")
         _ = try LedgerBenchmark.run(path: dir.path, leads: 400, preloadKeys: 1_001, keepPreload: true)
-        // Reused: the run's key file is the kept one, not a new random key.
-        #expect(try Data(contentsOf: URL(fileURLWithPath: dir.path + ".key")) == Data(repeating: 1, count: 32))
+        // Reused: the run's key file is the kept one, not a new random key (the ledger would refuse that).
+        #expect(try Data(contentsOf: URL(fileURLWithPath: dir.path + ".key")) == keptKey)
         let ledger = try Ledger(path: dir.path, keyPath: dir.path + ".key")
         #expect(try ledger.info().dedupeKeys == 1_001 + 2 * 400 && ledger.info().leads == 501 + 400)
     }

@@ -140,6 +140,7 @@ package final class Ledger: Sendable {
             }
             resolvedKey = try LedgerKeyFile.loadOrCreate(path: keyPath)
         }
+        try Ledger.verifyKey(pool, key: resolvedKey, keyPath: keyPath, path: path, store: true)
         self.init(
             path: path, configuration: configuration, isReadOnly: false, database: pool, key: resolvedKey,
             logger: logger)
@@ -165,6 +166,8 @@ package final class Ledger: Sendable {
             }
             // Nothing stored to match against: any key finds nothing.
             key = (0..<LedgerKeyFile.size).map { _ in UInt8.random(in: 0...255) }
+        } else {
+            try verifyKey(queue, key: key!, keyPath: keyPath, path: path, store: false)
         }
         return Ledger(
             path: path, configuration: configuration, isReadOnly: true, database: queue, key: key!, logger: silent)

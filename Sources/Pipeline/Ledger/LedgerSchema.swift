@@ -75,6 +75,7 @@ enum LedgerSchema {
         LedgerSchema.registerRollupIndex(&migrator)
         LedgerSchema.registerShortKeys(&migrator)
         LedgerSchema.registerRecentKeys(&migrator)
+        LedgerSchema.registerKeyCheck(&migrator)
         return migrator
     }()
 
