@@ -119,6 +119,58 @@ import Testing
 @Suite struct AnswersDuringAPauseTests {
     static let token = "dl_test_pause"
 
+    static func startRun(_ spool: TempSpool, endpoint: String) throws -> Process {
+        let process = Process()
+        process.executableURL = LeadspoolBinary.url
+        process.arguments = [
+            "run", "--quiet", "--config", spool.base + "/leadspool.toml", "--spool", spool.root, "--endpoint", endpoint,
+        ]
+        process.currentDirectoryURL = URL(fileURLWithPath: spool.base)
+        var environment = ProcessInfo.processInfo.environment
+        environment["DL_API_KEY"] = Self.token
+        process.environment = environment
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        return process
+    }
+
+    /// A lead the API answered only 429 was not taken: when the run stops during the pause (SIGTERM, then
+    /// the drain time runs out), it goes back to `pending`, not `sending` (which `ambiguous = "hold"` would
+    /// hold as unknown), and its report row says why it was not submitted.
+    @Test func leadsAnsweredOnly429ArePendingAfterAStop() throws {
+        let limited = try SandboxProcess(seed: 2, extra: ["--rate-limit", "2/s", "--no-retry-after"])
+        defer { limited.stop() }
+        let spool = try TempSpool(config: submitConfig(["max_in_flight": "4"]) + "[watch]\ndrain_seconds = 1\n")
+        defer { spool.remove() }
+        try spool.generate("stop.csv", rows: 20, seed: 5)
+        let process = try Self.startRun(spool, endpoint: limited.endpoint)
+        defer { if process.isRunning { kill(process.processIdentifier, SIGKILL) } }
+
+        let deadline = Date().addingTimeInterval(30)
+        while Date() < deadline, (try limited.stats().byStatus["429"] ?? 0) == 0 { Thread.sleep(forTimeInterval: 0.05) }
+        Thread.sleep(forTimeInterval: 0.3)
+        kill(process.processIdentifier, SIGTERM)
+        process.waitUntilExit()
+        #expect(process.terminationStatus == 0)
+
+        let stats = try limited.stats()
+        let only429 = Set(stats.statusesByLead.filter { $0.value.allSatisfy { $0 == 429 } }.keys)
+        try #require(!only429.isEmpty, "no lead was answered 429 only: the test exercised nothing")
+        let rows = try spool.resultLines()
+        #expect(rows.count == 20)
+        let stateOfRow = Dictionary(
+            uniqueKeysWithValues: try spool.ledgerRows("SELECT row, state FROM leads").map { (Int($0[0]) ?? 0, $0[1]) })
+        for row in rows where only429.contains(row.leadKey) {
+            #expect(stateOfRow[row.row] == "pending", "row \(row.row)")
+            #expect(row.reasonCode == "NOT_SUBMITTED")
+            #expect(row.reason?.contains("429 only") == true, "\(row.reason ?? "")")
+        }
+        // Leads the API answered are recorded; none is left `sending` but a lead cut off in flight.
+        let answered = Set(stats.statusesByLead.filter { $0.value.contains(200) }.keys)
+        for row in rows where answered.contains(row.leadKey) { #expect(["accepted", "rejected"].contains(row.outcome)) }
+    }
+
     @Test func answersBeforeA429PauseAreRecordedDuringItAndNeverResent() throws {
         // 2 requests a second, then a 429 without Retry-After: every sender waits the default 60 s.
         let limited = try SandboxProcess(seed: 2, extra: ["--rate-limit", "2/s", "--no-retry-after"])

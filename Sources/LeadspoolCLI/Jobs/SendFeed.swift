@@ -221,7 +221,9 @@ extension SendFeed {
         defer { timer.cancel() }
         func settleStop() throws {
             try pending.flush()
-            let unsent = sent.unsettled.values.filter { $0.attempts == 0 || $0.reasonCode == .authFailed }
+            // Leads the API never took (never sent, or answered only 429 or 401) go back to `pending`; the
+            // rest stay `sending`, ambiguous.
+            let unsent = sent.unsettled.values.filter { !$0.mayHaveReachedAPI || $0.reasonCode == .authFailed }
             try ledger.returnUnsent(batch: batchID, rows: unsent.map(\.row).sorted())
         }
         do {

@@ -17,7 +17,7 @@ package struct SubmitAnswer: Sendable, Hashable {
     package var row: Int
     /// The final outcome, or `nil` when the lead got none because the run stopped (401, cancellation)
     /// before or while it was sent: the caller leaves it pending; `problems` then holds
-    /// `NOT_SUBMITTED`. When `attempts > 0` its request may have reached the server, so the next run
+    /// `NOT_SUBMITTED`. When ``mayHaveReachedAPI`` its request may have been processed, so the next run
     /// must treat it as ambiguous (same `Idempotency-Key`).
     package var outcome: Outcome?
     /// Empty for `accepted`; otherwise one problem with the reason code and human text.
@@ -36,6 +36,10 @@ package struct SubmitAnswer: Sendable, Hashable {
     package var retries: Int
     /// 429 pauses this lead went through.
     package var rateLimitWaits: Int
+
+    /// Whether the API may have processed this lead: some attempt got an answer other than 429, or no
+    /// answer at all. A lead the API only ever answered 429 (or never saw) was not taken.
+    package var mayHaveReachedAPI: Bool { attempts > rateLimitWaits }
 
     package init(
         row: Int, outcome: Outcome?, problems: [Problem] = [], httpStatus: Int? = nil, attempts: Int = 0,

@@ -166,9 +166,13 @@ extension SubmitAnswer {
     /// The answer of a lead a stopped run did not finish.
     static func notSubmitted(row: Int, trace: LeadTrace) -> SubmitAnswer {
         let text =
-            trace.attempts == 0
-            ? "not submitted: the run stopped before it was sent"
-            : "not submitted: the run stopped while it was in flight; it may have reached the API"
+            if trace.attempts == 0 {
+                "not submitted: the run stopped before it was sent"
+            } else if trace.attempts == trace.rateLimitWaits {
+                "not submitted: the run stopped while it waited out a rate limit (the API answered 429 only)"
+            } else {
+                "not submitted: the run stopped while it was in flight; it may have reached the API"
+            }
         return SubmitAnswer(
             row: row, outcome: nil, problems: [Problem(.notSubmitted, field: nil, value: nil, text: text)],
             httpStatus: trace.lastStatus, attempts: trace.attempts, submittedAt: trace.submittedAt,
