@@ -20,7 +20,8 @@ struct StatusCommand: AsyncParsableCommand {
             guard format == "table" || format == "json" else { throw ConfigurationError("--format must be table or json") }
             let report = SpoolStatus.collect(settings: settings, now: Date())
             print(format == "json" ? report.json() : report.table())
-            return 0
+            // A ledger that exists but cannot be read (damaged, another key) is what a monitor must see.
+            return report.ledgerUnreadable ? 73 : 0
         }
     }
 }
@@ -42,6 +43,8 @@ struct SpoolStatus {
     var quarantined: [Entry] = []
     var refused: [Entry] = []
     var ledger: String = "none yet"
+    /// The ledger exists but cannot be read (not for a schema a writing command upgrades on its next open).
+    var ledgerUnreadable = false
     var lastBatch: String = "none yet"
 
     static func collect(settings: Settings, now: Date) -> SpoolStatus {
@@ -79,9 +82,15 @@ struct SpoolStatus {
             status.quarantined.append(Entry(path: path, publisher: publisher, bytes: st.size,
                 ageSeconds: age(st.changeNanos), note: reason))
         }
-        if let ledger = try? LedgerLookup.openReadOnly(settings: settings)?.ledger, let info = try? ledger.info() {
-            status.ledger = "\(settings.ledgerPath): \(info.fileBytes / 1024) KiB, \(info.batches) batches "
-                + "(\(info.batchesProcessing) unfinished), \(info.leads) leads, \(info.dedupeKeys) dedupe keys"
+        do {
+            if let ledger = try LedgerLookup.openReadOnly(settings: settings)?.ledger {
+                let info = try ledger.info()
+                status.ledger = "\(settings.ledgerPath): \(info.fileBytes / 1024) KiB, \(info.batches) batches "
+                    + "(\(info.batchesProcessing) unfinished), \(info.leads) leads, \(info.dedupeKeys) dedupe keys"
+            }
+        } catch {
+            status.ledger = "\(settings.ledgerPath): cannot be read: \(error)"
+            status.ledgerUnreadable = (error as? LedgerError)?.code != .schema
         }
         let summaries = FileSystem.list(spool.reports).filter { $0.hasSuffix(".summary.json") }.sorted()
         if let last = summaries.last,

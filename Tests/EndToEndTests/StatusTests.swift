@@ -39,4 +39,32 @@ import Testing
         #expect((object["last_batch"] as? String)?.contains("rows") == true)
         #expect((object["ledger"] as? String)?.contains("1 batches") == true)
     }
+
+    /// A ledger that cannot be read is named with its error and makes `status` exit 73, for monitors; so
+    /// does a key file that is not the ledger's.
+    @Test func anUnreadableLedgerExits73() throws {
+        let spool = try TempSpool()
+        defer { spool.remove() }
+        let api = try SandboxProcess(seed: 6)
+        defer { api.stop() }
+        try spool.drop(fixture: "insurance-clean.csv", recent: true)
+        let run = try spool.run(endpoint: api.endpoint, token: Self.token)
+        #expect(run.status == 0, "\(run.output)")
+        #expect(try spool.invoke(["status", "--spool", spool.root], environment: [:]).status == 0)
+
+        let keyPath = spool.root + "/ledger.key"
+        let key = try Data(contentsOf: URL(fileURLWithPath: keyPath))
+        try Data(repeating: 3, count: 32).write(to: URL(fileURLWithPath: keyPath))
+        let wrongKey = try spool.invoke(["status", "--spool", spool.root], environment: [:])
+        #expect(wrongKey.status == 73)
+        #expect(wrongKey.output.contains("is not the key of"))
+
+        try key.write(to: URL(fileURLWithPath: keyPath))
+        for suffix in ["-wal", "-shm"] { try? FileManager.default.removeItem(atPath: spool.root + "/ledger.sqlite" + suffix) }
+        try Data(repeating: 0x41, count: 8192).write(to: URL(fileURLWithPath: spool.root + "/ledger.sqlite"))
+        let corrupt = try spool.invoke(["status", "--spool", spool.root, "--format", "json"], environment: [:])
+        #expect(corrupt.status == 73)
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(corrupt.output.utf8)) as? [String: Any])
+        #expect((object["ledger"] as? String)?.contains("cannot be read") == true)
+    }
 }

@@ -137,7 +137,7 @@ struct CheckJob {
                         sized = true
                         deduper.reserve(leads: Self.expectedLeads(deduper.keyCount / 2, in: bytes, of: facts.contentBytes))
                     }
-                    if let ledger { ledger.markDuplicates(&rows) }
+                    if let ledger { try ledger.markDuplicates(&rows) }
                     // In place (`inout`): iterating the array, or reading an element, copies the whole
                     // record and retains each of its strings.
                     for i in rows.indices { try Self.settle(&rows[i], tally: &tally, writer: writer) }
@@ -148,6 +148,9 @@ struct CheckJob {
         } catch let error as IngestError {
             writer.abandon()
             return .unreadable(error.description)
+        } catch let error as LedgerError {
+            writer.abandon()
+            return .reportFailed("cannot read the ledger: \(error)")
         } catch {
             writer.abandon()
             return .reportFailed("cannot write reports: \(error)")

@@ -21,7 +21,8 @@ struct LedgerLookup {
         return LedgerLookup(ledger: ledger, now: now)
     }
 
-    func markDuplicates(_ group: inout [(CheckedRecord, RawRecord?)]) {
+    /// - Throws: the ledger's error when it cannot be read: the rows' verdicts would then be wrong.
+    func markDuplicates(_ group: inout [(CheckedRecord, RawRecord?)]) throws(LedgerError) {
         var indices: [Int] = []
         var leads: [LedgerLead] = []
         for (i, (checked, _)) in group.enumerated() {
@@ -29,7 +30,8 @@ struct LedgerLookup {
             indices.append(i)
             leads.append(LedgerLead(row: checked.row, vertical: lead.vertical, phone: lead.phone, email: lead.email))
         }
-        guard !leads.isEmpty, let answers = try? ledger.dedupeCheck(leads, now: now) else { return }
+        guard !leads.isEmpty else { return }
+        let answers = try ledger.dedupeCheck(leads, now: now)
         for (i, answer) in zip(indices, answers) {
             if case .duplicate(let holder) = answer {
                 group[i].0.lead = nil
