@@ -25,8 +25,15 @@ package struct Spool: Sendable {
     package var failed: String { root + "/failed" }
     package var reports: String { root + "/reports" }
 
-    /// Creates the spool folders that do not exist yet.
+    /// Creates the spool folders that do not exist yet. The spool itself is created only inside an existing
+    /// directory: a mistyped `--spool` in a cron line must fail, not quietly make a tree nobody drops into.
     package func ensureLayout() throws(IngestError) {
+        if FileSystem.status(root) == nil {
+            let parent = root.lastIndex(of: "/").map { $0 == root.startIndex ? "/" : String(root[..<$0]) } ?? "."
+            guard FileSystem.status(parent)?.isDirectory == true else {
+                throw IngestError(.spool, "cannot create the spool \(root): \(parent) does not exist")
+            }
+        }
         for dir in [root, incoming, work, done, failed, reports] { try FileSystem.makeDirectory(dir) }
     }
 

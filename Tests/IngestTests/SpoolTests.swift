@@ -26,6 +26,20 @@ import Testing
         }
     }
 
+    /// A spool whose parent does not exist is a mistake (a mistyped `--spool`): nothing is created.
+    @Test func aSpoolIsNotCreatedWhereItsParentIsMissing() throws {
+        let dir = try TemporaryDirectory()
+        defer { dir.cleanup() }
+        let spool = Spool(root: dir.path + "/typo/spool")
+        let error = #expect(throws: IngestError.self) { try spool.ensureLayout() }
+        #expect(error?.message.contains("\(dir.path)/typo does not exist") == true)
+        #expect(FileSystem.status(dir.path + "/typo") == nil)
+        // Relative and nested-but-present paths still work.
+        try FileManager.default.createDirectory(atPath: dir.path + "/typo", withIntermediateDirectories: false)
+        try spool.ensureLayout()
+        #expect(FileSystem.status(spool.incoming)?.isDirectory == true)
+    }
+
     @Test(arguments: [
         ".hidden.csv", "upload.csv.tmp", "upload.csv.part", "a.csv.partial", "b.csv.filepart", "c.csv.ready",
         "notes.txt", "data.xlsx",
