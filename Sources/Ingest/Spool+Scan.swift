@@ -53,7 +53,12 @@ extension Spool {
                     continue
                 }
                 guard st.isRegular, !Spool.isIgnoredName(name) else { continue }
-                guard BatchFile.format(ofName: name) != nil || names.contains(name + ".ready") else { continue }
+                guard BatchFile.format(ofName: name) != nil || names.contains(name + ".ready") else {
+                    result.refused.append(
+                        (path, "not a batch file name (.csv, .jsonl or .ndjson, each optionally .gz); "
+                            + "a <name>.ready file beside it has it read anyway"))
+                    continue
+                }
                 let file = IncomingFile(
                     path: path, name: name, publisher: publisher, size: st.size, mtimeNanos: st.mtimeNanos,
                     hasMarker: names.contains(name + ".ready"))

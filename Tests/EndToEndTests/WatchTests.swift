@@ -130,6 +130,25 @@ struct WatchTests {
         #expect(try sandbox.stats().total == 10)
     }
 
+    /// A finished file that is not a batch (`notes.txt`) is named once, not at every scan.
+    @Test func aFileOfAnotherKindIsNamedOnce() throws {
+        let spool = try TempSpool()
+        defer { spool.remove() }
+        let sandbox = try SandboxProcess()
+        defer { sandbox.stop() }
+        try "not leads\n".write(toFile: spool.root + "/incoming/notes.txt", atomically: true, encoding: .utf8)
+        let watch = try WatchProcess(spool: spool, endpoint: sandbox.endpoint, extra: ["--no-inotify"])
+        watch.wait(for: "watching") { watch.stderr.contains("watching") }
+        for n in 1...2 {
+            try csv(5, seed: 20 + n).write(to: URL(fileURLWithPath: spool.root + "/incoming/b\(n).csv"))
+            watch.wait(for: "b\(n).csv in done/") { done(spool, "b\(n).csv") }
+        }
+        #expect(watch.stop() == 0)
+        #expect(watch.stderr.components(separatedBy: "not claimed: not a batch file name").count - 1 == 1)
+        #expect(watch.stderr.contains("notes.txt"))
+        #expect(try spool.list("incoming").contains("notes.txt"))
+    }
+
     @Test func sigtermDrainsExitsZeroAndTheNextRunFinishesWithoutResending() throws {
         let spool = try TempSpool(config: "settle_seconds = 0\n[api]\nmax_in_flight = 4\n")
         defer { spool.remove() }

@@ -51,6 +51,11 @@ import Testing
         let scan = spool.scan(nowNanos: nowNanos + 3_600_000_000_000, settleSeconds: 5)
         #expect(scan.ready.isEmpty)
         #expect(scan.settling.isEmpty)
+        // Uploads in progress and markers are silent; a finished file of another kind is named, so a
+        // publisher's `leads.txt` does not wait unnoticed.
+        let named = ["notes.txt", "data.xlsx"].contains(name)
+        #expect(scan.refused.map(\.path) == (named ? [spool.incoming + "/" + name] : []))
+        #expect(scan.refused.first.map { $0.reason.contains("not a batch file name") } ?? true)
     }
 
     @Test func symlinksAndDirectoriesAreNotData() throws {

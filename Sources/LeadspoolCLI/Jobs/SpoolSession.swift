@@ -3,6 +3,7 @@ import Foundation
 import Ingest
 import Logging
 import Pipeline
+import Synchronization
 
 #if canImport(Glibc)
 import Glibc
@@ -13,6 +14,8 @@ import Darwin
 /// What `run` and `watch` hold while they work: the spool, the ledger, one HTTP client and submitter
 /// per token, and the report settings.
 final class SpoolSession: Sendable {
+    /// Paths already reported as not claimed: `watch` scans again and again, and says so once.
+    private let reportedRefusals = Mutex<Set<String>>([])
     let settings: Settings
     let spool: Spool
     let ledger: Ledger
@@ -137,7 +140,7 @@ final class SpoolSession: Sendable {
         guard going else { return result }
         let now = Self.nowNanos()
         let scan = spool.scan(nowNanos: now, settleSeconds: settings.settleSeconds)
-        for (path, reason) in scan.refused {
+        for (path, reason) in scan.refused where reportedRefusals.withLock({ $0.insert(path).inserted }) {
             logger.warning("not claimed: \(reason)", metadata: ["spool.path": "\(path)"])
         }
         let settleNanos = Int64(settings.settleSeconds * 1e9)
