@@ -250,6 +250,13 @@ package final class CSVReader: RecordReader {
     }
 
     private func makeValues() -> RecordValues {
+        // A NUL byte is never text: the record is unreadable (named with its place), not passed on to reports
+        // and the API.
+        if let first = bounds.first, let last = bounds.last, last.upper > first.lower,
+            let nul = memchr(buffer.baseAddress! + first.lower, 0, last.upper - first.lower)
+        {
+            return .failure("NUL byte at byte \(base + buffer.baseAddress!.distance(to: nul.assumingMemoryBound(to: UInt8.self)))")
+        }
         var strings: [RawValue] = []
         strings.reserveCapacity(bounds.count)
         let buffer = self.buffer

@@ -35,8 +35,12 @@ package final class JSONLReader: RecordReader {
         while !eof && end < 4 { try fill() }
         if end == 0 { throw .unreadable("the file is empty", byteOffset: 0, line: 1) }
         if end >= 3 && buffer[0] == 0xEF && buffer[1] == 0xBB && buffer[2] == 0xBF { start = 3 }
-        if memchr(buffer.baseAddress! + start, 0, end - start) != nil {
-            throw .unreadable("not a text file (NUL byte)", byteOffset: 0, line: 1)
+        // A NUL in the first line is a binary file; one further on only spoils its own line (bad JSON).
+        let firstLineEnd = memchr(buffer.baseAddress! + start, 0x0A, end - start)
+            .map { buffer.baseAddress!.distance(to: $0.assumingMemoryBound(to: UInt8.self)) } ?? end
+        if let nul = memchr(buffer.baseAddress! + start, 0, firstLineEnd - start) {
+            let at = buffer.baseAddress!.distance(to: nul.assumingMemoryBound(to: UInt8.self))
+            throw .unreadable("not a text file (NUL byte)", byteOffset: at, line: 1)
         }
         if let first = (start..<end).first(where: { !JSONObjectParser.isSpace(buffer[$0]) }),
             buffer[first] != UInt8(ascii: "{")

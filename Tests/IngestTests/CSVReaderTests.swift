@@ -158,6 +158,19 @@ let csvCases: [CSVCase] = [
         #expect(rows[1] == ["\t1", "''=x", "''", "'\"=", "\r", "=y"])
     }
 
+    /// A NUL byte in a data record makes that record unreadable, named with the byte's place; the rest of the
+    /// file goes on.
+    @Test(arguments: [7, 1 << 16])
+    func aNULByteSpoilsOnlyItsRecord(chunkSize: Int) throws {
+        let text = "phone,ref\n1,a\n2,\"b\u{0}c\"\n3,d\n"
+        let nul = try #require(Array(text.utf8).firstIndex(of: 0))
+        let rows = try readCSV(text, chunkSize: chunkSize)
+        #expect(rows.count == 3)
+        #expect(rows[0] == ["1", "a"])
+        #expect(rows[1] == ["!unreadable", "NUL byte at byte \(nul)"])
+        #expect(rows[2] == ["3", "d"])
+    }
+
     /// A column under the field's own name wins over an alias before it; among aliases the first wins.
     @Test(arguments: [
         ("mobile,phone,postal,zip,Phone\n", [nil, .phone, nil, .zip, nil]),

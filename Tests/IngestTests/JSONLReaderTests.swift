@@ -127,6 +127,20 @@ func readJSONL(_ text: String, chunkSize: Int = 1 << 16, maxRecordBytes: Int = 1
         #expect(record[.phone] == .string("1"))
     }
 
+    /// A NUL byte in the first line is a binary file; further on it spoils only its own line.
+    @Test func aNULByteAfterTheFirstLineSpoilsOnlyItsLine() throws {
+        let records = try readJSONL("{\"phone\":\"1\"}\n{\"phone\":\"2\u{0}\"}\n{\"phone\":\"3\"}\n")
+        #expect(records.count == 3)
+        #expect(records[1].unreadable?.contains("bad JSON") == true)
+        #expect(records[1].line == 2)
+        #expect(records[2][.phone] == .string("3"))
+        let error = #expect(throws: IngestError.self) {
+            try JSONLReader(source: MemoryByteSource("{\"phone\":\u{0}\"1\"}\n{\"phone\":\"2\"}\n"))
+        }
+        #expect(error?.message.contains("NUL") == true)
+        #expect(error?.byteOffset == 9)
+    }
+
     @Test func notJSONAtAll() {
         #expect(throws: IngestError.self) { try JSONLReader(source: MemoryByteSource("phone,zip\n1,2\n")) }
         #expect(throws: IngestError.self) { try JSONLReader(source: MemoryByteSource("")) }
