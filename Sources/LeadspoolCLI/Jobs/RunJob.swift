@@ -53,13 +53,25 @@ struct RunJob {
         } catch {
             return error.code == .unreadableFile ? quarantine(error, metadata) : fail("cannot read: \(error)", metadata)
         }
-        // The same content dropped twice under two names is one batch: only one process works on it.
+        // The same content dropped twice under two names is one batch: only one process works on it. This one
+        // waits for the other to finish it, then goes on as with a file dropped again (nothing is re-sent, the
+        // reports are written again), so the run ends with every file it claimed done. A stop while waiting
+        // leaves the file in work/ for the next run.
         let lease: BatchLease
         do {
-            guard let taken = try ledger.leaseBatch(id: facts.sha256) else {
+            var taken = try ledger.leaseBatch(id: facts.sha256)
+            if taken == nil {
+                logger.info("another process is working on the same content: waiting for it", metadata: metadata)
+                while taken == nil, !submitter.isStopped, !submitter.isDraining, !Task.isCancelled {
+                    try? await Task.sleep(for: .milliseconds(200))
+                    taken = try ledger.leaseBatch(id: facts.sha256)
+                }
+            }
+            guard let taken else {
                 file.release()
                 observer?.batchEnded(result: "busy")
-                logger.info("another process is working on the same content: file left in work/", metadata: metadata)
+                logger.info("stopped while another process worked on the same content: file left in work/",
+                    metadata: metadata)
                 return FileResult(
                     summary: "\(file.name): another process is working on the same content; "
                         + "the file stays in work/ for the next run")

@@ -232,9 +232,11 @@ package final class Submitter<C: Clock>: Sendable where C.Duration == Duration {
     /// each ``run(_:markSending:onAnswer:)`` throws ``SubmitError/shutDown``.
     package func shutDown() { stopRun(.shutDown) }
 
-    var isStopped: Bool { stopState.withLock { $0.reason != nil } }
+    /// A 401 or a hard stop ended the run's submissions.
+    package var isStopped: Bool { stopState.withLock { $0.reason != nil } }
 
-    var isDraining: Bool { stopState.withLock { $0.draining } }
+    /// A graceful stop began: nothing new starts.
+    package var isDraining: Bool { stopState.withLock { $0.draining } }
 
     private func addStopListener(_ listener: @escaping @Sendable (StopKind) -> Void) throws(SubmitError) -> UInt64 {
         let id = stopState.withLock { state -> Result<UInt64, SubmitError> in
