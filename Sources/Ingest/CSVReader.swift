@@ -88,7 +88,7 @@ package final class CSVReader: RecordReader {
             throw .unreadable("the file has no header line", byteOffset: base + start, line: line)
         }
         switch header {
-        case .failure(let reason):
+        case .failure(let reason, _):
             throw .unreadable("the header line cannot be read: \(reason)", byteOffset: 0, line: 1)
         case .success(let values):
             let names = values.map(\.text)
@@ -162,9 +162,9 @@ package final class CSVReader: RecordReader {
                 return RawRecord(
                     row: row, line: recordLine, byteOffset: recordOffset, columns: columns, values: raw,
                     publisher: configuration.publisher)
-            case .failure(let reason):
+            case .failure(let reason, let shown):
                 return RawRecord(
-                    row: row, line: recordLine, byteOffset: recordOffset, columns: columns, values: [],
+                    row: row, line: recordLine, byteOffset: recordOffset, columns: columns, values: shown,
                     unreadable: reason, publisher: configuration.publisher)
             }
         }
@@ -172,7 +172,10 @@ package final class CSVReader: RecordReader {
 
     private enum RecordValues {
         case success([RawValue])
-        case failure(String)
+        /// The reason, and the record's cells as far as they can be shown (bytes that are not text replaced
+        /// by U+FFFD), so `rejects.csv` gives the publisher the row to fix; empty when the record has no
+        /// cells (an unbalanced quote, a record too long).
+        case failure(String, shown: [RawValue] = [])
     }
 
     /// Reads one record's values with the line and stream offset where it starts; `nil` at the end
@@ -255,7 +258,8 @@ package final class CSVReader: RecordReader {
         if let first = bounds.first, let last = bounds.last, last.upper > first.lower,
             let nul = memchr(buffer.baseAddress! + first.lower, 0, last.upper - first.lower)
         {
-            return .failure("NUL byte at byte \(base + buffer.baseAddress!.distance(to: nul.assumingMemoryBound(to: UInt8.self)))")
+            let at = base + buffer.baseAddress!.distance(to: nul.assumingMemoryBound(to: UInt8.self))
+            return .failure("NUL byte at byte \(at)", shown: shownValues())
         }
         var strings: [RawValue] = []
         strings.reserveCapacity(bounds.count)
@@ -287,7 +291,7 @@ package final class CSVReader: RecordReader {
             guard let decoded else {
                 let slice = UnsafeBufferPointer(rebasing: buffer[field.lower..<field.upper])
                 let at = base + field.lower + (firstInvalidUTF8Offset(slice) ?? 0)
-                return .failure("invalid UTF-8 at byte \(at)")
+                return .failure("invalid UTF-8 at byte \(at)", shown: shownValues())
             }
             strings.append(.string(decoded))
         }
@@ -304,6 +308,24 @@ package final class CSVReader: RecordReader {
         case UInt8(ascii: "="), UInt8(ascii: "+"), UInt8(ascii: "-"), UInt8(ascii: "@"), 0x09, 0x0D: return true
         default: return false
         }
+    }
+
+    /// The cells of the current record as text whatever their bytes: invalid UTF-8 and NUL bytes become
+    /// U+FFFD. Only for records that are unreadable anyway (rare), so nothing here is fast.
+    private func shownValues() -> [RawValue] {
+        bounds.map { field in
+            switch field.kind {
+            case .plain, .quoted:
+                return .string(Self.shown(Array(UnsafeBufferPointer(rebasing: buffer[field.lower..<field.upper]))))
+            case .quotedEscaped, .messy:
+                unquote(field)
+                return .string(Self.shown(scratch))
+            }
+        }
+    }
+
+    private static func shown(_ bytes: [UInt8]) -> String {
+        String(decoding: bytes.flatMap { $0 == 0 ? [0xEF, 0xBF, 0xBD] : [$0] }, as: UTF8.self)
     }
 
     /// The index of the first byte in `from..<n` equal to `a`, `b` or `c`, or `n`. Eight bytes at a time:

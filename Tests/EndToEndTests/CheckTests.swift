@@ -120,6 +120,25 @@ import Testing
         #expect(missing.status == 64)
     }
 
+    /// A CSV record that is not text (invalid UTF-8, a NUL byte) is one invalid row naming the place, and its
+    /// rejects row still shows the publisher's cells (the bad bytes as U+FFFD), so it can be fixed.
+    @Test func rejectsKeepTheCellsOfARecordThatIsNotText() throws {
+        let dir = try TemporaryDirectory()
+        let reports = try TemporaryDirectory()
+        var bytes = Array("ref,first_name,phone\nR1,Ann,8135550100\nR2,B".utf8)
+        bytes += [0xFF]
+        bytes += Array("b,8135550101\nR3,Cy\u{0}d,8135550102\n".utf8)
+        try Data(bytes).write(to: URL(fileURLWithPath: dir.path("bad.csv")))
+        let result = try runLeadspool(["check", "--quiet", "--report-dir", reports.url.path, "--now", Self.now, dir.path("bad.csv")])
+        #expect(result.status == 0, "\(result.stderr)")
+        let rejects = parseCSV(try String(contentsOfFile: try resultsFile(reports, suffix: ".rejects.csv"), encoding: .utf8))
+        let byRef: [String: [String]] = Dictionary(rejects.dropFirst().map { ($0[0], $0) }) { first, _ in first }
+        #expect(byRef["R2"]?.prefix(3) == ["R2", "B\u{FFFD}b", "8135550101"])
+        #expect(byRef["R2"]?.last?.contains("invalid UTF-8 at byte") == true)
+        #expect(byRef["R3"]?.prefix(3) == ["R3", "Cy\u{FFFD}d", "8135550102"])
+        #expect(byRef["R3"]?.last?.contains("NUL byte at byte") == true)
+    }
+
     /// A path that names no file, or a directory, is a usage error (64) and nothing is checked; an unreadable
     /// file is 65.
     @Test func missingFilesAndDirectoriesExit64() throws {

@@ -85,10 +85,11 @@ struct RejectsSpool {
     }
 
     /// Adds one rejected record: straight to the file while it fits the header written, else to the
-    /// spool. An unreadable record (or none) has no cells, only its reason.
+    /// spool. A record without cells (or none) has only its reason; an unreadable CSV record keeps the cells
+    /// the reader could show (see `CSVReader`), so the publisher sees the row to fix.
     mutating func add(_ raw: RawRecord?, reason: String) throws {
         count += 1
-        let readable = raw.map { $0.unreadable == nil && !$0.values.isEmpty } ?? false
+        let readable = raw.map { !$0.values.isEmpty } ?? false
         if writingDirectly {
             // A record with other columns (a JSONL line with other keys) ends direct writing: such lines
             // may extend the union at any point, and a late extension would have the file written twice.
