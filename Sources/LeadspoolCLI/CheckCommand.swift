@@ -52,8 +52,13 @@ struct CheckCommand: AsyncParsableCommand {
             var ledger: LedgerLookup?
             do {
                 ledger = try LedgerLookup.openReadOnly(settings: settings)
-            } catch {
+            } catch let error as LedgerError where error.code == .upgradeNeeded {
                 logger.warning("ledger not consulted: \(error)", metadata: ["ledger.path": "\(settings.ledgerPath)"])
+            } catch {
+                // A ledger that is there but cannot be read (damaged, another key) would make every lead it
+                // holds look new: no verdicts rather than wrong ones.
+                FileHandle.standardError.write(Data("leadspool: cannot read the ledger: \(error)\n".utf8))
+                return 73
             }
             var unreadable = 0
             let observer = RunObserver(showsProgress: !global.quiet, metrics: nil, sends: false)

@@ -43,7 +43,7 @@ struct SpoolStatus {
     var quarantined: [Entry] = []
     var refused: [Entry] = []
     var ledger: String = "none yet"
-    /// The ledger exists but cannot be read (not for a schema a writing command upgrades on its next open).
+    /// The ledger exists but cannot be read (not for an older schema, which the next writing command upgrades).
     var ledgerUnreadable = false
     var lastBatch: String = "none yet"
 
@@ -83,14 +83,14 @@ struct SpoolStatus {
                 ageSeconds: age(st.changeNanos), note: reason))
         }
         do {
-            if let ledger = try LedgerLookup.openReadOnly(settings: settings)?.ledger {
+            if let ledger = try LedgerLookup.openReadOnly(settings: settings, keyIfReadable: true)?.ledger {
                 let info = try ledger.info()
                 status.ledger = "\(settings.ledgerPath): \(info.fileBytes / 1024) KiB, \(info.batches) batches "
                     + "(\(info.batchesProcessing) unfinished), \(info.leads) leads, \(info.dedupeKeys) dedupe keys"
             }
         } catch {
             status.ledger = "\(settings.ledgerPath): cannot be read: \(error)"
-            status.ledgerUnreadable = (error as? LedgerError)?.code != .schema
+            status.ledgerUnreadable = (error as? LedgerError)?.code != .upgradeNeeded
         }
         let summaries = FileSystem.list(spool.reports).filter { $0.hasSuffix(".summary.json") }.sorted()
         if let last = summaries.last,

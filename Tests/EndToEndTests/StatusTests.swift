@@ -58,6 +58,12 @@ import Testing
         let wrongKey = try spool.invoke(["status", "--spool", spool.root], environment: [:])
         #expect(wrongKey.status == 73)
         #expect(wrongKey.output.contains("is not the key of"))
+        // check gives no verdicts rather than wrong ones (every lead would look new).
+        let fixture = TempSpool.fixtures.appendingPathComponent("batches/insurance-clean.csv").path
+        let checked = try spool.invoke(
+            ["check", "--spool", spool.root, "--report-dir", spool.base + "/check-reports", fixture], environment: [:])
+        #expect(checked.status == 73)
+        #expect(checked.output.contains("cannot read the ledger"))
 
         try key.write(to: URL(fileURLWithPath: keyPath))
         for suffix in ["-wal", "-shm"] { try? FileManager.default.removeItem(atPath: spool.root + "/ledger.sqlite" + suffix) }

@@ -9,14 +9,15 @@ struct LedgerLookup {
     let now: Date
 
     /// `nil` when no ledger exists yet (nothing is created).
-    static func openReadOnly(settings: Settings, now: Date = Date()) throws -> LedgerLookup? {
+    static func openReadOnly(settings: Settings, now: Date = Date(), keyIfReadable: Bool = false) throws -> LedgerLookup? {
         var configuration = Ledger.Configuration()
         configuration.dedupeDays = settings.dedupeDays
         for (name, days) in settings.dedupeDaysByVertical {
             if let vertical = Vertical(rawValue: name) { configuration.dedupeDaysByVertical[vertical] = days }
         }
         guard let ledger = try Ledger.openReadOnly(
-            path: settings.ledgerPath, keyPath: settings.ledgerKeyPath, configuration: configuration)
+            path: settings.ledgerPath, keyPath: settings.ledgerKeyPath, configuration: configuration,
+            keyIfReadable: keyIfReadable)
         else { return nil }
         return LedgerLookup(ledger: ledger, now: now)
     }

@@ -6,14 +6,15 @@ import Synchronization
 /// and the lead re-sent by the next run, so answers must not wait for the next one: during a 5xx back-off
 /// or a 429 pause no other answer may come for a minute.
 ///
-/// Writes happen under the lock, so the answering task and the timer never write at once. A write that
-/// fails keeps its answers for the final `flush()` and fails the next `append` or `flush` with its error.
+/// Every answer is buffered before any write is tried, and stays buffered until a write of it succeeds:
+/// a failed write (the write lock held past the busy timeout, a full disk) loses nothing, and the final
+/// `flush()` tries again. Writes happen under the lock, so the answering task and the timer never write at
+/// once; the timer only takes the lock when it is free, so it never holds a thread waiting for a write.
 final class PendingOutcomes: Sendable {
     private struct State {
         var buffered: [LeadOutcomeRecord] = []
-        /// When the oldest buffered answer arrived.
+        /// When the oldest buffered answer arrived, or when the timer's last write failed.
         var oldest: ContinuousClock.Instant?
-        var failure: LedgerError?
     }
 
     private let ledger: Ledger
@@ -30,9 +31,10 @@ final class PendingOutcomes: Sendable {
     }
 
     /// Buffers `outcome`; writes the buffer when it holds a group.
+    ///
+    /// - Throws: the ledger's error when that write fails (the answers stay buffered).
     func append(_ outcome: LeadOutcomeRecord) throws(LedgerError) {
         try state.withLock { (state: inout State) throws(LedgerError) in
-            if let failure = state.failure { throw failure }
             if state.buffered.isEmpty { state.oldest = .now }
             state.buffered.append(outcome)
             if state.buffered.count >= group { try write(&state) }
@@ -41,16 +43,14 @@ final class PendingOutcomes: Sendable {
 
     /// Writes every buffered answer.
     func flush() throws(LedgerError) {
-        try state.withLock { (state: inout State) throws(LedgerError) in
-            try write(&state)
-            if let failure = state.failure { throw failure }
-        }
+        try state.withLock { (state: inout State) throws(LedgerError) in try write(&state) }
     }
 
-    /// Writes the buffer whenever its oldest answer has waited `delay`, until the task is cancelled.
+    /// Writes the buffer whenever its oldest answer has waited `delay`, until the task is cancelled. A write
+    /// that fails is tried again `delay` later, not at once.
     func flushOnTime() async {
         while !Task.isCancelled {
-            let due = state.withLock { state in state.oldest.map { $0 + delay } }
+            let due = state.withLockIfAvailable { state in state.oldest.map { $0 + delay } } ?? nil
             do {
                 if let due {
                     try await Task.sleep(until: due, clock: .continuous)
@@ -60,23 +60,21 @@ final class PendingOutcomes: Sendable {
             } catch {
                 return
             }
-            state.withLock { (state: inout State) in
+            _ = state.withLockIfAvailable { (state: inout State) in
                 guard let oldest = state.oldest, ContinuousClock.now - oldest >= delay else { return }
-                try? write(&state)
+                do {
+                    try write(&state)
+                } catch {
+                    state.oldest = .now
+                }
             }
         }
     }
 
     private func write(_ state: inout State) throws(LedgerError) {
         guard !state.buffered.isEmpty else { return }
-        do {
-            try ledger.record(state.buffered, batch: batch)
-        } catch {
-            state.failure = error
-            throw error
-        }
+        try ledger.record(state.buffered, batch: batch)
         state.buffered.removeAll(keepingCapacity: true)
         state.oldest = nil
-        state.failure = nil
     }
 }

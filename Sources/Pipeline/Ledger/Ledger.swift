@@ -149,9 +149,13 @@ package final class Ledger: Sendable {
     /// Opens an existing ledger for reading only (`leadspool check`); creates nothing.
     ///
     /// - Returns: `nil` when there is no file at `path` (then there is simply no ledger to dedupe against).
-    /// - Throws: `LedgerError` as `init`, and `.schema` when the file's schema is not this leadspool's.
+    /// With `keyIfReadable` (`status`, which reads figures only), a key file this user may not read is left
+    /// alone instead of refused; the ledger then matches no dedupe key.
+    ///
+    /// - Throws: `LedgerError` as `init`, and `.schema` or `.upgradeNeeded` when the file's schema is not this
+    ///   leadspool's.
     package static func openReadOnly(
-        path: String, keyPath: String, configuration: Configuration = Configuration()
+        path: String, keyPath: String, configuration: Configuration = Configuration(), keyIfReadable: Bool = false
     ) throws(LedgerError) -> Ledger? {
         guard FileManager.default.fileExists(atPath: path) else { return nil }
         let queue: DatabaseQueue = try mapErrors("cannot open \(path)") {
@@ -159,8 +163,11 @@ package final class Ledger: Sendable {
             try queue.read { db in try checkSchemaForReading(db, path: path) }
             return queue
         }
-        var key = try LedgerKeyFile.load(path: keyPath)
-        if key == nil {
+        let unreadable = keyIfReadable && access(keyPath, R_OK) != 0 && errno == EACCES
+        var key = unreadable ? nil : try LedgerKeyFile.load(path: keyPath)
+        if unreadable {
+            key = (0..<LedgerKeyFile.size).map { _ in UInt8.random(in: 0...255) }
+        } else if key == nil {
             if try hasDedupeKeys(queue) {
                 throw LedgerError(.badKey, "key file \(keyPath) is missing but \(path) holds dedupe keys")
             }
@@ -173,9 +180,10 @@ package final class Ledger: Sendable {
             path: path, configuration: configuration, isReadOnly: true, database: queue, key: key!, logger: silent)
     }
 
-    /// Throws `.schema`, saying why and what to do, unless the ledger's schema is exactly this leadspool's. A
-    /// reader cannot upgrade a schema, so a ledger written by an older leadspool is refused until a command
-    /// that writes the ledger (`run`, `watch`, `retry`) has opened it once.
+    /// Throws `.schema` (newer, or not a ledger) or `.upgradeNeeded` (older), saying why and what to do, unless
+    /// the ledger's schema is exactly this leadspool's. A reader cannot upgrade a schema, so a ledger written by
+    /// an older leadspool is refused until a command that writes the ledger (`run`, `watch`, `retry`) has
+    /// opened it once.
     private static func checkSchemaForReading(_ db: Database, path: String) throws {
         let migrator = LedgerSchema.migrator
         if try migrator.hasBeenSuperseded(db) {
@@ -188,7 +196,7 @@ package final class Ledger: Sendable {
         }
         let pending = migrator.migrations.filter { !applied.contains($0) }
         throw LedgerError(
-            .schema,
+            .upgradeNeeded,
             "\(path) was written by an older leadspool and needs a schema upgrade (\(pending.joined(separator: ", "))), "
                 + "which only a command that writes the ledger can do: the next `leadspool run` (or `watch`, `retry`) "
                 + "upgrades it")

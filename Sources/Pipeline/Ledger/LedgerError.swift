@@ -5,7 +5,7 @@
 package struct LedgerError: Error, Sendable, Hashable, CustomStringConvertible {
     package struct Code: Hashable, Sendable, CustomStringConvertible {
         fileprivate enum Base: String, Hashable, Sendable {
-            case cannotOpen, locked, badKey, io, corrupt, readOnly, schema, misuse
+            case cannotOpen, locked, badKey, io, corrupt, readOnly, schema, upgradeNeeded, misuse
         }
 
         fileprivate let base: Base
@@ -24,6 +24,9 @@ package struct LedgerError: Error, Sendable, Hashable, CustomStringConvertible {
         package static let readOnly = Code(base: .readOnly)
         /// The file was written by a newer leadspool, or misses tables this one needs.
         package static let schema = Code(base: .schema)
+        /// The file was written by an older leadspool: a reader cannot use it until a writing command (`run`,
+        /// `watch`, `retry`) has opened it once and upgraded it.
+        package static let upgradeNeeded = Code(base: .upgradeNeeded)
         /// The caller broke the ledger's contract (unknown batch, row never reserved, wrong state).
         package static let misuse = Code(base: .misuse)
 
@@ -37,6 +40,7 @@ package struct LedgerError: Error, Sendable, Hashable, CustomStringConvertible {
             case .corrupt: "corrupt"
             case .readOnly: "read_only"
             case .schema: "schema"
+            case .upgradeNeeded: "upgrade_needed"
             case .misuse: "misuse"
             }
         }
