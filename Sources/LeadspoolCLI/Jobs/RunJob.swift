@@ -17,6 +17,8 @@ struct RunJob {
         var authStopped = false
         /// A stop signal cut the batch short: the run must stop claiming.
         var interrupted = false
+        /// Another process works on the same content: the file went back to work/ untouched.
+        var busy = false
     }
 
     let file: ClaimedFile
@@ -28,6 +30,9 @@ struct RunJob {
     let logger: Logger
     /// Progress line and metrics.
     var observer: RunObserver?
+    /// When another process works on the same content: wait for it (`run`, once its other files are done)
+    /// rather than leave the file for a later pass (`watch`, and `run`'s first pass).
+    var waitIfBusy = false
 
     /// Answers recorded in the ledger in groups of this many, or once the oldest has waited `recordDelay`
     /// (and at the end; see `PendingOutcomes`). An answer not yet recorded when the process dies is
@@ -53,14 +58,14 @@ struct RunJob {
         } catch {
             return error.code == .unreadableFile ? quarantine(error, metadata) : fail("cannot read: \(error)", metadata)
         }
-        // The same content dropped twice under two names is one batch: only one process works on it. This one
-        // waits for the other to finish it, then goes on as with a file dropped again (nothing is re-sent, the
-        // reports are written again), so the run ends with every file it claimed done. A stop while waiting
-        // leaves the file in work/ for the next run.
+        // The same content dropped twice under two names is one batch: only one process works on it. With
+        // `waitIfBusy` this one waits for the other to finish it, then goes on as with a file dropped again
+        // (nothing is re-sent, the reports are written again); otherwise, or after a stop while waiting, the
+        // file goes back to work/ for a later pass.
         let lease: BatchLease
         do {
             var taken = try ledger.leaseBatch(id: facts.sha256)
-            if taken == nil {
+            if taken == nil, waitIfBusy {
                 logger.info("another process is working on the same content: waiting for it", metadata: metadata)
                 while taken == nil, !submitter.isStopped, !submitter.isDraining, !Task.isCancelled {
                     try? await Task.sleep(for: .milliseconds(200))
@@ -70,11 +75,12 @@ struct RunJob {
             guard let taken else {
                 file.release()
                 observer?.batchEnded(result: "busy")
-                logger.info("stopped while another process worked on the same content: file left in work/",
-                    metadata: metadata)
+                logger.info("another process is working on the same content: file left in work/", metadata: metadata)
                 return FileResult(
-                    summary: "\(file.name): another process is working on the same content; "
-                        + "the file stays in work/ for the next run")
+                    summary: waitIfBusy
+                        ? "\(file.name): another process is working on the same content; the file stays in work/"
+                        : nil,
+                    busy: true)
             }
             lease = taken
         } catch {

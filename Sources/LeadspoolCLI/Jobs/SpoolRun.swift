@@ -46,7 +46,12 @@ struct SpoolRun {
         }
         let signals = handlesSignals ? StopSignals.install(session: session, logger: logger) : nil
         let ticker = observer.flatMap { ProgressTicker.start(observer: $0) { session.counters } }
-        let pass = await session.pass(stopping: { signals?.received ?? false }, report: report)
+        var pass = await session.pass(stopping: { signals?.received ?? false }, report: report)
+        // A file whose content another process was working on waits until every other file is done: then this
+        // run waits for that process and finishes its copy (nothing is sent again).
+        if pass.busy > 0, !pass.authStopped, !pass.interrupted, !(signals?.received ?? false) {
+            pass.append(await session.pass(stopping: { signals?.received ?? false }, waitForBusy: true, report: report))
+        }
         ticker?.cancel()
         await session.close()
         signals?.finish()

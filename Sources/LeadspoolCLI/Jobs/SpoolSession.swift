@@ -97,6 +97,19 @@ final class SpoolSession: Sendable {
         var earliestSettled: Int64?
         /// Paths (in `work/`) of files left there by a failure this pass.
         var failed: [String] = []
+        /// Files left in `work/` because another process works on the same content.
+        var busy = 0
+
+        /// This pass followed by `next`.
+        mutating func append(_ next: Pass) {
+            processed += next.processed
+            codes.formUnion(next.codes)
+            authStopped = authStopped || next.authStopped
+            interrupted = interrupted || next.interrupted
+            earliestSettled = [earliestSettled, next.earliestSettled].compactMap { $0 }.min()
+            failed += next.failed
+            busy = next.busy
+        }
 
         /// The exit code of `run` (CONTRACT §3).
         var exitCode: Int32 {
@@ -110,17 +123,25 @@ final class SpoolSession: Sendable {
     /// - Parameters:
     ///   - stopping: checked before each claim; `true` ends the pass.
     ///   - deferred: orphans (by path) to leave alone this time (failed a moment ago).
+    ///   - waitForBusy: wait for another process working on the same content as a file (see `RunJob`).
     ///   - report: gets each batch's short summary.
     func pass(
-        stopping: () -> Bool = { false }, deferred: (String) -> Bool = { _ in false }, report: (String) -> Void
+        stopping: () -> Bool = { false }, deferred: (String) -> Bool = { _ in false }, waitForBusy: Bool = false,
+        report: (String) -> Void
     ) async -> Pass {
         var result = Pass()
         func process(_ file: ClaimedFile) async {
             let submitter = senders.submitter(for: file.publisher)
-            let job = RunJob(
+            var job = RunJob(
                 file: file, spool: spool, settings: settings, ledger: ledger, submitter: submitter, reports: reports,
                 logger: logger, observer: observer)
+            job.waitIfBusy = waitForBusy
             let outcome = await job.run()
+            if outcome.busy {
+                result.busy += 1
+                if let summary = outcome.summary { report(summary) }
+                return
+            }
             result.processed += 1
             if let summary = outcome.summary { report(summary) }
             if outcome.exitCode != 0 { result.codes.insert(outcome.exitCode) }
