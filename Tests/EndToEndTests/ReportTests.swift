@@ -55,6 +55,36 @@ import Testing
         #expect(bad.status == 64)
     }
 
+    /// A batch's summary.json and `report --by batch` give the same submitted count and acceptance rate, also
+    /// when the API refused or failed some leads (those are sent, not submitted).
+    @Test func summaryAndReportAgreeOnSubmittedAndAcceptance() throws {
+        let spool = try TempSpool(config: submitConfig(["retry_time_scale": "0.01"]))
+        defer { spool.remove() }
+        let api = try SandboxProcess(
+            seed: 5, extra: ["--force-status", "422@0.1", "--force-status", "403@0.1", "--force-status", "503@0.05"])
+        defer { api.stop() }
+        try spool.generate("mixed.csv", rows: 200, seed: 31)
+        let run = try spool.run(endpoint: api.endpoint, token: Self.token)
+        #expect(run.status == 0, "\(run.output)")
+
+        let name = try #require(try spool.list("reports").first { $0.hasSuffix(".summary.json") })
+        let data = try Data(contentsOf: URL(fileURLWithPath: spool.root + "/reports/" + name))
+        let summary = try #require(try JSONSerialization.jsonObject(with: data) as? [String: Any])
+        let sent = try #require(summary["sent"] as? Int)
+        let submitted = try #require(summary["submitted"] as? Int)
+        #expect(sent > submitted, "no lead was refused or failed after sending: the test exercised nothing")
+
+        let report = try spool.invoke(
+            ["report", "--spool", spool.root, "--by", "batch", "--format", "json", "--since", "1d"], environment: [:])
+        #expect(report.status == 0, "\(report.output)")
+        let groups = try #require(try JSONSerialization.jsonObject(with: Data(report.output.utf8)) as? [[String: Any]])
+        try #require(groups.count == 1)
+        #expect(groups[0]["submitted"] as? Int == submitted)
+        let rate = (summary["acceptance_rate"] as? NSNumber)?.doubleValue ?? -1
+        let reported = (groups[0]["acceptance_rate"] as? NSNumber)?.doubleValue ?? -2
+        #expect(abs(rate - reported) < 0.0001, "summary \(rate), report \(reported)")
+    }
+
     /// `--by batch`: one group per batch with its name and file, and its three most frequent reason codes
     /// among leads not accepted, as the batch's own results file counts them.
     @Test func rollupByBatchNamesBatchesAndTheirTopReasons() throws {

@@ -36,7 +36,7 @@ struct SummaryHTMLTests {
             "<div class=\"k\">Rows</div><div class=\"v\">9</div>",
             "<div class=\"k\">Accepted</div><div class=\"v\">2</div>",
             "<div class=\"k\">Revenue</div><div class=\"v\">$43.50</div>",
-            "<div class=\"k\">Acceptance rate</div><div class=\"v\">33.3 %</div>",
+            "<div class=\"k\">Acceptance rate</div><div class=\"v\">66.7 %</div>",
             "<div class=\"k\">Invalid</div><div class=\"v\">3</div>",
             "<div class=\"k\">Duplicates</div><div class=\"v\">1</div>",
             "<div class=\"k\">Failed</div><div class=\"v\">1</div>",

@@ -32,9 +32,11 @@ struct SummaryTests {
             outcomes == [
                 "valid": 0, "accepted": 2, "rejected": 1, "invalid": 3, "duplicate": 1, "failed": 1, "unknown": 1,
             ])
-        // accepted 2 + rejected 1 + remote 422 1 + failed after 5 attempts 1 + unknown after sending 1.
-        #expect(json["submitted"] as? Int == 6)
-        #expect(number(json["acceptance_rate"]) == 0.3333)
+        // Submitted: accepted 2 + rejected 1. Sent: those, the remote 422, the failure after 5 attempts and
+        // the unknown after sending.
+        #expect(json["submitted"] as? Int == 3)
+        #expect(json["sent"] as? Int == 6)
+        #expect(number(json["acceptance_rate"]) == 0.6667)
         #expect(json["remote_invalid"] as? Int == 1)
         #expect(json["rejects"] as? Int == 3)
         #expect(number(json["revenue"]) == 43.5)
@@ -124,8 +126,33 @@ struct SummaryTests {
         #expect(summary.latencyP50 == 61_000)
         #expect(summary.latencyP95 == 120_000)
         #expect(summary.latencyMax == 120_500)
+        // Sent, but none judged by the API: no acceptance rate.
+        #expect(summary.sent == 3)
+        #expect(summary.submitted == 0)
+        #expect(summary.acceptanceRate == nil)
+    }
+
+    @Test("submitted is accepted + rejected (as `leadspool report` counts), sent every row a request went out for")
+    func submittedAndSent() throws {
+        let rows: [(LeadResult, RawRecord?)] = [
+            (LeadResult(row: 1, outcome: .accepted, httpStatus: 200, attempts: 1), nil),
+            (LeadResult(row: 2, outcome: .accepted, httpStatus: 200, attempts: 2), nil),
+            (LeadResult(row: 3, outcome: .rejected, httpStatus: 200, attempts: 1), nil),
+            (LeadResult(row: 4, outcome: .invalid, httpStatus: 422, attempts: 1), nil),
+            (LeadResult(row: 5, outcome: .failed, httpStatus: 503, attempts: 5), nil),
+            (LeadResult(row: 6, outcome: .invalid), nil),
+            (LeadResult(row: 7, outcome: .duplicate), nil),
+        ]
+        let (paths, summary) = try withTemporaryDirectory { directory in
+            let (paths, summary) = try writeBatch(rows, in: directory)
+            return (try readText(paths.summaryJSON), summary)
+        }
         #expect(summary.submitted == 3)
-        #expect(summary.acceptanceRate == 0)
+        #expect(summary.sent == 5)
+        #expect(summary.acceptanceRate == 2.0 / 3.0)
+        #expect(paths.contains("\"submitted\": 3"))
+        #expect(paths.contains("\"sent\": 5"))
+        #expect(paths.contains("\"acceptance_rate\": 0.6667"))
     }
 
     @Test("revenue adds bids in whole cents, only of accepted rows")

@@ -21,9 +21,9 @@ extension BatchSummary {
         html += section("Rows needing attention", body: attentionTable())
         html += section("Delivery", body: deliveryFacts())
         html += """
-            <p class="muted foot">Acceptance rate = accepted ÷ submitted, where submitted counts every row \
-            a request was sent for (accepted, rejected, refused by the API as invalid, failed or held after \
-            sending). Written by leadspool.</p>
+            <p class="muted foot">Acceptance rate = accepted ÷ submitted, where submitted = accepted + rejected \
+            (the leads the API judged), as in <code>leadspool report</code>; sent counts every row a request went \
+            out for (also those refused as invalid, failed or held after sending). Written by leadspool.</p>
             </main>
             </body>
             </html>
@@ -136,7 +136,8 @@ extension BatchSummary {
     private func deliveryFacts() -> String {
         func ms(_ value: Int?) -> String { value.map { HTMLText.grouped($0) + " ms" } ?? "–" }
         var facts: [(String, String)] = [
-            ("Submitted", HTMLText.grouped(submitted)),
+            ("Submitted (accepted + rejected)", HTMLText.grouped(submitted)),
+            ("Sent (a request went out)", HTMLText.grouped(sent)),
             ("Refused by the API as invalid (400/422)", HTMLText.grouped(remoteInvalid)),
             ("Latency p50 / p95 / max", "\(ms(latencyP50)) / \(ms(latencyP95)) / \(ms(latencyMax))"),
             (

@@ -23,6 +23,7 @@ extension BatchSummary {
         ]
         members.append(("outcomes", Self.outcomeObject(outcomes)))
         members.append(("submitted", .int(submitted)))
+        members.append(("sent", .int(sent)))
         members.append(("remote_invalid", .int(remoteInvalid)))
         members.append(("rejects", .int(rejects)))
         members.append(("acceptance_rate", .fixed(acceptanceRate, decimals: 4)))

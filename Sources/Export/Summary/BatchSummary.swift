@@ -18,8 +18,9 @@ package struct BatchSummary: Sendable {
     package var reasonCodes: [(code: ReasonCode, count: Int)]
     /// How often each code is a row's first (its `reason_code`).
     package var firstReasonCodes: [(code: ReasonCode, count: Int)]
-    /// Rows a request was sent for (see ``acceptanceRate``).
-    package var submitted: Int
+    /// Rows a request went out for: accepted, rejected, remote 400/422, and failed or unknown rows with at
+    /// least one attempt.
+    package var sent: Int
     /// `invalid` rows the API refused (400/422), as opposed to local validation.
     package var remoteInvalid: Int
     /// Sum of the bids of accepted rows, in cents (each bid rounded to the cent first).
@@ -44,9 +45,11 @@ package struct BatchSummary: Sendable {
         outcomes.first { $0.outcome == outcome }?.count ?? 0
     }
 
-    /// accepted / submitted, where submitted counts every row a request went out for: accepted,
-    /// rejected, remote 400/422, and failed or unknown rows with at least one attempt. `nil` when
-    /// nothing was submitted (always in `check`).
+    /// Rows the API judged: accepted + rejected, as `leadspool report` counts them.
+    package var submitted: Int { count(of: .accepted) + count(of: .rejected) }
+
+    /// accepted / submitted (accepted + rejected), as `leadspool report` computes it; `nil` when the API
+    /// judged nothing (always in `check`).
     package var acceptanceRate: Double? {
         submitted > 0 ? Double(count(of: .accepted)) / Double(submitted) : nil
     }
@@ -72,7 +75,7 @@ package struct BatchSummary: Sendable {
         outcomes = a.outcomeCounts.all
         reasonCodes = ReasonCode.ordered.map { ($0, a.everyCodeCounts[$0.slot]) }
         firstReasonCodes = ReasonCode.ordered.map { ($0, a.firstCodeCounts[$0.slot]) }
-        submitted = a.submitted
+        sent = a.sent
         remoteInvalid = a.remoteInvalid
         revenueCents = a.revenueCents
         bids = a.bids

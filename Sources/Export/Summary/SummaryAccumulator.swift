@@ -16,7 +16,7 @@ struct SummaryAccumulator {
     private(set) var publishers: [GroupTotals] = []
     private(set) var revenueCents = 0
     private(set) var bids = 0
-    private(set) var submitted = 0
+    private(set) var sent = 0
     private(set) var remoteInvalid = 0
     private(set) var attempts = 0
     private(set) var latency = LatencyHistogram()
@@ -44,7 +44,7 @@ struct SummaryAccumulator {
             revenueCents += value
             bids += 1
         }
-        if Self.wasSubmitted(result) { submitted += 1 }
+        if Self.wasSent(result) { sent += 1 }
         if case .invalid = outcome, result.httpStatus != nil { remoteInvalid += 1 }
         if let milliseconds = result.latencyMs { latency.record(milliseconds) }
         Self.count(into: &verticals, name: result.vertical, outcome: outcome, cents: cents, hasBid: hasBid)
@@ -57,11 +57,11 @@ struct SummaryAccumulator {
         }
     }
 
-    /// A row counts as submitted when a request for it went out: every accepted or rejected row, and
+    /// A row counts as sent when a request for it went out: every accepted or rejected row, and
     /// any other row with an attempt or an HTTP status (remote 400/422, failures after sending,
     /// ambiguous holds). Local invalid rows, duplicates and `check`'s valid rows were never sent.
     @inline(__always)
-    static func wasSubmitted(_ result: LeadResult) -> Bool {
+    static func wasSent(_ result: LeadResult) -> Bool {
         switch result.outcome {
         case .accepted, .rejected: return true
         case .valid, .duplicate: return false
