@@ -130,7 +130,8 @@ struct WatchTests {
         #expect(try sandbox.stats().total == 10)
     }
 
-    /// A finished file that is not a batch (`notes.txt`) is named once, not at every scan.
+    /// A finished file that is not a batch (`notes.txt`) is named once, not at every scan; once more if it
+    /// goes and comes back.
     @Test func aFileOfAnotherKindIsNamedOnce() throws {
         let spool = try TempSpool()
         defer { spool.remove() }
@@ -139,12 +140,20 @@ struct WatchTests {
         try "not leads\n".write(toFile: spool.root + "/incoming/notes.txt", atomically: true, encoding: .utf8)
         let watch = try WatchProcess(spool: spool, endpoint: sandbox.endpoint, extra: ["--no-inotify"])
         watch.wait(for: "watching") { watch.stderr.contains("watching") }
-        for n in 1...2 {
+        func batch(_ n: Int) throws {
             try csv(5, seed: 20 + n).write(to: URL(fileURLWithPath: spool.root + "/incoming/b\(n).csv"))
             watch.wait(for: "b\(n).csv in done/") { done(spool, "b\(n).csv") }
         }
-        #expect(watch.stop() == 0)
+        try batch(1)
+        try batch(2)
         #expect(watch.stderr.components(separatedBy: "not claimed: not a batch file name").count - 1 == 1)
+        // Taken away and dropped again later, it is named again.
+        try FileManager.default.removeItem(atPath: spool.root + "/incoming/notes.txt")
+        try batch(3)
+        try "not leads\n".write(toFile: spool.root + "/incoming/notes.txt", atomically: true, encoding: .utf8)
+        try batch(4)
+        #expect(watch.stop() == 0)
+        #expect(watch.stderr.components(separatedBy: "not claimed: not a batch file name").count - 1 == 2)
         #expect(watch.stderr.contains("notes.txt"))
         #expect(try spool.list("incoming").contains("notes.txt"))
     }

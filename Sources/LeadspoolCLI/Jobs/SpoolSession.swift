@@ -161,7 +161,13 @@ final class SpoolSession: Sendable {
         guard going else { return result }
         let now = Self.nowNanos()
         let scan = spool.scan(nowNanos: now, settleSeconds: settings.settleSeconds)
-        for (path, reason) in scan.refused where reportedRefusals.withLock({ $0.insert(path).inserted }) {
+        // A path gone from the scan is forgotten, so a file dropped again later is named again.
+        let fresh = reportedRefusals.withLock { reported in
+            let now = Set(scan.refused.map(\.path))
+            reported.formIntersection(now)
+            return scan.refused.filter { reported.insert($0.path).inserted }
+        }
+        for (path, reason) in fresh {
             logger.warning("not claimed: \(reason)", metadata: ["spool.path": "\(path)"])
         }
         let settleNanos = Int64(settings.settleSeconds * 1e9)
