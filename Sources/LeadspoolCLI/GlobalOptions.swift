@@ -29,9 +29,9 @@ struct GlobalOptions: ParsableArguments {
             guard FileManager.default.fileExists(atPath: config) else {
                 throw ConfigurationError("configuration file \(config) does not exist")
             }
-            try settings.apply(toml: try String(contentsOfFile: config, encoding: .utf8), file: config)
+            try settings.apply(toml: try Self.configText(config), file: config)
         } else if FileManager.default.fileExists(atPath: "leadspool.toml") {
-            try settings.apply(toml: try String(contentsOfFile: "leadspool.toml", encoding: .utf8), file: "leadspool.toml")
+            try settings.apply(toml: try Self.configText("leadspool.toml"), file: "leadspool.toml")
         }
         if let url = environment["DL_API_URL"], !url.isEmpty { settings.endpoint = url }
         if let spool { settings.spool = spool }
@@ -43,6 +43,22 @@ struct GlobalOptions: ParsableArguments {
             settings.logFormat = format
         }
         return settings
+    }
+
+    /// The text of a configuration file; a directory, an unreadable file or one that is not UTF-8 is a
+    /// configuration error (64) naming the file.
+    static func configText(_ path: String) throws -> String {
+        var isDirectory: ObjCBool = false
+        if FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), isDirectory.boolValue {
+            throw ConfigurationError("configuration file \(path) is a directory")
+        }
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw ConfigurationError("configuration file \(path) cannot be read")
+        }
+        guard let text = String(data: data, encoding: .utf8) else {
+            throw ConfigurationError("configuration file \(path) is not UTF-8 text")
+        }
+        return text
     }
 
     var logLevel: Logger.Level { quiet ? .warning : (verbose ? .debug : .info) }

@@ -38,13 +38,19 @@ struct ReportCommand: AsyncParsableCommand {
             }
             let sinceDate = try since.map { try Self.parseDate($0, now: now, option: "--since") }
             let untilDate = try until.map { try Self.parseDate($0, now: now, option: "--until") }
-            guard let ledger = try LedgerLookup.openReadOnly(settings: settings)?.ledger else {
-                print("no ledger at \(settings.ledgerPath) yet: nothing to report")
-                return 0
+            let rows: [RollupRow]
+            do {
+                guard let ledger = try LedgerLookup.openReadOnly(settings: settings, keyIfReadable: true)?.ledger else {
+                    print("no ledger at \(settings.ledgerPath) yet: nothing to report")
+                    return 0
+                }
+                rows = try ledger.rollup(since: sinceDate, until: untilDate, by: dimensions)
+            } catch {
+                FileHandle.standardError.write(Data("leadspool: cannot read the ledger: \(error)\n".utf8))
+                return 73
             }
             let report = RollupReport(
-                dimensions: dimensions, rows: try ledger.rollup(since: sinceDate, until: untilDate, by: dimensions),
-                period: (since, until), generatedAt: Int64(now.timeIntervalSince1970))
+                dimensions: dimensions, rows: rows, period: (since, until), generatedAt: Int64(now.timeIntervalSince1970))
             switch format {
             case "csv": print(report.csv(), terminator: "")
             case "json": print(report.json(), terminator: "")

@@ -118,6 +118,16 @@ import Testing
 
         let missing = try runLeadspool(["check", "--config", dir.path("nope.toml"), "x.csv"])
         #expect(missing.status == 64)
+
+        // A directory, or bytes that are not text, are configuration errors naming the file, not crashes.
+        try FileManager.default.createDirectory(atPath: dir.path("conf.d"), withIntermediateDirectories: false)
+        let directory = try runLeadspool(["check", "--config", dir.path("conf.d"), "x.csv"])
+        #expect(directory.status == 64)
+        #expect(directory.stderr.contains("configuration file \(dir.path("conf.d")) is a directory"))
+        try Data([0xFF, 0xFE, 0x00]).write(to: URL(fileURLWithPath: config))
+        let binary = try runLeadspool(["check", "--config", config, "x.csv"])
+        #expect(binary.status == 64)
+        #expect(binary.stderr.contains("is not UTF-8 text"))
     }
 
     /// A CSV record that is not text (invalid UTF-8, a NUL byte) is one invalid row naming the place, and its

@@ -53,6 +53,13 @@ import Testing
         #expect(none.output.split(separator: "\n").count == 1, "only the header before 2000")
         let bad = try spool.invoke(["report", "--spool", spool.root, "--by", "month"], environment: [:])
         #expect(bad.status == 64)
+
+        // A file that is not a ledger: 73 and the reason, not a crash.
+        let notLedger = spool.base + "/not-a-ledger.sqlite"
+        try Data(repeating: 0x41, count: 8192).write(to: URL(fileURLWithPath: notLedger))
+        let unreadable = try spool.invoke(["report", "--spool", spool.root, "--ledger", notLedger], environment: [:])
+        #expect(unreadable.status == 73)
+        #expect(unreadable.output.contains("cannot read the ledger"))
     }
 
     /// A batch's summary.json and `report --by batch` give the same submitted count and acceptance rate, also
