@@ -119,6 +119,21 @@ import Testing
         let missing = try runLeadspool(["check", "--config", dir.path("nope.toml"), "x.csv"])
         #expect(missing.status == 64)
 
+        // Values checked when the file is read, each naming its key and the file.
+        for (text, expected) in [
+            ("[validate]\nassume_timezone = \"Mars/Olympus\"\n", "'validate.assume_timezone' must be an IANA time zone"),
+            ("[api]\nendpoint = \"ftp://x\"\n", "'api.endpoint' must be an absolute http:// or https:// URL"),
+            ("[api]\ntoken_env = \"\"\n", "'api.token_env' must be a non-empty string"),
+            ("[api]\nrate_limit = -1\n", "'api.rate_limit' must be a number of requests per second"),
+            ("[publishers.\"bad name\"]\ntoken_env = \"X\"\n", "'publishers.bad name': a publisher is named"),
+        ] {
+            try text.write(toFile: config, atomically: true, encoding: .utf8)
+            let result = try runLeadspool(["check", "--config", config, Self.fixtures.appendingPathComponent("batches/solar.jsonl").path])
+            #expect(result.status == 64, "\(text)")
+            #expect(result.stderr.contains(expected), "\(result.stderr)")
+            #expect(result.stderr.contains(config), "\(result.stderr)")
+        }
+
         // A directory, or bytes that are not text, are configuration errors naming the file, not crashes.
         try FileManager.default.createDirectory(atPath: dir.path("conf.d"), withIntermediateDirectories: false)
         let directory = try runLeadspool(["check", "--config", dir.path("conf.d"), "x.csv"])

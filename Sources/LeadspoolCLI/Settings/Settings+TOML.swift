@@ -1,3 +1,5 @@
+import Foundation
+import Ingest
 import TOMLKit
 
 extension Settings {
@@ -17,6 +19,14 @@ extension Settings {
 
         func string(_ v: any TOMLValueConvertible) throws -> String {
             guard let s = v.string else { throw fail("a string", v) }
+            return s
+        }
+
+        /// A non-empty string: the name of an environment variable, a file, a zone.
+        func name(_ v: any TOMLValueConvertible) throws -> String {
+            guard let s = v.string, !s.trimmingCharacters(in: .whitespaces).isEmpty else {
+                throw fail("a non-empty string", v)
+            }
             return s
         }
 
@@ -63,13 +73,19 @@ extension Settings {
         Key(path: "log_format") { s, v, c in
             s.logFormat = LogFormat(rawValue: try c.oneOf(v, LogFormat.allCases.map(\.rawValue)))!
         },
-        Key(path: "api.endpoint") { s, v, c in s.endpoint = try c.string(v) },
-        Key(path: "api.token_env") { s, v, c in s.tokenEnv = try c.string(v) },
-        Key(path: "api.token_file") { s, v, c in s.tokenFile = try c.string(v) },
+        Key(path: "api.endpoint") { s, v, c in
+            let url = try c.string(v)
+            guard let scheme = URL(string: url)?.scheme?.lowercased(), ["http", "https"].contains(scheme),
+                URL(string: url)?.host?.isEmpty == false
+            else { throw c.fail("an absolute http:// or https:// URL", v) }
+            s.endpoint = url
+        },
+        Key(path: "api.token_env") { s, v, c in s.tokenEnv = try c.name(v) },
+        Key(path: "api.token_file") { s, v, c in s.tokenFile = try c.name(v) },
         Key(path: "api.timeout_seconds") { s, v, c in s.timeoutSeconds = try c.seconds(v, 0.1...600) },
         Key(path: "api.max_in_flight") { s, v, c in s.maxInFlight = try c.int(v, 1...1024) },
         Key(path: "api.rate_limit") { s, v, c in
-            let r = try c.seconds(v, 0...100_000)
+            let r = try c.number(v, 0...100_000, "a number of requests per second")
             s.rateLimit = r == 0 ? nil : r
         },
         Key(path: "api.ambiguous") { s, v, c in s.ambiguous = try c.oneOf(v, ["retry", "hold"]) },
@@ -83,7 +99,13 @@ extension Settings {
         },
         Key(path: "validate.repair_zip") { s, v, c in s.repairZip = try c.bool(v) },
         Key(path: "validate.zip_check") { s, v, c in s.zipCheck = try c.oneOf(v, ["exists", "format"]) },
-        Key(path: "validate.assume_timezone") { s, v, c in s.assumeTimezone = try c.string(v) },
+        Key(path: "validate.assume_timezone") { s, v, c in
+            let zone = try c.name(v)
+            guard TimeZone(identifier: zone) != nil else {
+                throw c.fail("an IANA time zone name such as \"America/New_York\"", v)
+            }
+            s.assumeTimezone = zone
+        },
         Key(path: "validate.tcpa_max_age_days") { s, v, c in s.tcpaMaxAgeDays = try c.int(v, 1...3650) },
         Key(path: "dedupe.dedupe_days") { s, v, c in s.dedupeDays = try c.int(v, 0...3650) },
         Key(path: "reports.redact") { s, v, c in s.redact = try c.bool(v) },
@@ -144,11 +166,15 @@ extension Settings {
             guard let sub = table[name]?.table else {
                 throw ConfigurationError("\(file): '\(path)' must be a table")
             }
+            guard Publisher.isValidName(name) else {
+                throw ConfigurationError(
+                    "\(file): '\(path)': a publisher is named as its folder in incoming/ (letters, digits, . _ -)")
+            }
             var publisher = PublisherSettings()
             for key in sub.keys.sorted() {
                 let context = Context(file: file, path: path + "." + key)
                 switch key {
-                case "token_env": publisher.tokenEnv = try context.string(sub[key]!)
+                case "token_env": publisher.tokenEnv = try context.name(sub[key]!)
                 default: throw ConfigurationError("\(file): unknown key '\(path).\(key)'")
                 }
             }
