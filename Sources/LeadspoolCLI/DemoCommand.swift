@@ -28,6 +28,11 @@ struct DemoCommand: AsyncParsableCommand {
 
     func run() async throws {
         try await withExitCodes {
+            // The demo works in a spool and ledger of its own, so it never touches a real one.
+            if global.spool != nil || global.ledger != nil {
+                throw ConfigurationError(
+                    "demo makes its own temporary spool and ledger: --spool and --ledger do not apply to it")
+            }
             var settings = try global.loadSettings()
             global.bootstrapLogging(settings)
             let root = FileManager.default.temporaryDirectory.appendingPathComponent(
