@@ -27,19 +27,7 @@ import Testing
         /// Rows the ledger held `sending` (in flight, ambiguous) after each run.
         var interrupted: [Set<Int>] = []
         for delay in [0.5, 0.8, 1.2, 0.6, 1.6] {
-            let process = Process()
-            process.executableURL = LeadspoolBinary.url
-            process.arguments = [
-                "run", "--quiet", "--config", spool.base + "/leadspool.toml", "--spool", spool.root, "--endpoint",
-                sandbox.endpoint,
-            ]
-            process.currentDirectoryURL = URL(fileURLWithPath: spool.base)
-            var environment = ProcessInfo.processInfo.environment
-            environment["DL_API_KEY"] = Self.token
-            process.environment = environment
-            process.standardOutput = FileHandle.nullDevice
-            process.standardError = FileHandle.nullDevice
-            try process.run()
+            let process = try spool.startRun(endpoint: sandbox.endpoint, token: Self.token)
             Thread.sleep(forTimeInterval: delay)
             if process.isRunning {
                 kill(process.processIdentifier, SIGKILL)
@@ -119,22 +107,6 @@ import Testing
 @Suite struct AnswersDuringAPauseTests {
     static let token = "dl_test_pause"
 
-    static func startRun(_ spool: TempSpool, endpoint: String) throws -> Process {
-        let process = Process()
-        process.executableURL = LeadspoolBinary.url
-        process.arguments = [
-            "run", "--quiet", "--config", spool.base + "/leadspool.toml", "--spool", spool.root, "--endpoint", endpoint,
-        ]
-        process.currentDirectoryURL = URL(fileURLWithPath: spool.base)
-        var environment = ProcessInfo.processInfo.environment
-        environment["DL_API_KEY"] = Self.token
-        process.environment = environment
-        process.standardOutput = FileHandle.nullDevice
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-        return process
-    }
-
     /// A lead the API answered only 429 was not taken: when the run stops during the pause (SIGTERM, then
     /// the drain time runs out), it goes back to `pending`, not `sending` (which `ambiguous = "hold"` would
     /// hold as unknown), and its report row says why it was not submitted.
@@ -144,7 +116,7 @@ import Testing
         let spool = try TempSpool(config: submitConfig(["max_in_flight": "4"]) + "[watch]\ndrain_seconds = 1\n")
         defer { spool.remove() }
         try spool.generate("stop.csv", rows: 20, seed: 5)
-        let process = try Self.startRun(spool, endpoint: limited.endpoint)
+        let process = try spool.startRun(endpoint: limited.endpoint, token: Self.token)
         defer { if process.isRunning { kill(process.processIdentifier, SIGKILL) } }
 
         let deadline = Date().addingTimeInterval(30)
@@ -179,19 +151,7 @@ import Testing
         defer { spool.remove() }
         try spool.generate("pause.csv", rows: 20, seed: 5)
 
-        let process = Process()
-        process.executableURL = LeadspoolBinary.url
-        process.arguments = [
-            "run", "--quiet", "--config", spool.base + "/leadspool.toml", "--spool", spool.root, "--endpoint",
-            limited.endpoint,
-        ]
-        process.currentDirectoryURL = URL(fileURLWithPath: spool.base)
-        var environment = ProcessInfo.processInfo.environment
-        environment["DL_API_KEY"] = Self.token
-        process.environment = environment
-        process.standardOutput = FileHandle.nullDevice
-        process.standardError = FileHandle.nullDevice
-        try process.run()
+        let process = try spool.startRun(endpoint: limited.endpoint, token: Self.token)
         defer { if process.isRunning { kill(process.processIdentifier, SIGKILL) } }
 
         // The pause has begun once a 429 came back; no answer arrives during it.

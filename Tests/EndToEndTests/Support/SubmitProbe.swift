@@ -72,6 +72,24 @@ struct ResultLine {
 }
 
 extension TempSpool {
+    /// Starts `leadspool run --quiet` on this spool in the background (output discarded), for tests that
+    /// signal or kill it.
+    func startRun(endpoint: String, token: String) throws -> Process {
+        let process = Process()
+        process.executableURL = LeadspoolBinary.url
+        process.arguments = [
+            "run", "--quiet", "--config", base + "/leadspool.toml", "--spool", root, "--endpoint", endpoint,
+        ]
+        process.currentDirectoryURL = URL(fileURLWithPath: base)
+        var environment = ProcessInfo.processInfo.environment
+        environment["DL_API_KEY"] = token
+        process.environment = environment
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        return process
+    }
+
     /// Every line of every `results.jsonl` in the spool's reports.
     func resultLines() throws -> [ResultLine] {
         try list("reports").filter { $0.hasSuffix(".results.jsonl") }.flatMap { name in
