@@ -149,8 +149,8 @@ package final class Ledger: Sendable {
     /// Opens an existing ledger for reading only (`leadspool check`); creates nothing.
     ///
     /// - Returns: `nil` when there is no file at `path` (then there is simply no ledger to dedupe against).
-    /// With `keyIfReadable` (`status`, which reads figures only), a key file this user may not read is left
-    /// alone instead of refused; the ledger then matches no dedupe key.
+    /// With `keyIfReadable` (`status` and `report`, which read figures only), a key file this user may not
+    /// read is left alone instead of refused; the ledger then matches no dedupe key.
     ///
     /// - Throws: `LedgerError` as `init`, and `.schema` or `.upgradeNeeded` when the file's schema is not this
     ///   leadspool's.
