@@ -32,11 +32,12 @@ struct CheckCommand: AsyncParsableCommand {
         try await withExitCodes {
             let settings = try global.loadSettings()
             // A path that names no file is a mistake on the command line (64), not an unreadable batch (65).
-            var isDirectory: ObjCBool = false
-            for file in files where !FileManager.default.fileExists(atPath: file, isDirectory: &isDirectory)
-                || isDirectory.boolValue
-            {
-                throw ConfigurationError(isDirectory.boolValue ? "\(file) is a directory" : "no such file: \(file)")
+            for file in files {
+                var isDirectory: ObjCBool = false
+                guard FileManager.default.fileExists(atPath: file, isDirectory: &isDirectory) else {
+                    throw ConfigurationError("no such file: \(file)")
+                }
+                if isDirectory.boolValue { throw ConfigurationError("\(file) is a directory") }
             }
             global.bootstrapLogging(settings)
             let logger = Logger(label: "leadspool.check")

@@ -74,11 +74,11 @@ extension Settings {
             s.logFormat = LogFormat(rawValue: try c.oneOf(v, LogFormat.allCases.map(\.rawValue)))!
         },
         Key(path: "api.endpoint") { s, v, c in
-            let url = try c.string(v)
-            guard let scheme = URL(string: url)?.scheme?.lowercased(), ["http", "https"].contains(scheme),
-                URL(string: url)?.host?.isEmpty == false
+            let text = try c.string(v)
+            guard let url = URL(string: text), let scheme = url.scheme?.lowercased(),
+                ["http", "https"].contains(scheme), url.host?.isEmpty == false
             else { throw c.fail("an absolute http:// or https:// URL", v) }
-            s.endpoint = url
+            s.endpoint = text
         },
         Key(path: "api.token_env") { s, v, c in s.tokenEnv = try c.name(v) },
         Key(path: "api.token_file") { s, v, c in s.tokenFile = try c.name(v) },
