@@ -51,6 +51,10 @@ package final class CSVReader: RecordReader {
         case record(next: Int, lines: Int)
         case needMore
         case unterminated
+        /// A quoted field ran past a line end and its closing quote is followed by other text: the quote
+        /// was never closed where it should have been, and the "closing" one opens a field of a later
+        /// line (which would otherwise be swallowed into this record).
+        case quoteClosedOnLaterLine
     }
 
     package var bytesRead: Int { base + start }
@@ -204,10 +208,17 @@ package final class CSVReader: RecordReader {
                 }
                 if case .unterminated = scan {
                     let reason = "unbalanced quote: the quoted field starting at line \(line) never ends"
+                    let shown = firstLineCells()
                     try abandonRecordLine()
-                    return (.failure(reason), recordLine, recordOffset)
+                    return (.failure(reason, shown: shown), recordLine, recordOffset)
                 }
                 try fill()
+            case .quoteClosedOnLaterLine:
+                let reason = "unbalanced quote: a quoted field on line \(line) is not closed on its line "
+                    + "(the next quote, on a later line, is followed by more text)"
+                let shown = firstLineCells()
+                try abandonRecordLine()
+                return (.failure(reason, shown: shown), recordLine, recordOffset)
             case .record(let next, let lines):
                 let isBlank = bounds.count == 1 && bounds[0].kind == .plain && bounds[0].lower == bounds[0].upper
                 if isBlank {
@@ -324,6 +335,21 @@ package final class CSVReader: RecordReader {
         }
     }
 
+    /// The cells of the record's first line, split at every delimiter (quotes are not paired: this is for a
+    /// record whose quotes do not pair up), each without its enclosing quotes; shown in `rejects.csv` so the
+    /// publisher sees the row to fix. Empty when the line is not in the buffer or is longer than 64 KiB.
+    private func firstLineCells() -> [RawValue] {
+        let lineEnd = Self.firstOf(UnsafeBufferPointer(buffer), from: start, to: end, 0x0A, 0x0D, 0x0D)
+        guard lineEnd < end || eof, lineEnd - start <= 1 << 16 else { return [] }
+        let quote = UInt8(ascii: "\"")
+        return buffer[start..<lineEnd].split(separator: delimiter, omittingEmptySubsequences: false).map { cell in
+            var bytes = Array(cell)
+            if bytes.first == quote { bytes.removeFirst() }
+            if bytes.last == quote { bytes.removeLast() }
+            return .string(Self.shown(bytes))
+        }
+    }
+
     private static func shown(_ bytes: [UInt8]) -> String {
         String(decoding: bytes.flatMap { $0 == 0 ? [0xEF, 0xBF, 0xBD] : [$0] }, as: UTF8.self)
     }
@@ -423,6 +449,7 @@ package final class CSVReader: RecordReader {
                 return .record(next: i, lines: lines)
             }
             if p[i] == quote {
+                let linesBefore = lines
                 var j = i + 1
                 var escaped = false
                 var closedAt = -1
@@ -455,6 +482,8 @@ package final class CSVReader: RecordReader {
                 if k == n && !isEOF { return .needMore }
                 if k == j {
                     bounds.append(FieldBounds(lower: i + 1, upper: closedAt, kind: escaped ? .quotedEscaped : .quoted))
+                } else if lines > linesBefore {
+                    return .quoteClosedOnLaterLine
                 } else {
                     bounds.append(FieldBounds(lower: i, upper: k, kind: .messy))
                 }

@@ -53,6 +53,26 @@ let csvCases: [CSVCase] = [
     CSVCase(name: "short and long rows", input: "phone,zip\n1\n1,2,3\n", expected: [["1"], ["1", "2", "3"]]),
     CSVCase(name: "utf8 values", input: "first_name,zip\nJosé,2\nZoë,3\n", expected: [["José", "2"], ["Zoë", "3"]]),
     CSVCase(
+        name: "quote left open, closed by a later line's quote", input: "phone,tcpa_text\n1,\"a\n2,\"b\"\n3,c\n",
+        expected: [
+            [
+                "!unreadable",
+                "unbalanced quote: a quoted field on line 2 is not closed on its line "
+                    + "(the next quote, on a later line, is followed by more text)",
+            ],
+            ["2", "b"], ["3", "c"],
+        ]),
+    CSVCase(
+        name: "quoted line break, then bytes after the closing quote", input: "phone,tcpa_text\n1,\"a\nb\"c\n2,d\n",
+        expected: [
+            [
+                "!unreadable",
+                "unbalanced quote: a quoted field on line 2 is not closed on its line "
+                    + "(the next quote, on a later line, is followed by more text)",
+            ],
+            ["b\"c"], ["2", "d"],
+        ]),
+    CSVCase(
         name: "unterminated quote at end", input: "phone,zip\n1,2\n\"3,4\n5,6\n",
         expected: [
             ["1", "2"], ["!unreadable", "unbalanced quote: the quoted field starting at line 3 never ends"], ["5", "6"],
@@ -117,6 +137,16 @@ let csvCases: [CSVCase] = [
         #expect(rows.count == 202)
         #expect(rows[2] == ["0", "x"])
         #expect(rows.last == ["199", "x"])
+    }
+
+    @Test(arguments: [1, 7, 1 << 16])
+    func anUnbalancedQuoteKeepsTheCellsOfItsFirstLine(chunkSize: Int) throws {
+        let text = "ref,phone,tcpa_text\nA1,555,\"ok\"\nA2,556,\"open\nA3,557,\"closed\"\n"
+        let records = try readCSVRecords(Array(text.utf8), chunkSize: chunkSize)
+        #expect(records.count == 3)
+        #expect(records[1].unreadable?.contains("line 3") == true)
+        #expect(records[1].values.map(\.text) == ["A2", "556", "open"])
+        #expect(records[2].values.map(\.text) == ["A3", "557", "closed"])
     }
 
     @Test(arguments: [1, 7, 1 << 16])
