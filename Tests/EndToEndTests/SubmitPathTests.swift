@@ -78,8 +78,7 @@ import Testing
 
     /// A 401 in the middle of a batch (`--fail-auth-after`) with `ambiguous = "retry"`: exit 77, the file
     /// stays in `work/`, and the next run sends exactly the leads the ledger did not settle (`pending`,
-    /// or `sending` when cut off in flight), each once, and nothing the API had answered and the
-    /// ledger recorded. (`RunTests` covers a 401 from the start, and the `hold` setting after a stop.)
+    /// or `sending` when cut off in flight), each once, and nothing the API had answered. (`RunTests` covers a 401 from the start, and the `hold` setting after a stop.)
     @Test func a401MidBatchStopsTheRunAndTheNextRunSendsOnlyWhatWasNotSettled() throws {
         let spool = try TempSpool(config: submitConfig(["ambiguous": "\"retry\"", "retry_time_scale": "0.01"]))
         defer { spool.remove() }
@@ -107,6 +106,10 @@ import Testing
         let keyOfRow = Dictionary(uniqueKeysWithValues: rows.map { ($0.row, $0.leadKey) })
         #expect(Set(recordSecond.byLead.keys) == Set(unsettled.compactMap { keyOfRow[$0] }))
         #expect(recordSecond.byLead.values.allSatisfy { $0.count == 1 }, "each unsettled lead sent once")
+        // Requests on the wire when the 401 came ran to their answer, which was recorded: no lead the API
+        // answered is sent again.
+        let answeredFirst = Set(recordFirst.byLead.filter { $0.value.contains { $0.status == 200 } }.keys)
+        #expect(answeredFirst.intersection(recordSecond.byLead.keys).count == 0, "answered in the first run, sent again")
     }
 
     /// The path a lead took, named by its last answer (every attempt of a forced lead gets the same).

@@ -197,16 +197,21 @@ struct SubmitterTests {
         #expect(transport.calls.map(\.at) == [.zero, .seconds(5), .seconds(5)])
     }
 
-    @Test func unauthorizedStopsTheRunAndCancelsWhatIsInFlight() async throws {
+    /// A 401 stops the run: nothing new is sent, but requests already on the wire run to their answer, which
+    /// is kept (cutting them off would not unsend them, and the next run would send them again).
+    @Test func unauthorizedStopsTheRunAndKeepsTheAnswersOfRequestsOnTheWire() async throws {
         let clock = ManualClock()
         let release = AsyncStream<Void>.makeStream()
+        let stopped = Atomic<Bool>(false)
         let transport = MockTransport(clock: clock) { request, _, _ in
             if request.idempotencyKey == "key-1" {
                 for await _ in release.stream { break }
                 return SubmitFixtures.status(401, body: #"{"error":"invalid token"}"#)
             }
-            try await Task.sleep(for: .seconds(3600))
-            return SubmitFixtures.accepted()
+            // Answered only after the 401 stopped the run.
+            while !stopped.load(ordering: .acquiring) { try await Task.sleep(for: .milliseconds(2)) }
+            return request.idempotencyKey == "key-4"
+                ? SubmitFixtures.status(503, body: "{}") : SubmitFixtures.accepted()
         }
         let logs = InMemoryLogHandler()
         let logger = Logger(label: "test") { _ in logs }
@@ -219,22 +224,27 @@ struct SubmitterTests {
         // Answer 401 only once the other leads are in flight.
         await clock.waitUntil { _ in transport.calls.count >= 4 }
         release.continuation.yield(())
+        while !submitter.authFailed { try await Task.sleep(for: .milliseconds(1)) }
+        stopped.store(true, ordering: .releasing)
         let result = await run
 
         #expect(result.error as? SubmitError == .authFailed)
-        #expect(submitter.authFailed)
         #expect(result.marked.flatMap { $0 }.sorted() == [1, 2, 3, 4])
         #expect(result.answers.map(\.row).sorted() == [1, 2, 3, 4])
         let refused = try #require(result.answer(row: 1))
         #expect(refused.outcome == .failed)
         #expect(refused.reasonCode == .authFailed)
         #expect(refused.httpStatus == 401)
-        for row in 2...4 {
+        for row in 2...3 {
             let answer = try #require(result.answer(row: row))
-            #expect(answer.outcome == nil)
-            #expect(answer.reasonCode == .notSubmitted)
+            #expect(answer.outcome == .accepted)
             #expect(answer.attempts == 1)
         }
+        // A 5xx after the stop is not retried: the lead is left for the next run.
+        let unavailable = try #require(result.answer(row: 4))
+        #expect(unavailable.outcome == nil)
+        #expect(unavailable.reasonCode == .notSubmitted)
+        #expect(unavailable.httpStatus == 503)
         #expect(transport.calls.count == 4)
         let stop = logs.entries.first { $0.level == .error }
         #expect(stop?.metadata["lead.row"] == "1")

@@ -51,7 +51,7 @@ extension Submitter {
             let start = clock.now
             let result: AttemptResult
             do {
-                result = .response(try await transport.send(request))
+                result = .response(try await sendOnWire(request))
             } catch let error as TransportError {
                 result = .failure(error)
             } catch {
@@ -112,6 +112,20 @@ extension Submitter {
                     .authFailed, field: nil, value: nil, text: "API answered 401 (token refused); run stopped")
                 return answer(item, trace, .failed, problem)
             }
+        }
+    }
+
+    /// One attempt. A 401 stops the run, but a request already on the wire runs to its answer (bounded by
+    /// its own timeout): cutting it off would not unsend it, and the answer it brings is kept rather than
+    /// the lead being sent again by the next run. A hard stop (drain time over) or the caller's cancel
+    /// cuts it off.
+    private func sendOnWire(_ request: SubmitRequest) async throws -> TransportResponse {
+        let transport = self.transport
+        let attempt = Task { try await transport.send(request) }
+        return try await withTaskCancellationHandler {
+            try await attempt.value
+        } onCancel: {
+            if !authFailed { attempt.cancel() }
         }
     }
 

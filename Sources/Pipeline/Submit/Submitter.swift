@@ -91,9 +91,9 @@ package final class Submitter<C: Clock>: Sendable where C.Duration == Duration {
     /// rows the next run re-sends or holds).
     ///
     /// - Throws: ``SubmitError/authFailed`` after the last answer when the API answered 401 (here or
-    ///   in another batch of the run): intake stopped, in-flight requests were cancelled and their
-    ///   leads answered with `outcome == nil` (NOT_SUBMITTED); rows never taken from `work` get no
-    ///   answer. An error of `work`, `markSending` or `onAnswer` stops the batch the same way and is
+    ///   in another batch of the run): intake stopped, requests on the wire ran to their answer (kept),
+    ///   leads waiting for a permit, a pause or a retry were answered with `outcome == nil`
+    ///   (NOT_SUBMITTED); rows never taken from `work` get no answer. An error of `work`, `markSending` or `onAnswer` stops the batch the same way and is
     ///   rethrown. `CancellationError` when the calling task is cancelled.
     package func run<Work: AsyncSequence & Sendable>(
         _ work: Work, markSending: @escaping MarkSending, onAnswer: (SubmitAnswer) async throws -> Void
@@ -205,7 +205,8 @@ package final class Submitter<C: Clock>: Sendable where C.Duration == Duration {
         return stream
     }
 
-    /// Stops intake and in-flight requests of every batch of the run.
+    /// Stops intake and every lead not on the wire, in every batch of the run; requests on the wire run to
+    /// their answer after a 401 and are cut off by a hard stop (see `sendOnWire`).
     func stopRun(_ reason: SubmitError) {
         let listeners = stopState.withLock { state -> [@Sendable (StopKind) -> Void] in
             guard state.reason == nil else { return [] }
