@@ -53,7 +53,7 @@ struct SandboxCommand: AsyncParsableCommand {
     @Option(
         help: ArgumentHelp(
             "Answer this share of leads (by seed and lead, on every attempt) with a fixed status: CODE@SHARE, "
-                + "CODE 400...599 but not 429, or nonjson for a 200 whose body is not JSON. Repeatable.",
+                + "CODE 400...599 (429 with Retry-After: 1), or nonjson for a 200 whose body is not JSON. Repeatable.",
             valueName: "code@share"))
     var forceStatus: [String] = []
 

@@ -32,15 +32,15 @@ extension SandboxConfiguration {
         return value
     }
 
-    /// `CODE@SHARE`: CODE a status from 400 to 599 other than 429 (use the rate limit for that), or
-    /// `nonjson` for a 200 whose body is not JSON; SHARE between 0 and 1.
+    /// `CODE@SHARE`: CODE a status from 400 to 599 (429 comes with the rate limit's `Retry-After` of 1 s),
+    /// or `nonjson` for a 200 whose body is not JSON; SHARE between 0 and 1.
     package static func parseForcedStatus(_ text: String) throws(SandboxOptionError) -> ForcedStatus {
         let parts = text.split(separator: "@", maxSplits: 1, omittingEmptySubsequences: false)
-        let usage = "forced status '\(text)' is not CODE@SHARE (CODE 400...599 but not 429, or nonjson)"
+        let usage = "forced status '\(text)' is not CODE@SHARE (CODE 400...599, or nonjson)"
         guard parts.count == 2 else { throw SandboxOptionError(description: usage) }
         let share = try parseRate(String(parts[1]), name: "forced status share")
         if parts[0] == "nonjson" { return ForcedStatus(.notJSON, share: share) }
-        guard let code = Int(parts[0]), (400...599).contains(code), code != 429 else {
+        guard let code = Int(parts[0]), (400...599).contains(code) else {
             throw SandboxOptionError(description: usage)
         }
         return ForcedStatus(.status(code), share: share)

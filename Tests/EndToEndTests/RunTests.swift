@@ -211,6 +211,21 @@ import Testing
         }
     }
 
+    /// 429 on every attempt until each lead's waits run out is the API staying unavailable too (exit 69).
+    @Test func apiThatOnlyRateLimitsIsExit69() throws {
+        let spool = try TempSpool(config: "settle_seconds = 0\n[api]\nmax_rate_limit_waits = 1\n")
+        defer { spool.remove() }
+        let api = try SandboxProcess(extra: ["--force-status", "429@1"])
+        defer { api.stop() }
+        try spool.generate("limited.csv", rows: 4, seed: 3)
+        let run = try spool.run(endpoint: api.endpoint, token: Self.token)
+        #expect(run.status == 69, "\(run.output)")
+        let results = try spool.resultLines()
+        #expect(results.count == 4)
+        #expect(results.allSatisfy { $0.outcome == "failed" && $0.reasonCode == "RATE_LIMIT_EXHAUSTED" })
+        #expect(try api.stats().submissionsPerLead == [2, 2, 2, 2])
+    }
+
     @Test func tokenOnTheCommandLineIsRefused() throws {
         let spool = try TempSpool()
         defer { spool.remove() }

@@ -11,12 +11,13 @@ import Testing
         ("400@1", ForcedStatus(.status(400), share: 1)),
         ("503@0", ForcedStatus(.status(503), share: 0)),
         ("nonjson@0.25", ForcedStatus(.notJSON, share: 0.25)),
+        ("429@1", ForcedStatus(.status(429), share: 1)),
     ])
     func parsesCodeAtShare(_ text: String, _ expected: ForcedStatus) throws {
         #expect(try SandboxConfiguration.parseForcedStatus(text) == expected)
     }
 
-    @Test(arguments: ["422", "429@0.1", "200@0.1", "600@0.1", "422@1.5", "x@0.1", "422@", "@0.1"])
+    @Test(arguments: ["422", "200@0.1", "600@0.1", "422@1.5", "x@0.1", "422@", "@0.1"])
     func refusesWhatItCannotAnswer(_ text: String) {
         #expect(throws: SandboxOptionError.self) { try SandboxConfiguration.parseForcedStatus(text) }
     }

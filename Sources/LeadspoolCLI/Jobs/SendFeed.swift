@@ -243,7 +243,8 @@ extension SendFeed {
                     }
                     sent.answered += 1
                     observer?.answered(answer)
-                    if answer.reasonCode == .serverErrorExhausted || answer.reasonCode == .networkErrorExhausted {
+                    // The API stayed unavailable for this lead: 5xx, no answer, or 429 until the waits ran out.
+                    if [.serverErrorExhausted, .networkErrorExhausted, .rateLimitExhausted].contains(answer.reasonCode) {
                         sent.exhausted += 1
                     }
                     try pending.append(LeadOutcomeRecord(answer, answeredAt: Date()))

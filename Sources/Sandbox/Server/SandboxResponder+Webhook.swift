@@ -62,6 +62,7 @@ extension SandboxResponder {
             break
         }
         if let leadKey, let answer = forced.answer(leadKey: leadKey) {
+            if case .status(429) = answer { return finish(rateLimited(wait: 1), leadKey: leadKey, attempt: attempt) }
             return finish(Self.forcedReply(answer), leadKey: leadKey, attempt: attempt)
         }
 
