@@ -149,6 +149,7 @@ struct SubmitHTTPTransportTests {
         #expect(received.head.headers["Content-Type"] == ["application/json"])
         #expect(received.head.headers["User-Agent"] == ["leadspool/9.9.9"])
         #expect(received.head.headers["Idempotency-Key"] == ["batch1-row7"])
+        #expect(received.head.headers["Accept-Encoding"] == ["identity"])
         #expect(received.head.headers["Content-Length"] == ["\(received.body.count)"])
         #expect(received.body == SubmitFixtures.lead().payloadJSON())
         #expect(server.requests.map { $0.head.headers["Idempotency-Key"] } == [["batch1-row7"], ["batch1-row8"]])
@@ -172,6 +173,19 @@ struct SubmitHTTPTransportTests {
         #expect(response.date == "Sun, 06 Nov 1994 08:49:37 GMT")
         #expect(response.body == Array(big.prefix(1024)))
         #expect(response.bodyTruncated)
+    }
+
+    @Test func anAnswerEchoingTheTokenHasItMasked() async throws {
+        let server = try await TestHTTPServer.start { _ in
+            .respond(
+                status: 403, headers: [],
+                body: Array(#"{"error":"token dl_test_s3cr3tT0ken is not allowed; dl_test_s3cr3tT0ken"}"#.utf8))
+        }
+        let transport = try HTTPLeadTransport(configuration: configuration(port: server.port))
+        let response = try await transport.send(request())
+        try await transport.shutdown()
+        try await server.stop()
+        #expect(String(decoding: response.body, as: UTF8.self) == #"{"error":"token [token] is not allowed; [token]"}"#)
     }
 
     @Test func aBodyWithinTheCapIsWhole() async throws {

@@ -35,6 +35,8 @@ package final class HTTPLeadTransport: LeadTransport {
         headers.add(name: "Content-Type", value: "application/json")
         headers.add(name: "User-Agent", value: configuration.userAgent)
         headers.add(name: "Accept", value: "application/json")
+        // Bodies are read as sent: a compressed answer could not be read and would come out BAD_RESPONSE.
+        headers.add(name: "Accept-Encoding", value: "identity")
         do {
             self.template = try HTTPClient.Request(url: configuration.endpoint, method: .POST, headers: headers)
         } catch {
@@ -58,14 +60,29 @@ package final class HTTPLeadTransport: LeadTransport {
         let deadline = NIODeadline.now() + .nanoseconds(Self.nanoseconds(request.timeout))
         let task = client.execute(request: http, delegate: delegate, deadline: deadline)
         do {
-            return try await withTaskCancellationHandler {
+            var response = try await withTaskCancellationHandler {
                 try await task.futureResult.get()
             } onCancel: {
                 task.cancel()
             }
+            Self.maskSecret(in: &response.body, secret: secret)
+            return response
         } catch {
             if Task.isCancelled { throw CancellationError() }
             throw Self.classify(error, headSent: delegate.headSent, secret: secret)
+        }
+    }
+
+    /// Replaces the token wherever an answer echoes it (an error body quoting the request's headers), so no
+    /// reason text, report or ledger row can carry it.
+    static func maskSecret(in body: inout [UInt8], secret: String) {
+        let token = Array(secret.utf8)
+        guard !token.isEmpty, body.count >= token.count else { return }
+        let mask = Array("[token]".utf8)
+        var start = body.startIndex
+        while let found = body[start...].firstRange(of: token) {
+            body.replaceSubrange(found, with: mask)
+            start = found.lowerBound + mask.count
         }
     }
 
