@@ -34,6 +34,21 @@ struct RetryPolicyTests {
             name: "200 accepted without lead_id and bid", result: body(200, #"{"status":"accepted"}"#),
             expect: .decision(.done(.accepted(leadID: nil, bid: nil)))),
         Row(
+            name: "200 accepted, bid as a string", result: body(200, #"{"status":"accepted","bid_amount":"12.50"}"#),
+            expect: .decision(.done(.accepted(leadID: nil, bid: 12.5)))),
+        Row(
+            name: "200 accepted, bid out of range", result: body(200, #"{"status":"accepted","bid_amount":1e999}"#),
+            expect: .decision(.done(.accepted(leadID: nil, bid: nil)))),
+        Row(
+            name: "200 accepted, negative bid", result: body(200, #"{"status":"accepted","bid_amount":-5}"#),
+            expect: .decision(.done(.accepted(leadID: nil, bid: nil)))),
+        Row(
+            name: "200 accepted, bid a hex float", result: body(200, #"{"status":"accepted","bid_amount":"0x1p4"}"#),
+            expect: .decision(.done(.accepted(leadID: nil, bid: nil)))),
+        Row(
+            name: "200 accepted, bid infinite", result: body(200, #"{"status":"accepted","bid_amount":"inf"}"#),
+            expect: .decision(.done(.accepted(leadID: nil, bid: nil)))),
+        Row(
             name: "200 rejected with reason", result: body(200, #"{"status":"rejected","reason":"low score"}"#),
             expect: .decision(.done(.rejected(reason: "low score")))),
         Row(

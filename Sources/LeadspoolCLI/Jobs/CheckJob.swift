@@ -212,13 +212,16 @@ struct OutcomeTally {
     var rows = 0
     var byOutcome: [Outcome: Int] = [:]
     var byReason: [ReasonCode: Int] = [:]
-    var revenue = 0.0
+    /// In cents, each bid rounded as the summaries round it, so the three figures agree.
+    var revenueCents = 0
 
     mutating func add(_ result: LeadResult) {
         rows += 1
         byOutcome[result.outcome, default: 0] += 1
         if let code = result.reasonCode { byReason[code, default: 0] += 1 }
-        if result.outcome == .accepted, let bid = result.bidAmount { revenue += bid }
+        if result.outcome == .accepted, let bid = result.bidAmount, let cents = NumberText.cents(bid) {
+            revenueCents += cents
+        }
     }
 
     func render(file: String, batch: String, resultsPath: String) -> String {
@@ -226,7 +229,7 @@ struct OutcomeTally {
         let outcomes = Outcome.allCases.compactMap { o in byOutcome[o].map { "\($0) \(o.rawValue)" } }
         lines.append("  \(rows) rows: " + (outcomes.isEmpty ? "none" : outcomes.joined(separator: ", ")))
         if byOutcome[.accepted, default: 0] > 0 {
-            lines.append("  revenue $" + String(format: "%.2f", revenue))
+            lines.append("  revenue $" + NumberText.money(cents: revenueCents))
         }
         let top = byReason.sorted { ($0.value, $1.key.rawValue) > ($1.value, $0.key.rawValue) }.prefix(5)
         if !top.isEmpty {

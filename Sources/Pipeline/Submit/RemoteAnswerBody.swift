@@ -14,13 +14,7 @@ enum RemoteAnswerBody {
         else { return nil }
         switch status {
         case "accepted":
-            let bid: Double?
-            switch json["bid_amount"] {
-            case .number(let value): bid = value
-            case .string(let text): bid = Double(text)
-            default: bid = nil
-            }
-            return .accepted(leadID: json["lead_id"]?.stringValue, bid: bid)
+            return .accepted(leadID: json["lead_id"]?.stringValue, bid: bid(json["bid_amount"]))
         case "rejected":
             for key in ["reason", "message", "error"] {
                 if let value = json[key], let text = flatText(value) { return .rejected(reason: text) }
@@ -29,6 +23,19 @@ enum RemoteAnswerBody {
         default:
             return nil
         }
+    }
+
+    /// `bid_amount` as an amount: a JSON number, or a string holding one, finite and not negative; anything
+    /// else (`"inf"`, `1e999`, `-5`, `"0x1p4"`, `"$12"`) is no bid, so revenue never takes it in.
+    static func bid(_ value: ResponseJSON?) -> Double? {
+        let amount: Double? =
+            switch value {
+            case .number(let number): number
+            case .string(let text): JSONObjectWriter.isJSONNumber(text) ? Double(text) : nil
+            default: nil
+            }
+        guard let amount, amount.isFinite, amount >= 0 else { return nil }
+        return amount
     }
 
     /// The remote error text of a 4xx body: `error`, `message`, `reason` or `detail` of a JSON object
