@@ -25,11 +25,15 @@ package struct SummaryInputs: Sendable {
     package var retries: Int
     /// 429 answers that made the senders wait.
     package var rateLimitWaits: Int
+    /// Seconds of work over every pass on the batch (a run stopped and resumed, a re-drop, `retry`), when
+    /// that is not the time from claim to finish.
+    package var workSeconds: Double?
     package var mode: ReportMode
 
     package init(
         batch: String, fileName: String, publisher: String, claimedAt: Date, finishedAt: Date,
-        stageSeconds: [(String, Double)] = [], retries: Int = 0, rateLimitWaits: Int = 0, mode: ReportMode
+        stageSeconds: [(String, Double)] = [], retries: Int = 0, rateLimitWaits: Int = 0, workSeconds: Double? = nil,
+        mode: ReportMode
     ) {
         self.batch = batch
         self.fileName = fileName
@@ -39,6 +43,7 @@ package struct SummaryInputs: Sendable {
         self.stageSeconds = stageSeconds
         self.retries = retries
         self.rateLimitWaits = rateLimitWaits
+        self.workSeconds = workSeconds
         self.mode = mode
     }
 }

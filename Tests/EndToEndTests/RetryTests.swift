@@ -33,6 +33,8 @@ import FoundationNetworking
         #expect(before.filter { $0.outcome == "failed" }.allSatisfy { $0.reasonCode == "SERVER_ERROR_EXHAUSTED" })
         let firstKeys = try flaky.attemptKeys()
         flaky.stop()
+        let summaryBefore = try spool.summary()
+        #expect((summaryBefore["retries"] as? Int ?? 0) > 0)
         let reportsBefore = try spool.list("reports")
 
         let healthy = try SandboxProcess()
@@ -62,6 +64,14 @@ import FoundationNetworking
         let outcomes = try #require(summary["outcomes"] as? [String: Any])
         #expect(outcomes["accepted"] as? Int == accepted)
         #expect((outcomes["failed"] as? Int ?? 0) == 0)
+        // The summary and the rows count every request of both passes, not the retry's alone.
+        let posts = (firstKeys.values.map(\.count) + sent.values.map(\.count)).reduce(0, +)
+        #expect(summary["attempts"] as? Int == posts)
+        #expect(summary["retries"] as? Int == summaryBefore["retries"] as? Int, "the healthy API needed no retry")
+        let attemptsOfLead = Dictionary(uniqueKeysWithValues: try spool.resultLines().map { ($0.leadKey, $0.attempts) })
+        for (lead, keys) in firstKeys {
+            #expect(attemptsOfLead[lead] == keys.count + (sent[lead]?.count ?? 0), "\(lead)")
+        }
 
         // The ledger's roll-up agrees with the rewritten reports.
         let report = try spool.invoke(

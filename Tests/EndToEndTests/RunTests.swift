@@ -31,8 +31,12 @@ import Testing
         let allAccepted = try spool.allResults().filter { $0.outcome == "accepted" }.count
         #expect(statsFirst.accepted == allAccepted)
 
-        // The same file again: nothing re-sent, reports rewritten under the batch's first name.
+        // The same file again: nothing re-sent, reports rewritten under the batch's first name, with the
+        // figures of the run that did the work.
         let reportsBefore = try spool.list("reports").sorted()
+        let summaryName = try #require(reportsBefore.first { $0.contains(batch.hashPrefix) && $0.hasSuffix(".summary.json") })
+        let summaryBefore = try Data(contentsOf: URL(fileURLWithPath: spool.root + "/reports/" + summaryName))
+        Thread.sleep(forTimeInterval: 1.1)
         _ = try spool.dropRecent("insurance-clean.csv", content: batch.content)
         let second = try spool.run(endpoint: api.endpoint, token: Self.token)
         #expect(second.status == 0, "\(second.output)")
@@ -42,6 +46,14 @@ import Testing
         #expect(again.map(\.outcome) == results.map(\.outcome))
         #expect(again.map(\.leadID) == results.map(\.leadID))
         #expect(try spool.list("done").count == 3)
+        let summaryAfter = try Data(contentsOf: URL(fileURLWithPath: spool.root + "/reports/" + summaryName))
+        let figures = ["duration_seconds", "rows_per_second", "attempts", "retries", "rate_limit_waits", "sent"]
+        let (old, new) = try [summaryBefore, summaryAfter].map {
+            try #require(try JSONSerialization.jsonObject(with: $0) as? [String: Any])
+        }.pair()
+        for name in figures {
+            #expect("\(old[name] ?? "none")" == "\(new[name] ?? "none")", "\(name)")
+        }
     }
 
     @Test func unreadableFilesAreQuarantined() throws {
@@ -378,5 +390,13 @@ struct TempSpool {
         let digest = output.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()
         return String(String(decoding: digest, as: UTF8.self).prefix(12))
+    }
+}
+
+extension Array {
+    /// The two elements of a two-element array.
+    fileprivate func pair() throws -> (Element, Element) {
+        try #require(count == 2)
+        return (self[0], self[1])
     }
 }

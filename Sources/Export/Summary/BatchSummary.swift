@@ -59,11 +59,13 @@ package struct BatchSummary: Sendable {
         Self.averageCents(revenueCents, over: bids)
     }
 
+    /// Seconds of work on the batch: `SummaryInputs.workSeconds` when given (a batch passed over more than
+    /// once), else from claim to finish.
     package var durationSeconds: Double {
-        inputs.finishedAt.timeIntervalSince(inputs.claimedAt)
+        inputs.workSeconds ?? inputs.finishedAt.timeIntervalSince(inputs.claimedAt)
     }
 
-    /// Rows per second of wall time from claim to finish; `nil` for a zero duration.
+    /// Rows per second of work; `nil` for a zero duration.
     package var rowsPerSecond: Double? {
         let seconds = durationSeconds
         return seconds > 0 ? Double(rows) / seconds : nil

@@ -119,19 +119,26 @@ struct RetryJob {
             firstPass: feed.takeDeduper())
         let paths: ReportPaths
         let tally: OutcomeTally
+        // The summary shows the whole batch: the earlier passes' figures and this one's.
+        var thisPass = BatchFigures(
+            retries: after.retries - before.retries, rateLimitWaits: after.rateLimitWaits - before.rateLimitWaits)
         do {
+            let earlier = try ledger.batchStatus(id: batch.id)?.figures ?? BatchFigures()
             (paths, tally) = try pass.writeReports(
                 path: original.path, facts: original.facts, readerConfiguration: readerConfiguration,
                 batch: batch.name, publisher: batch.publisher, configuration: reports
             ) { finished in
-                SummaryInputs(
+                thisPass.workSeconds = (finished - started).seconds
+                let whole = earlier + thisPass
+                return SummaryInputs(
                     batch: batch.name, fileName: batch.fileName, publisher: batch.publisher,
                     claimedAt: batch.claimedAt, finishedAt: startedAt.addingTimeInterval((finished - started).seconds),
                     stageSeconds: [("submit", (sent - started).seconds), ("report", (finished - sent).seconds)],
-                    retries: after.retries - before.retries,
-                    rateLimitWaits: after.rateLimitWaits - before.rateLimitWaits, mode: .run)
+                    retries: whole.retries, rateLimitWaits: whole.rateLimitWaits,
+                    workSeconds: whole.workSeconds, mode: .run)
             }
             try ledger.updateCounts(batch: batch.id, counts: tally.counts)
+            try ledger.addFigures(thisPass, batch: batch.id)
         } catch {
             return fail("cannot write reports: \(error)", metadata)
         }

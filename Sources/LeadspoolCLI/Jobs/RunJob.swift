@@ -154,22 +154,34 @@ struct RunJob {
         firstPass = nil
         let paths: ReportPaths
         let tally: OutcomeTally
+        // This pass's figures; the summary shows them added to the earlier passes' (a resume). A batch done
+        // before (re-dropped) adds nothing: its summary is the one it had.
+        var thisPass = BatchFigures(
+            retries: after.retries - before.retries, rateLimitWaits: after.rateLimitWaits - before.rateLimitWaits)
         do {
             (paths, tally) = try pass.writeReports(
                 path: file.path, facts: facts,
                 readerConfiguration: settings.readerConfiguration(publisher: file.publisher), batch: status.name,
                 publisher: file.publisher, configuration: reports
             ) { finished in
-                SummaryInputs(
+                thisPass.workSeconds = (finished - started).seconds
+                let whole = status.figures + (status.state == .done ? BatchFigures() : thisPass)
+                return SummaryInputs(
                     batch: status.name, fileName: file.name, publisher: file.publisher, claimedAt: status.claimedAt,
                     finishedAt: startedAt.addingTimeInterval((finished - started).seconds),
                     stageSeconds: [("submit", (sent - started).seconds), ("report", (finished - sent).seconds)],
-                    retries: after.retries - before.retries,
-                    rateLimitWaits: after.rateLimitWaits - before.rateLimitWaits,
-                    mode: .run)
+                    retries: whole.retries, rateLimitWaits: whole.rateLimitWaits,
+                    workSeconds: whole.workSeconds > 0 ? whole.workSeconds : nil, mode: .run)
             }
         } catch {
             return fail("cannot write reports: \(error)", metadata)
+        }
+        if status.state != .done {
+            do {
+                try ledger.addFigures(thisPass, batch: batchID)
+            } catch {
+                logger.warning("cannot store the batch's retry figures: \(error)", metadata: metadata)
+            }
         }
 
         var lines = [tally.render(file: file.name, batch: status.name, resultsPath: paths.resultsCSV)]

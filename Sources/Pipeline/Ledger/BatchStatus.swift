@@ -21,10 +21,13 @@ package struct BatchStatus: Sendable, Hashable {
     package var counts: BatchCounts
     /// Rows recorded so far, by state (lets a resumed run say how far it got).
     package var rowStates: [LeadState: Int]
+    /// What the earlier passes over the batch did (`Ledger.addFigures`).
+    package var figures: BatchFigures
 
     package init(
         id: String, name: String, fileName: String, publisher: String, claimedAt: Date, state: State,
-        isNew: Bool, finishedAt: Date? = nil, counts: BatchCounts = BatchCounts(), rowStates: [LeadState: Int] = [:]
+        isNew: Bool, finishedAt: Date? = nil, counts: BatchCounts = BatchCounts(), rowStates: [LeadState: Int] = [:],
+        figures: BatchFigures = BatchFigures()
     ) {
         self.id = id
         self.name = name
@@ -36,6 +39,7 @@ package struct BatchStatus: Sendable, Hashable {
         self.finishedAt = finishedAt
         self.counts = counts
         self.rowStates = rowStates
+        self.figures = figures
     }
 }
 

@@ -44,6 +44,19 @@ extension Ledger {
         }
     }
 
+    /// Adds what one pass over batch `id` did to its stored figures.
+    package func addFigures(_ figures: BatchFigures, batch id: String) throws(LedgerError) {
+        try write("cannot store batch figures") { db in
+            try db.execute(
+                sql: """
+                    UPDATE batches SET retries = retries + ?, rate_limit_waits = rate_limit_waits + ?,
+                        work_seconds = work_seconds + ?
+                    WHERE id = ?
+                    """,
+                arguments: [figures.retries, figures.rateLimitWaits, figures.workSeconds, id])
+        }
+    }
+
     /// How many rows of the batch are in each state.
     package func stateCounts(batch: String) throws(LedgerError) -> [LeadState: Int] {
         try read("cannot count rows") { db in try Ledger.fetchStateCounts(db, seq: Ledger.batchSeq(db, batch)) }
@@ -55,7 +68,7 @@ extension Ledger {
                 db.cachedStatement(
                     sql: """
                         SELECT seq, name, file_name, publisher, claimed_at, state, finished_at, total, accepted,
-                            rejected, invalid, duplicate, failed, unknown
+                            rejected, invalid, duplicate, failed, unknown, retries, rate_limit_waits, work_seconds
                         FROM batches WHERE id = ?
                         """
                 ),
@@ -73,7 +86,9 @@ extension Ledger {
                 total: row["total"], accepted: row["accepted"], rejected: row["rejected"], invalid: row["invalid"],
                 duplicate: row["duplicate"], failed: row["failed"], unknown: row["unknown"]
             ),
-            rowStates: rowStates
+            rowStates: rowStates,
+            figures: BatchFigures(
+                retries: row["retries"], rateLimitWaits: row["rate_limit_waits"], workSeconds: row["work_seconds"])
         )
     }
 

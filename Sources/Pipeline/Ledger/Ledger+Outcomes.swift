@@ -42,6 +42,8 @@ extension Ledger {
 
     /// Stores the final answers of sent rows of `batch`, in one transaction.
     ///
+    /// `attempts` adds to the row's stored count (a row re-driven by `retry` counts every request made for it).
+    ///
     /// A `failed` or `invalid` row releases its dedupe keys by this same write (a holder in those states no
     /// longer blocks, see `LedgerSchema`); `accepted`, `rejected` and `unknown` rows keep blocking their
     /// consumer for the dedupe window from `answeredAt`.
@@ -139,7 +141,8 @@ extension Ledger {
     /// Records `count` outcomes: 11 parameters per row (see `record`), then the seq.
     static func recordSQL(_ count: Int) -> String {
         """
-        UPDATE leads SET state = v.column2, http_status = v.column3, attempts = v.column4, lead_id = v.column5,
+        UPDATE leads SET state = v.column2, http_status = v.column3, attempts = leads.attempts + v.column4,
+            lead_id = v.column5,
             bid_amount = v.column6, reason_code = v.column7, problems = NULL, reason_text = v.column8,
             submitted_at = coalesce(v.column9, leads.submitted_at), answered_at = v.column10, latency_ms = v.column11
         FROM (VALUES \(tuples(count, width: 11))) AS v

@@ -76,6 +76,7 @@ enum LedgerSchema {
         LedgerSchema.registerShortKeys(&migrator)
         LedgerSchema.registerRecentKeys(&migrator)
         LedgerSchema.registerKeyCheck(&migrator)
+        LedgerSchema.registerBatchFigures(&migrator)
         return migrator
     }()
 
