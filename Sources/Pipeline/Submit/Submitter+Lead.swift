@@ -17,8 +17,8 @@ struct LeadTrace {
 
 extension Submitter {
     /// Sends one lead until the policy settles it; never throws: a stopped run yields a not-submitted
-    /// answer.
-    func submit(_ item: SubmitWork) async -> SubmitAnswer {
+    /// answer. `firstSend` is called once, right before the first request goes out.
+    func submit(_ item: SubmitWork, firstSend: () -> Void = {}) async -> SubmitAnswer {
         var trace = LeadTrace()
         let request = SubmitRequest(
             body: item.lead.payloadJSON(), idempotencyKey: item.idempotencyKey, timeout: configuration.timeout)
@@ -46,6 +46,7 @@ extension Submitter {
             }
 
             trace.attempts += 1
+            if trace.attempts == 1 { firstSend() }
             atomicCounters.attempts.add(1, ordering: .relaxed)
             if trace.attempts == 1 { trace.submittedAt = CivilTime.utcString(wallClock()) }
             let start = clock.now

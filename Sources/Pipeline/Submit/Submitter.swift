@@ -79,16 +79,18 @@ package final class Submitter<C: Clock>: Sendable where C.Duration == Duration {
     /// Sends every lead of `work` and hands each answer to `onAnswer`, one at a time, in completion
     /// order (not input order).
     ///
-    /// Before rows are first sent they are passed to `markSending` in groups of
-    /// `configuration.markBatchSize`, while earlier rows are still being sent, so a slow ledger
-    /// transaction does not stall the senders (`markSending` may run while `onAnswer` runs). Every row passed to `markSending` gets exactly one
-    /// answer, unless the task is cancelled or a callback throws.
+    /// Before rows are first sent they are passed to `markSending` in groups, while earlier rows are
+    /// still being sent, so a slow ledger transaction does not stall the senders (`markSending` may run
+    /// while `onAnswer` runs). Every row passed to `markSending` gets exactly one answer, unless the task
+    /// is cancelled or a callback throws.
     ///
-    /// At most about `2 × maxInFlight` leads are started and not yet answered (in flight, waiting
-    /// for a permit, or waiting for a retry), plus up to two groups marked and not yet started, and
-    /// `onAnswer` is awaited, so a slow consumer slows the intake instead of piling up answers. The
-    /// bounds also bound what a crash leaves `sending` without it having been sent (the ambiguous
-    /// rows the next run re-sends or holds).
+    /// Rows marked and not yet sent are kept to a lookahead of the current concurrency limit (at least
+    /// 8, at most `configuration.markBatchSize`): a new group is marked when half of it is left, so a
+    /// crash leaves at most that many rows `sending` that never went out (the next run re-sends them
+    /// with the same key, or holds them), beside the requests really in flight. At most about
+    /// `2 × maxInFlight` leads are started and not yet answered (in flight, waiting for a permit, or
+    /// waiting for a retry), and `onAnswer` is awaited, so a slow consumer slows the intake instead of
+    /// piling up answers.
     ///
     /// - Throws: ``SubmitError/authFailed`` after the last answer when the API answered 401 (here or
     ///   in another batch of the run): intake stopped, requests on the wire ran to their answer (kept),
@@ -99,7 +101,10 @@ package final class Submitter<C: Clock>: Sendable where C.Duration == Duration {
         _ work: Work, markSending: @escaping MarkSending, onAnswer: (SubmitAnswer) async throws -> Void
     ) async throws where Work.Element == SubmitWork {
         let (events, eventSink) = AsyncStream<BatchEvent>.makeStream()
-        let (demand, demandSink) = AsyncStream<Void>.makeStream()
+        let (demand, demandSink) = AsyncStream<Int>.makeStream()
+        // Started leads that have not made their first request yet (waiting for a permit, the pause gate
+        // or the rate cap): marked, not sent.
+        let unsent = UnsentCount()
         let listenerID = try addStopListener { kind in eventSink.yield(kind == .stop ? .stop : .drain) }
         defer { removeStopListener(listenerID) }
 
@@ -118,7 +123,11 @@ package final class Submitter<C: Clock>: Sendable where C.Duration == Duration {
             var demandPending = true
             var stopping = false
             let maxOutstanding = max(configuration.maxInFlight * 2, configuration.markBatchSize)
-            demandSink.yield(())
+            let limiter = self.limiter
+            let markLimit = configuration.markBatchSize
+            /// Rows to keep marked ahead of sending.
+            func lookahead() -> Int { min(markLimit, max(8, limiter.limit)) }
+            demandSink.yield(lookahead())
 
             func stop(_ error: (any Error)?) {
                 if failure == nil, let error { failure = error }
@@ -148,6 +157,8 @@ package final class Submitter<C: Clock>: Sendable where C.Duration == Duration {
                 case .answer(let answer):
                     outstanding -= 1
                     await deliver(answer)
+                case .sent:
+                    break
                 case .stop:
                     stoppedByRun = true
                     stop(nil)
@@ -165,14 +176,22 @@ package final class Submitter<C: Clock>: Sendable where C.Duration == Duration {
                 } else {
                     while outstanding < maxOutstanding, let item = ready.popFirst() {
                         outstanding += 1
+                        unsent.add(1)
                         group.addTask {
-                            let answer = await self.submit(item)
+                            let answer = await self.submit(item) {
+                                unsent.add(-1)
+                                // The loop decides on more marks when something changes: this is a change.
+                                eventSink.yield(.sent)
+                            }
+                            if answer.attempts == 0 { unsent.add(-1) }
                             eventSink.yield(.answer(answer))
                         }
                     }
-                    if inputOpen, !demandPending, ready.count < configuration.markBatchSize {
+                    let ahead = ready.count + unsent.value
+                    let wanted = lookahead()
+                    if inputOpen, !demandPending, ahead <= wanted / 2 {
                         demandPending = true
-                        demandSink.yield(())
+                        demandSink.yield(wanted - ahead)
                     }
                 }
                 if !inputOpen, outstanding == 0, ready.count == 0 { break }
@@ -254,14 +273,13 @@ package final class Submitter<C: Clock>: Sendable where C.Duration == Duration {
         _ = stopState.withLock { $0.listeners.removeValue(forKey: id) }
     }
 
-    /// Takes work in groups of `markBatchSize`, one group per demand, marks each group and hands it on.
+    /// Takes work in groups of the size each demand asks for, marks each group and hands it on.
     private func pull<Work: AsyncSequence & Sendable>(
-        _ work: Work, demand: AsyncStream<Void>, markSending: MarkSending, events: AsyncStream<BatchEvent>.Continuation
+        _ work: Work, demand: AsyncStream<Int>, markSending: MarkSending, events: AsyncStream<BatchEvent>.Continuation
     ) async where Work.Element == SubmitWork {
         var iterator = work.makeAsyncIterator()
-        let size = configuration.markBatchSize
         do {
-            for await _ in demand {
+            for await size in demand {
                 var chunk: [SubmitWork] = []
                 chunk.reserveCapacity(size)
                 while chunk.count < size, let item = try await iterator.next() {
@@ -288,10 +306,21 @@ package final class Submitter<C: Clock>: Sendable where C.Duration == Duration {
 
 enum BatchEvent: Sendable {
     case marked([SubmitWork])
+    /// A started lead made its first request.
+    case sent
     case inputEnded((any Error)?)
     case answer(SubmitAnswer)
     case stop
     case drain
+}
+
+/// Leads of one batch started and not yet sent.
+final class UnsentCount: Sendable {
+    private let count = Atomic<Int>(0)
+
+    func add(_ n: Int) { count.add(n, ordering: .relaxed) }
+
+    var value: Int { count.load(ordering: .relaxed) }
 }
 
 /// Marked rows not yet started, first in first out.
