@@ -179,19 +179,27 @@ package final class Submitter<C: Clock>: Sendable where C.Duration == Duration {
                         unsent.add(1)
                         group.addTask {
                             let answer = await self.submit(item) {
-                                unsent.add(-1)
-                                // The loop decides on more marks when something changes: this is a change.
-                                eventSink.yield(.sent)
+                                // Wake the loop when it waits for the sends to come down to its low-water mark.
+                                if unsent.sentOne() { eventSink.yield(.sent) }
                             }
                             if answer.attempts == 0 { unsent.add(-1) }
                             eventSink.yield(.answer(answer))
                         }
                     }
-                    let ahead = ready.count + unsent.value
-                    let wanted = lookahead()
-                    if inputOpen, !demandPending, ahead <= wanted / 2 {
-                        demandPending = true
-                        demandSink.yield(wanted - ahead)
+                    if inputOpen, !demandPending {
+                        let wanted = lookahead()
+                        var ahead = ready.count + unsent.value
+                        if ahead > wanted / 2 {
+                            // Ask to be woken at the low-water mark, then look again: a send in between
+                            // would not have woken the loop.
+                            unsent.wake(atOrBelow: wanted / 2 - ready.count)
+                            ahead = ready.count + unsent.value
+                        }
+                        if ahead <= wanted / 2 {
+                            unsent.wake(atOrBelow: nil)
+                            demandPending = true
+                            demandSink.yield(wanted - ahead)
+                        }
                     }
                 }
                 if !inputOpen, outstanding == 0, ready.count == 0 { break }
@@ -314,13 +322,28 @@ enum BatchEvent: Sendable {
     case drain
 }
 
-/// Leads of one batch started and not yet sent.
+/// Leads of one batch started and not yet sent, and the count at which the batch's loop wants to hear of a
+/// send (to mark more rows).
 final class UnsentCount: Sendable {
     private let count = Atomic<Int>(0)
+    private let threshold = Atomic<Int>(Int.min)
 
-    func add(_ n: Int) { count.add(n, ordering: .relaxed) }
+    func add(_ n: Int) { count.add(n, ordering: .sequentiallyConsistent) }
 
-    var value: Int { count.load(ordering: .relaxed) }
+    var value: Int { count.load(ordering: .sequentiallyConsistent) }
+
+    /// Counts one lead's first request; `true` when that brought the count to the threshold (which is
+    /// then cleared, so one send wakes the loop).
+    func sentOne() -> Bool {
+        let now = count.subtract(1, ordering: .sequentiallyConsistent).newValue
+        let wanted = threshold.load(ordering: .sequentiallyConsistent)
+        guard now <= wanted else { return false }
+        return threshold.compareExchange(expected: wanted, desired: Int.min, ordering: .sequentiallyConsistent)
+            .exchanged
+    }
+
+    /// Sets (or with `nil` clears) the count at or below which `sentOne` answers `true`.
+    func wake(atOrBelow level: Int?) { threshold.store(level ?? Int.min, ordering: .sequentiallyConsistent) }
 }
 
 /// Marked rows not yet started, first in first out.
