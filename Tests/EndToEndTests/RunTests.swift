@@ -261,6 +261,34 @@ import Testing
             ["run", "--spool", spool.root, "--exclusive", "--endpoint", "http://127.0.0.1:9/webhook/lead"],
             environment: ["DL_API_KEY": Self.token])
         #expect(run.status == 75, "\(run.output)")
+        // A run that is not exclusive does not go ahead beside an exclusive one either.
+        let plain = try spool.invoke(
+            ["run", "--spool", spool.root, "--endpoint", "http://127.0.0.1:9/webhook/lead"],
+            environment: ["DL_API_KEY": Self.token])
+        #expect(plain.status == 75, "\(plain.output)")
+        #expect(plain.output.contains("exclusive"), "\(plain.output)")
+    }
+
+    /// `--exclusive` exits 75 while a plain run works on the spool (it holds the lock shared).
+    @Test func anExclusiveRunRefusesASpoolAPlainRunWorksOn() throws {
+        let spool = try TempSpool()
+        defer { spool.remove() }
+        let slow = try SandboxProcess(extra: ["--latency-ms", "3000..3000"])
+        defer { slow.stop() }
+        try spool.generate("slow.csv", rows: 20, seed: 4)
+        let plain = try spool.startRun(endpoint: slow.endpoint, token: Self.token)
+        defer {
+            if plain.isRunning { kill(plain.processIdentifier, SIGKILL) }
+            plain.waitUntilExit()
+        }
+        let deadline = Date().addingTimeInterval(60)
+        while (try? spool.list("work"))?.isEmpty != false, Date() < deadline { Thread.sleep(forTimeInterval: 0.05) }
+        try #require(try spool.list("work") == ["slow.csv"], "the plain run claimed its file")
+        let exclusive = try spool.invoke(
+            ["run", "--spool", spool.root, "--exclusive", "--endpoint", slow.endpoint],
+            environment: ["DL_API_KEY": Self.token])
+        #expect(exclusive.status == 75, "\(exclusive.output)")
+        #expect(plain.isRunning)
     }
 }
 

@@ -44,6 +44,14 @@ struct SpoolRun {
             FileHandle.standardError.write(Data("leadspool: \(failure.message)\n".utf8))
             return failure.exitCode
         }
+        if lock == nil {
+            switch ExclusiveLock.shareSpool(settings.spool) {
+            case .success(let taken): lock = taken
+            case .failure(let status):
+                await session.close()
+                return status.code
+            }
+        }
         let signals = handlesSignals ? StopSignals.install(session: session, logger: logger) : nil
         let ticker = observer.flatMap { ProgressTicker.start(observer: $0) { session.counters } }
         var pass = await session.pass(stopping: { signals?.received ?? false }, report: report)

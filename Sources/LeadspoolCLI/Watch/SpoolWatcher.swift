@@ -30,6 +30,14 @@ struct SpoolWatcher {
             FileHandle.standardError.write(Data("leadspool: \(failure.message)\n".utf8))
             return failure.exitCode
         }
+        let lock: ExclusiveLock
+        switch ExclusiveLock.shareSpool(settings.spool) {
+        case .success(let taken): lock = taken
+        case .failure(let status):
+            await session.close()
+            return status.code
+        }
+        defer { withExtendedLifetime(lock) {} }
         let spool = session.spool
         var server: MetricsServer?
         if let metricsPort, let metrics, let registry {
