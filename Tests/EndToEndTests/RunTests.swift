@@ -56,6 +56,30 @@ import Testing
         }
     }
 
+    /// The same content dropped again under another name, in a publisher's folder, is the batch already
+    /// done: its reports keep the first file name and publisher.
+    @Test func aRedropUnderAnotherNameAndPublisherKeepsTheBatchsNames() throws {
+        let spool = try TempSpool()
+        defer { spool.remove() }
+        let api = try SandboxProcess()
+        defer { api.stop() }
+        try spool.generate("first.csv", rows: 10, seed: 21)
+        let first = try spool.run(endpoint: api.endpoint, token: Self.token)
+        #expect(first.status == 0, "\(first.output)")
+        let content = try Data(contentsOf: URL(fileURLWithPath: spool.root + "/done/first.csv"))
+        try FileManager.default.createDirectory(atPath: spool.root + "/incoming/acme", withIntermediateDirectories: true)
+        try content.write(to: URL(fileURLWithPath: spool.root + "/incoming/acme/other.csv"))
+        let second = try spool.run(endpoint: api.endpoint, token: Self.token)
+        #expect(second.status == 0, "\(second.output)")
+        #expect(try api.stats().total == 10, "nothing sent again")
+        let summary = try spool.summary()
+        #expect(summary["file_name"] as? String == "first.csv")
+        #expect(summary["publisher"] as? String == "default")
+        #expect(try spool.resultLines().count == 10)
+        let text = try String(contentsOfFile: spool.root + "/reports/" + (try spool.list("reports").first { $0.hasSuffix(".results.jsonl") } ?? ""), encoding: .utf8)
+        #expect(!text.contains("\"publisher\":\"acme\""))
+    }
+
     @Test func unreadableFilesAreQuarantined() throws {
         let spool = try TempSpool()
         defer { spool.remove() }

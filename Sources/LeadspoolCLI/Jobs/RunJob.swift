@@ -161,13 +161,16 @@ struct RunJob {
         do {
             (paths, tally) = try pass.writeReports(
                 path: file.path, facts: facts,
-                readerConfiguration: settings.readerConfiguration(publisher: file.publisher), batch: status.name,
-                publisher: file.publisher, configuration: reports
+                readerConfiguration: settings.readerConfiguration(publisher: status.publisher), batch: status.name,
+                publisher: status.publisher, configuration: reports
             ) { finished in
                 thisPass.workSeconds = (finished - started).seconds
                 let whole = status.figures + (status.state == .done ? BatchFigures() : thisPass)
                 return SummaryInputs(
-                    batch: status.name, fileName: file.name, publisher: file.publisher, claimedAt: status.claimedAt,
+                    // A batch seen before keeps the file name and publisher it was first claimed with (the
+                    // same content dropped again under another name or publisher folder is the same batch).
+                    batch: status.name, fileName: status.fileName, publisher: status.publisher,
+                    claimedAt: status.claimedAt,
                     finishedAt: startedAt.addingTimeInterval((finished - started).seconds),
                     stageSeconds: [("submit", (sent - started).seconds), ("report", (finished - sent).seconds)],
                     retries: whole.retries, rateLimitWaits: whole.rateLimitWaits,
