@@ -221,6 +221,26 @@ let csvCases: [CSVCase] = [
         }
     }
 
+    /// UTF-16 (a spreadsheet's "Unicode Text" export), with or without its byte order mark, is named as such.
+    @Test(arguments: [
+        [0xFF, 0xFE] + Array("phone,zip\n".utf16).flatMap { [UInt8($0 & 0xFF), UInt8($0 >> 8)] },
+        Array("phone,zip\n".utf16).flatMap { [UInt8($0 >> 8), UInt8($0 & 0xFF)] },
+    ] as [[UInt8]])
+    func utf16IsNamed(_ bytes: [UInt8]) {
+        do {
+            _ = try CSVReader(source: MemoryByteSource(bytes))
+            Issue.record("expected a failure")
+        } catch {
+            #expect(error.message.contains("UTF-16 text, not UTF-8"), "\(error.message)")
+        }
+        do {
+            _ = try JSONLReader(source: MemoryByteSource(bytes))
+            Issue.record("expected a failure")
+        } catch {
+            #expect(error.message.contains("UTF-16 text, not UTF-8"), "\(error.message)")
+        }
+    }
+
     /// The scanner looks at eight bytes at a time: every delimiter, quote and line end must be found at
     /// each offset within a word, beside non-ASCII bytes, and in values longer than a word.
     @Test(arguments: 0..<17)

@@ -119,7 +119,7 @@ extension BatchSummary {
         if attentionTotal > attention.count {
             html +=
                 "<p class=\"muted\">The first \(attention.count) of \(HTMLText.grouped(attentionTotal)) rows; "
-                + "all of them are in the results and rejects files.</p>\n"
+                + "all of them are in the results files, and the invalid ones in the rejects file.</p>\n"
         }
         html += "<table>\n<thead><tr><th class=\"n\">Row</th><th>Ref</th><th>Outcome</th><th>Reason</th></tr></thead>\n"
         html += "<tbody>\n"
