@@ -72,7 +72,8 @@ package struct RetryPolicy: Sendable, Hashable {
                     .unknown, .ambiguousHeld, "no answer after the request was sent (\(error)); held for review")
             }
             if let wait = scheduledWait(after: attempt) { return .retry(after: wait) }
-            return .giveUp(.failed, .networkErrorExhausted, "no answer after \(attempt) attempts; last: \(error)")
+            let what = error.phase == .beforeSending ? "not sent (no connection) after" : "no answer after"
+            return .giveUp(.failed, .networkErrorExhausted, "\(what) \(attempt) attempts; last: \(error)")
 
         case .response(let response):
             return decide(response, attempt: attempt, rateLimitWaits: rateLimitWaits, now: now)

@@ -24,7 +24,8 @@ package struct SubmitAnswer: Sendable, Hashable {
     package var problems: [Problem]
     /// Status of the last answer, `nil` when the last attempt got none.
     package var httpStatus: Int?
-    /// POSTs started for this lead, 429s included.
+    /// Requests that went out (or may have) for this lead, 429s included; a try that failed before the request
+    /// went out (no connection) is not one.
     package var attempts: Int
     package var leadID: String?
     package var bid: Double?

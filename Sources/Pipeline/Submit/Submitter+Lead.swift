@@ -3,7 +3,12 @@ import Synchronization
 
 /// What happened to one lead so far.
 struct LeadTrace {
+    /// Tries, counting the ones that failed before the request went out.
     var attempts = 0
+    /// Tries that failed before the request went out (no connection): nothing reached the API.
+    var notSent = 0
+    /// Requests that went out, or may have: what an answer reports as its `attempts`.
+    var requests: Int { attempts - notSent }
     /// Sends not answered 429: the position in the backoff schedule.
     var scheduled = 0
     var retries = 0
@@ -66,10 +71,12 @@ extension Submitter {
             let rtt = start.duration(to: clock.now)
             trace.latency = rtt
             limiter.release(permit, Self.feedback(for: result, rtt: rtt))
-            if case .response(let response) = result {
+            switch result {
+            case .response(let response):
                 trace.lastStatus = response.status
-            } else {
+            case .failure(let error):
                 trace.lastStatus = nil
+                if error.phase == .beforeSending { trace.notSent += 1 }
             }
 
             let decision = policy.decide(
@@ -162,7 +169,7 @@ extension Submitter {
     {
         SubmitAnswer(
             row: item.row, outcome: outcome, problems: problem.map { [$0] } ?? [], httpStatus: trace.lastStatus,
-            attempts: trace.attempts, submittedAt: trace.submittedAt, latencyMs: trace.latencyMs,
+            attempts: trace.requests, submittedAt: trace.submittedAt, latencyMs: trace.latencyMs,
             retries: trace.retries, rateLimitWaits: trace.rateLimitWaits)
     }
 
@@ -181,16 +188,16 @@ extension SubmitAnswer {
     /// The answer of a lead a stopped run did not finish.
     static func notSubmitted(row: Int, trace: LeadTrace) -> SubmitAnswer {
         let text =
-            if trace.attempts == 0 {
+            if trace.requests == 0 {
                 "not submitted: the run stopped before it was sent"
-            } else if trace.attempts == trace.rateLimitWaits {
+            } else if trace.requests == trace.rateLimitWaits {
                 "not submitted: the run stopped while it waited out a rate limit (the API answered 429 only)"
             } else {
                 "not submitted: the run stopped while it was in flight; it may have reached the API"
             }
         return SubmitAnswer(
             row: row, outcome: nil, problems: [Problem(.notSubmitted, field: nil, value: nil, text: text)],
-            httpStatus: trace.lastStatus, attempts: trace.attempts, submittedAt: trace.submittedAt,
+            httpStatus: trace.lastStatus, attempts: trace.requests, submittedAt: trace.submittedAt,
             latencyMs: trace.latencyMs, retries: trace.retries, rateLimitWaits: trace.rateLimitWaits)
     }
 }
