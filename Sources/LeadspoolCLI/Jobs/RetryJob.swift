@@ -145,7 +145,7 @@ struct RetryJob {
 
         let figures = feed.figures
         var lines = [tally.render(file: batch.fileName, batch: batch.name, resultsPath: paths.resultsCSV)]
-        var redriven = "  re-drove \(rows.count) leads (\(listing)): sent \(send.answered)"
+        var redriven = "  re-drove \(rows.count) leads (\(listing)): \(send.answered) answered by the API"
         if figures.ledgerDuplicates > 0 { redriven += ", \(figures.ledgerDuplicates) now duplicate in the ledger" }
         if figures.local > 0 { redriven += ", \(figures.local) settled locally" }
         if figures.alreadyDone > 0 { redriven += ", \(figures.alreadyDone) already settled elsewhere" }

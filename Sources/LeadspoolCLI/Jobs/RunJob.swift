@@ -189,7 +189,7 @@ struct RunJob {
 
         var lines = [tally.render(file: file.name, batch: status.name, resultsPath: paths.resultsCSV)]
         lines.append(
-            "  sent \(send.answered) this run, \(after.retries - before.retries) retries, "
+            "  \(send.answered) answered by the API this run, \(after.retries - before.retries) retries, "
                 + "\(after.rateLimitWaits - before.rateLimitWaits) rate-limit waits, "
                 + "\(send.resent) re-sent and \(send.held) held after an interruption")
         var outcome = FileResult()
