@@ -154,6 +154,18 @@ if "$BIN" _bench ledger --help >/dev/null 2>&1; then
     done
 fi
 
+# The same writes with SQLite alone (scripts/ledger-floor.c, no leadspool code): the floor of a ledger
+# that keeps one row per lead on this machine, in run's groups and in one transaction.
+if command -v cc >/dev/null 2>&1 && cc -O2 -o "$DATA/ledger-floor" scripts/ledger-floor.c -lsqlite3 2>/dev/null; then
+    for groups in "4096 64 64 1" "200000 200000 200000 0"; do
+        rm -f "$DATA/floor.sqlite" "$DATA/floor.sqlite-wal" "$DATA/floor.sqlite-shm"
+        # shellcheck disable=SC2086
+        f=$("$DATA/ledger-floor" "$DATA/floor.sqlite" 200000 $groups | tail -1)
+        row "SQLite alone, the ledger's writes per lead (scripts/ledger-floor.c), 0 keys" "$f" ""
+    done
+    rm -f "$DATA/floor.sqlite" "$DATA/floor.sqlite-wal" "$DATA/floor.sqlite-shm"
+fi
+
 # Figures measured by hand live under "## Measured by hand" at the end; a new run keeps them.
 notes=$(mktemp)
 sed -n '/^## Measured by hand/,$p' BENCHMARKS.md >"$notes" 2>/dev/null || true

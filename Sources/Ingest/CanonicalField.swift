@@ -84,25 +84,37 @@ package final class Columns: Sendable {
     /// The recognised field of each column, `nil` for unknown columns.
     package let fields: [CanonicalField?]
     private let indexByField: [CanonicalField: Int]
+    /// Columns that name a field another column took, in the same order of preference: read when the
+    /// chosen column is empty in a record (a file with `phone` twice, or `phone` and `mobile`).
+    private let fallbacksByField: [CanonicalField: [Int]]
 
     package init(names: [String]) {
         self.names = names
         var fields = [CanonicalField?](repeating: nil, count: names.count)
         var index: [CanonicalField: Int] = [:]
+        var fallbacks: [CanonicalField: [Int]] = [:]
         let matches = names.map { CanonicalField.matchWithKind($0) }
         // A column under the field's own name wins over aliases wherever it stands (a file with an empty
         // `mobile` column before `phone` means `phone`); among columns of one kind the first wins. A column
-        // that loses is kept as an unknown column.
+        // that loses is kept as an unknown column, and read for the field where the winner is empty.
         for exact in [true, false] {
             for (i, match) in matches.enumerated() {
-                guard let match, match.exact == exact, index[match.field] == nil else { continue }
-                index[match.field] = i
-                fields[i] = match.field
+                guard let match, match.exact == exact else { continue }
+                if index[match.field] == nil {
+                    index[match.field] = i
+                    fields[i] = match.field
+                } else {
+                    fallbacks[match.field, default: []].append(i)
+                }
             }
         }
         self.fields = fields
         self.indexByField = index
+        self.fallbacksByField = fallbacks
     }
 
     package func index(of field: CanonicalField) -> Int? { indexByField[field] }
+
+    /// The other columns naming `field`, in order of preference (empty for most files).
+    package func fallbacks(of field: CanonicalField) -> [Int] { fallbacksByField[field] ?? [] }
 }

@@ -36,10 +36,16 @@ package struct RawRecord: Sendable {
         index < values.count ? values[index] : nil
     }
 
-    /// The value of a recognised field, or `nil` when the column is absent or the record short.
+    /// The value of a recognised field, or `nil` when the column is absent or the record short. When the
+    /// field's column is empty in this record, another column naming the same field is read (see `Columns`).
     package subscript(field: CanonicalField) -> RawValue? {
         guard let index = columns.index(of: field) else { return nil }
-        return value(at: index)
+        let value = value(at: index)
+        guard value?.isBlank ?? true else { return value }
+        for other in columns.fallbacks(of: field) {
+            if let candidate = self.value(at: other), !candidate.isBlank { return candidate }
+        }
+        return value
     }
 }
 

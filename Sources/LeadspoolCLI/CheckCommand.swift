@@ -62,6 +62,7 @@ struct CheckCommand: AsyncParsableCommand {
                 return 73
             }
             var unreadable = 0
+            var written: [String: String] = [:]
             let observer = RunObserver(showsProgress: !global.quiet, metrics: nil, sends: false)
             let ticker = ProgressTicker.start(observer: observer) { SubmitCounters() }
             defer { ticker?.cancel() }
@@ -69,9 +70,13 @@ struct CheckCommand: AsyncParsableCommand {
                 var job = CheckJob(
                     path: file, validator: validator, reports: reports, ledger: ledger, now: now, logger: logger)
                 job.observer = observer
+                job.written = written
                 switch job.run() {
-                case .checked(let summary):
+                case .checked(let summary, let batch):
                     StatusLine.shared.report(summary + "\n")
+                    written[batch] = file
+                case .sameContent(let first, let batch):
+                    StatusLine.shared.report("\(file): the same content as \(first); its reports are \(batch).*\n")
                 case .unreadable(let reason):
                     unreadable += 1
                     StatusLine.shared.report("\(file): cannot be read: \(reason)\n")

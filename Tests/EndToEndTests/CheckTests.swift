@@ -56,6 +56,15 @@ import Testing
         #expect(rejects.contains { $0.first == "'=HYPERLINK(\"http://x\")" })
     }
 
+    /// Two files with the same content in one call are one batch: the second does not overwrite the first's reports.
+    @Test func theSameContentTwiceIsCheckedOnce() throws {
+        let (status, stdout, reports) = try check(["batches/mortgage-messy.csv", "batches/mortgage-messy.csv"])
+        #expect(status == 0)
+        #expect(stdout.components(separatedBy: "7 rows:").count == 2, "\(stdout)")
+        #expect(stdout.contains("the same content as"), "\(stdout)")
+        #expect(try FileManager.default.contentsOfDirectory(atPath: reports.url.path).count == 5)
+    }
+
     @Test func jsonlAndGzipBatches() throws {
         let (status, _, reports) = try check(["batches/solar.jsonl"])
         #expect(status == 0)

@@ -212,6 +212,14 @@ let csvCases: [CSVCase] = [
         #expect(reader.columns.fields == fields)
     }
 
+    /// A field named by two columns (the same name twice, or its name and an alias): the chosen column is read,
+    /// and the other one where the chosen one is empty.
+    @Test func aFieldNamedTwiceFallsBackToItsOtherColumn() throws {
+        let records = try readCSVRecords(Array("phone,zip,phone,mobile\n,33602,8135550100,\n8135550101,33602,,8135550102\n,,,8135550103\n".utf8))
+        #expect(records.map { $0[.phone]?.text } == ["8135550100", "8135550101", "8135550103"])
+        #expect(records[0].columns.fields == [.phone, .zip, nil, nil])
+    }
+
     @Test func binaryFileIsUnreadable() {
         do {
             _ = try CSVReader(source: MemoryByteSource([0x50, 0x4B, 0x03, 0x04, 0x00, 0x00, 0x41]))

@@ -35,7 +35,7 @@ struct SubmitterFlowTests {
     }
 
     /// Rows are marked before their first POST, in groups, and never far ahead of the sends: marked rows not
-    /// yet sent stay within the lookahead (the concurrency limit, at least 8, at most `markBatchSize`), which
+    /// yet sent stay within the lookahead (twice the concurrency limit, at least 8, at most `markBatchSize`), which
     /// is what a crash can leave `sending` without it having gone out.
     @Test(arguments: [8, 64])
     func rowsAreMarkedSendingInGroupsBeforeTheirFirstPost(markBatchSize: Int) async throws {

@@ -79,7 +79,10 @@ extension BatchSummary {
             .prefix(10)
             .map { (label: $0.element.code.rawValue, count: $0.element.count, colour: "#5b6b8c") }
         guard !top.isEmpty else { return "<p class=\"muted\">No problems reported.</p>\n" }
+        // Every code of a row counts here (a row with a bad phone and a bad ZIP counts for both); the batch
+        // line on the terminal and `leadspool report` count each row once, by its first code.
         return Self.barChart(Array(top), title: "Most frequent reason codes")
+            + "<p class=\"muted\">Every problem of a row is counted, so a row may count under several codes.</p>\n"
     }
 
     private func verticalTable() -> String {

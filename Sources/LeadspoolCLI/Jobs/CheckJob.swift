@@ -8,9 +8,11 @@ import Pipeline
 /// read-only, when one exists) → reports.
 struct CheckJob {
     enum Result {
-        case checked(String)
+        case checked(String, batch: String)
         case unreadable(String)
         case reportFailed(String)
+        /// The same content as a file checked before in this call: its reports are that file's.
+        case sameContent(asFile: String, batch: String)
     }
 
     let path: String
@@ -21,6 +23,9 @@ struct CheckJob {
     let logger: Logger
     /// Progress line.
     var observer: RunObserver?
+    /// Batch names written earlier in this call, with their files: a file with the same content (so the same
+    /// name) is not checked again, which would overwrite those reports.
+    var written: [String: String] = [:]
 
     func run() -> Result {
         let clock = ContinuousClock()
@@ -98,6 +103,7 @@ struct CheckJob {
             return .unreadable(error.description)
         }
         let batch = facts.batchName(claimedAt: now)
+        if let first = written[batch] { return .sameContent(asFile: first, batch: batch) }
         let fileName = FileSystem.baseName(path)
         observer?.batchStarted(file: fileName, contentBytes: facts.contentBytes)
         defer { observer?.batchEnded(result: "checked") }
@@ -172,7 +178,7 @@ struct CheckJob {
         }
         logger.info(
             "checked", metadata: ["batch.id": "\(batch)", "batch.rows": "\(tally.rows)", "batch.file": "\(fileName)"])
-        return .checked(tally.render(file: fileName, batch: batch, resultsPath: paths.resultsCSV))
+        return .checked(tally.render(file: fileName, batch: batch, resultsPath: paths.resultsCSV), batch: batch)
     }
 
     /// Rows per chunk handed between the threads.

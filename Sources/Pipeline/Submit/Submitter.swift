@@ -84,7 +84,7 @@ package final class Submitter<C: Clock>: Sendable where C.Duration == Duration {
     /// while `onAnswer` runs). Every row passed to `markSending` gets exactly one answer, unless the task
     /// is cancelled or a callback throws.
     ///
-    /// Rows marked and not yet sent are kept to a lookahead of the current concurrency limit (at least
+    /// Rows marked and not yet sent are kept to a lookahead of twice the current concurrency limit (at least
     /// 8, at most `configuration.markBatchSize`): a new group is marked when half of it is left, so a
     /// crash leaves at most that many rows `sending` that never went out (the next run re-sends them
     /// with the same key, or holds them), beside the requests really in flight. At most about
@@ -126,7 +126,7 @@ package final class Submitter<C: Clock>: Sendable where C.Duration == Duration {
             let limiter = self.limiter
             let markLimit = configuration.markBatchSize
             /// Rows to keep marked ahead of sending.
-            func lookahead() -> Int { min(markLimit, max(8, limiter.limit)) }
+            func lookahead() -> Int { min(markLimit, max(8, 2 * limiter.limit)) }
             demandSink.yield(lookahead())
 
             func stop(_ error: (any Error)?) {
