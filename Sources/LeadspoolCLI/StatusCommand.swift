@@ -18,6 +18,14 @@ struct StatusCommand: AsyncParsableCommand {
         try await withExitCodes {
             let settings = try global.loadSettings()
             guard format == "table" || format == "json" else { throw ConfigurationError("--format must be table or json") }
+            // A spool whose parent is missing is a wrong path, not a spool nothing has reached yet.
+            let parent = (settings.spool as NSString).deletingLastPathComponent
+            var isDirectory: ObjCBool = false
+            if !FileManager.default.fileExists(atPath: settings.spool, isDirectory: &isDirectory),
+                !FileManager.default.fileExists(atPath: parent.isEmpty ? "." : parent)
+            {
+                throw ConfigurationError("no spool at \(settings.spool): \(parent) does not exist either")
+            }
             let report = SpoolStatus.collect(settings: settings, now: Date())
             print(format == "json" ? report.json() : report.table())
             // A ledger that exists but cannot be read (damaged, another key) is what a monitor must see.
@@ -37,6 +45,8 @@ struct SpoolStatus {
     }
 
     var spool: String
+    /// `false` before the first `run` or `watch` made the spool.
+    var exists = true
     var waiting: [Entry] = []
     var claimed: [Entry] = []
     var doneToday: [Entry] = []
@@ -50,6 +60,7 @@ struct SpoolStatus {
     static func collect(settings: Settings, now: Date) -> SpoolStatus {
         let spool = Spool(root: settings.spool)
         var status = SpoolStatus(spool: spool.root)
+        status.exists = FileManager.default.fileExists(atPath: spool.root)
         let nowNanos = Int64(now.timeIntervalSince1970 * 1e9)
         func age(_ nanos: Int64) -> Int { Int(max(0, nowNanos - nanos) / 1_000_000_000) }
         let scan = spool.scan(nowNanos: nowNanos, settleSeconds: settings.settleSeconds)
@@ -137,7 +148,7 @@ struct SpoolStatus {
     }
 
     func table() -> String {
-        var lines = ["spool \(spool)"]
+        var lines = ["spool \(spool)" + (exists ? "" : " (does not exist yet: the first run or watch makes it)")]
         func section(_ title: String, _ entries: [Entry]) {
             lines.append("")
             lines.append("\(title): \(entries.count)")
@@ -162,7 +173,7 @@ struct SpoolStatus {
                 "note": $0.note] }
         }
         let object: [String: Any] = [
-            "spool": spool, "waiting": entries(waiting), "refused": entries(refused), "claimed": entries(claimed),
+            "spool": spool, "spool_exists": exists, "waiting": entries(waiting), "refused": entries(refused), "claimed": entries(claimed),
             "done_today": entries(doneToday), "quarantined": entries(quarantined), "ledger": ledger,
             "last_batch": lastBatch,
         ]

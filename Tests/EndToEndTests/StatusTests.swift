@@ -40,6 +40,21 @@ import Testing
         #expect((object["ledger"] as? String)?.contains("1 batches") == true)
     }
 
+    /// A spool not made yet is said so (exit 0: the first run makes it); one under a missing directory is a
+    /// wrong path (exit 64).
+    @Test func aMissingSpoolIsNamed() throws {
+        let spool = try TempSpool()
+        defer { spool.remove() }
+        let notYet = try spool.invoke(["status", "--spool", spool.base + "/fresh"], environment: [:])
+        #expect(notYet.status == 0, "\(notYet.output)")
+        #expect(notYet.output.contains("does not exist yet"))
+        let json = try spool.invoke(["status", "--spool", spool.base + "/fresh", "--format", "json"], environment: [:])
+        #expect(json.output.contains("\"spool_exists\":false"), "\(json.output)")
+        let wrong = try spool.invoke(["status", "--spool", spool.base + "/nope/spool"], environment: [:])
+        #expect(wrong.status == 64, "\(wrong.output)")
+        #expect(wrong.output.contains("does not exist either"))
+    }
+
     /// A ledger that cannot be read is named with its error and makes `status` exit 73, for monitors; so
     /// does a key file that is not the ledger's.
     @Test func anUnreadableLedgerExits73() throws {

@@ -63,7 +63,15 @@ struct SpoolRun {
         ticker?.cancel()
         await session.close()
         signals?.finish()
-        if pass.processed == 0 && !pass.interrupted { report("nothing to do: no ready file in \(session.spool.incoming)") }
+        if pass.processed == 0 && !pass.interrupted {
+            if pass.unclaimed > 0 {
+                report(
+                    "nothing processed: \(pass.unclaimed) ready file(s) in \(session.spool.incoming) could not be claimed "
+                        + "(an error logged above, or another run took it, or a file of the same name is still in work/)")
+            } else {
+                report("nothing to do: no ready file in \(session.spool.incoming)")
+            }
+        }
         if pass.interrupted || (signals?.received ?? false) { report("stopped by a signal; unfinished files stay in work/") }
         return pass.exitCode
     }

@@ -99,6 +99,8 @@ final class SpoolSession: Sendable {
         var failed: [String] = []
         /// Files left in `work/` because another process works on the same content.
         var busy = 0
+        /// Ready files this pass could not claim (an error, or a file of the same name still in `work/`).
+        var unclaimed = 0
 
         /// This pass followed by `next`.
         mutating func append(_ next: Pass) {
@@ -109,6 +111,7 @@ final class SpoolSession: Sendable {
             earliestSettled = [earliestSettled, next.earliestSettled].compactMap { $0 }.min()
             failed += next.failed
             busy = next.busy
+            unclaimed += next.unclaimed
         }
 
         /// The exit code of `run` (CONTRACT §3).
@@ -179,9 +182,13 @@ final class SpoolSession: Sendable {
             } catch {
                 logger.error("cannot claim: \(error)", metadata: ["spool.path": "\(candidate.path)"])
                 result.codes.insert(73)
+                result.unclaimed += 1
                 continue
             }
-            guard let claimed else { continue }
+            guard let claimed else {
+                result.unclaimed += 1
+                continue
+            }
             await process(claimed)
         }
         return result

@@ -176,6 +176,8 @@ extension Submitter {
     private func metadata(_ item: SubmitWork, _ trace: LeadTrace, _ extra: Logger.Metadata) -> Logger.Metadata {
         var metadata: Logger.Metadata = [
             "lead.row": "\(item.row)",
+            // Batch and row (`<first 16 hex of the batch id>-<row>`): names the lead when several files run.
+            "lead.idempotency_key": "\(item.idempotencyKey)",
             "submit.attempt": "\(trace.attempts)",
         ]
         if let status = trace.lastStatus { metadata["http.status"] = "\(status)" }
