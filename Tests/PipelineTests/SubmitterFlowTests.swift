@@ -37,8 +37,9 @@ struct SubmitterFlowTests {
     /// Rows are marked before their first POST, in groups, and never far ahead of the sends: marked rows not
     /// yet sent stay within the lookahead (twice the concurrency limit, at least 8, at most `markBatchSize`), which
     /// is what a crash can leave `sending` without it having gone out.
-    @Test(arguments: [8, 64])
-    func rowsAreMarkedSendingInGroupsBeforeTheirFirstPost(markBatchSize: Int) async throws {
+    /// Also when no request can go out (connection refused: a try that is not a request).
+    @Test(arguments: [8, 64], [false, true])
+    func rowsAreMarkedSendingInGroupsBeforeTheirFirstPost(markBatchSize: Int, refused: Bool) async throws {
         let clock = ManualClock()
         let marked = Mutex<Set<Int>>([])
         let sent = Mutex<Set<Int>>([])
@@ -48,11 +49,13 @@ struct SubmitterFlowTests {
             if !marked.withLock({ $0.contains(row) }) { unmarkedSends.update { $0 += 1 } }
             sent.withLock { _ = $0.insert(row) }
             try await Task.sleep(for: .milliseconds(1))
+            if refused { throw TransportError(.beforeSending, .connect, detail: "connection refused") }
             return SubmitFixtures.accepted()
         }
+        var configuration = SubmitFixtures.configuration(maxInFlight: 4, markBatchSize: markBatchSize)
+        configuration.backoff = []  // give up at the first failure: no clock to move
         let submitter = Submitter(
-            configuration: SubmitFixtures.configuration(maxInFlight: 4, markBatchSize: markBatchSize),
-            transport: transport, clock: clock, logger: SubmitterTests.silent)
+            configuration: configuration, transport: transport, clock: clock, logger: SubmitterTests.silent)
         let groups = Box<[[Int]]>([])
         let aheadAtMark = Box<[Int]>([])
         let answers = Box<[SubmitAnswer]>([])
@@ -73,7 +76,11 @@ struct SubmitterFlowTests {
         #expect(aheadAtMark.get().allSatisfy { $0 <= 8 + 4 }, "\(aheadAtMark.get().max() ?? 0)")
         #expect(groups.get().flatMap { $0 } == Array(1...300))
         #expect(answers.get().map(\.row).sorted() == Array(1...300))
-        #expect(answers.get().allSatisfy { $0.outcome == .accepted && $0.leadID == "ld_0000abcd" && $0.bid == 18.5 })
+        if refused {
+            #expect(answers.get().allSatisfy { $0.reasonCode == .networkErrorExhausted && $0.attempts == 0 })
+        } else {
+            #expect(answers.get().allSatisfy { $0.outcome == .accepted && $0.leadID == "ld_0000abcd" && $0.bid == 18.5 })
+        }
     }
 
     @Test func aFailingMarkSendingStopsTheBatchWithItsError() async throws {

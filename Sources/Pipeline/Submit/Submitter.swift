@@ -178,11 +178,14 @@ package final class Submitter<C: Clock>: Sendable where C.Duration == Duration {
                         outstanding += 1
                         unsent.add(1)
                         group.addTask {
+                            var tried = false
                             let answer = await self.submit(item) {
+                                tried = true
                                 // Wake the loop when it waits for the sends to come down to its low-water mark.
                                 if unsent.sentOne() { eventSink.yield(.sent) }
                             }
-                            if answer.attempts == 0 { unsent.add(-1) }
+                            // Stopped before its first try: no longer waiting to be sent either.
+                            if !tried { unsent.add(-1) }
                             eventSink.yield(.answer(answer))
                         }
                     }
