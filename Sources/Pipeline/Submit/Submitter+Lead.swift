@@ -22,7 +22,8 @@ struct LeadTrace {
 
 extension Submitter {
     /// Sends one lead until the policy settles it; never throws: a stopped run yields a not-submitted
-    /// answer. `firstSend` is called once, right before the first request goes out.
+    /// answer. `firstSend` is called once, right before the first try (a request, or a connection attempt
+    /// that fails).
     func submit(_ item: SubmitWork, firstSend: () -> Void = {}) async -> SubmitAnswer {
         var trace = LeadTrace()
         let request = SubmitRequest(
@@ -51,9 +52,11 @@ extension Submitter {
             }
 
             trace.attempts += 1
-            if trace.attempts == 1 { firstSend() }
             atomicCounters.attempts.add(1, ordering: .relaxed)
-            if trace.attempts == 1 { trace.submittedAt = CivilTime.utcString(wallClock()) }
+            if trace.attempts == 1 {
+                firstSend()
+                trace.submittedAt = CivilTime.utcString(wallClock())
+            }
             let start = clock.now
             let result: AttemptResult
             do {
