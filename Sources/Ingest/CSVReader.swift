@@ -51,9 +51,10 @@ package final class CSVReader: RecordReader {
         case record(next: Int, lines: Int)
         case needMore
         case unterminated
-        /// A quoted field ran past a line end and its closing quote is followed by other text: the quote
-        /// was never closed where it should have been, and the "closing" one opens a field of a later
-        /// line (which would otherwise be swallowed into this record).
+        /// A quoted field ran past a line end, and either its closing quote is followed by other text or
+        /// the record comes out with more cells than the header: the quote was never closed where it
+        /// should have been, and the "closing" one belongs to a later line (whose record would otherwise
+        /// be swallowed into this one).
         case quoteClosedOnLaterLine
     }
 
@@ -200,7 +201,9 @@ package final class CSVReader: RecordReader {
                 try fill()
                 continue
             }
-            let scan = scanRecord(UnsafeBufferPointer(buffer), from: start, to: end, isEOF: eof)
+            let scan = scanRecord(
+                UnsafeBufferPointer(buffer), from: start, to: end, isEOF: eof,
+                headerCells: isHeader ? Int.max : columns.names.count)
             switch scan {
             case .needMore, .unterminated:
                 if end - start >= configuration.maxRecordBytes {
@@ -218,7 +221,7 @@ package final class CSVReader: RecordReader {
                 try fill()
             case .quoteClosedOnLaterLine:
                 let reason = "unbalanced quote: a quoted field on line \(line) is not closed on its line "
-                    + "(the next quote, on a later line, is followed by more text)"
+                    + "(the next quote is on a later line)"
                 let shown = firstLineCells()
                 try abandonRecordLine()
                 return (.failure(reason, shown: shown), recordLine, recordOffset)
@@ -432,7 +435,9 @@ package final class CSVReader: RecordReader {
 
     /// Finds the field bounds of the record starting at `from`. Pure with respect to the reader's
     /// position: on `.needMore` the caller reads more and scans again from the same place.
-    private func scanRecord(_ p: UnsafeBufferPointer<UInt8>, from: Int, to n: Int, isEOF: Bool) -> Scan {
+    private func scanRecord(
+        _ p: UnsafeBufferPointer<UInt8>, from: Int, to n: Int, isEOF: Bool, headerCells: Int
+    ) -> Scan {
         // Work on a local array (moved out and back) so appends need no exclusivity checks.
         var bounds: [FieldBounds] = []
         swap(&bounds, &self.bounds)
@@ -444,12 +449,21 @@ package final class CSVReader: RecordReader {
         let lf: UInt8 = 0x0A
         var i = from
         var lines = 0
+        /// The record as read, or a broken quote: a quoted field crossed a line end (`lines > 0` then) and the
+        /// record does not have the header's number of cells (a line swallowed into a field shifts them). A
+        /// swallowed line whose stray quote sits exactly one column after the open one keeps the count and
+        /// is not caught; looking inside the field for record-like lines was tried and dropped, as consent
+        /// texts listing partners put many commas on one line.
+        func ended(next: Int, lines total: Int) -> Scan {
+            lines > 0 && headerCells != Int.max && bounds.count != headerCells
+                ? .quoteClosedOnLaterLine : .record(next: next, lines: total)
+        }
         while true {
             // At the start of a field.
             if i == n {
                 if !isEOF { return .needMore }
                 bounds.append(FieldBounds(lower: i, upper: i, kind: .plain))
-                return .record(next: i, lines: lines)
+                return ended(next: i, lines: lines)
             }
             if p[i] == quote {
                 let linesBefore = lines
@@ -483,10 +497,9 @@ package final class CSVReader: RecordReader {
                 var k = j
                 while k < n && p[k] != delimiter && p[k] != cr && p[k] != lf { k += 1 }
                 if k == n && !isEOF { return .needMore }
+                if lines > linesBefore, k != j { return .quoteClosedOnLaterLine }
                 if k == j {
                     bounds.append(FieldBounds(lower: i + 1, upper: closedAt, kind: escaped ? .quotedEscaped : .quoted))
-                } else if lines > linesBefore {
-                    return .quoteClosedOnLaterLine
                 } else {
                     bounds.append(FieldBounds(lower: i, upper: k, kind: .messy))
                 }
@@ -498,17 +511,17 @@ package final class CSVReader: RecordReader {
                 i = k
             }
             // After a field.
-            if i == n { return .record(next: i, lines: lines) }
+            if i == n { return ended(next: i, lines: lines) }
             let b = p[i]
             if b == delimiter {
                 i += 1
                 continue
             }
-            if b == lf { return .record(next: i + 1, lines: lines + 1) }
+            if b == lf { return ended(next: i + 1, lines: lines + 1) }
             // CR: alone, or the first half of CRLF.
             if i + 1 == n && !isEOF { return .needMore }
-            if i + 1 < n && p[i + 1] == lf { return .record(next: i + 2, lines: lines + 1) }
-            return .record(next: i + 1, lines: lines + 1)
+            if i + 1 < n && p[i + 1] == lf { return ended(next: i + 2, lines: lines + 1) }
+            return ended(next: i + 1, lines: lines + 1)
         }
     }
 }

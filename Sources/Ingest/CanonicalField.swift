@@ -117,4 +117,7 @@ package final class Columns: Sendable {
 
     /// The other columns naming `field`, in order of preference (empty for most files).
     package func fallbacks(of field: CanonicalField) -> [Int] { fallbacksByField[field] ?? [] }
+
+    /// Whether some field is named by more than one column.
+    package var hasFallbacks: Bool { !fallbacksByField.isEmpty }
 }

@@ -110,6 +110,9 @@ import Testing
         // answered is sent again.
         let answeredFirst = Set(recordFirst.byLead.filter { $0.value.contains { $0.status == 200 } }.keys)
         #expect(answeredFirst.intersection(recordSecond.byLead.keys).count == 0, "answered in the first run, sent again")
+        // The summary counts every request of both runs, the 401s and those of leads sent again included.
+        let summary = try spool.summary()
+        #expect(summary["attempts"] as? Int == recordFirst.allAttempts.count + recordSecond.allAttempts.count)
     }
 
     /// The path a lead took, named by its last answer (every attempt of a forced lead gets the same).

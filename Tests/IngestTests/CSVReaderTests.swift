@@ -58,7 +58,7 @@ let csvCases: [CSVCase] = [
             [
                 "!unreadable",
                 "unbalanced quote: a quoted field on line 2 is not closed on its line "
-                    + "(the next quote, on a later line, is followed by more text)",
+                    + "(the next quote is on a later line)",
             ],
             ["2", "b"], ["3", "c"],
         ]),
@@ -68,10 +68,37 @@ let csvCases: [CSVCase] = [
             [
                 "!unreadable",
                 "unbalanced quote: a quoted field on line 2 is not closed on its line "
-                    + "(the next quote, on a later line, is followed by more text)",
+                    + "(the next quote is on a later line)",
             ],
             ["b\"c"], ["2", "d"],
         ]),
+    CSVCase(
+        name: "quote left open, closed by a later line's quote before a delimiter",
+        input: "phone,tcpa_text\n1,\"a\n2,b\",c\n3,d\n",
+        expected: [
+            [
+                "!unreadable",
+                "unbalanced quote: a quoted field on line 2 is not closed on its line (the next quote is on a later line)",
+            ],
+            ["2", "b\"", "c"], ["3", "d"],
+        ]),
+    CSVCase(
+        name: "quoted consent text over lines, listing partners",
+        input: "phone,zip,tcpa_text,tcpa_url\n1,2,\"By clicking, you agree\nto calls from Acme, Beta, Gamma, Delta, Epsilon, Zeta\",u\n",
+        expected: [["1", "2", "By clicking, you agree\nto calls from Acme, Beta, Gamma, Delta, Epsilon, Zeta", "u"]]),
+    CSVCase(
+        name: "quote left open in an early column, closed by a later line's quote before a delimiter",
+        input: "phone,first_name,zip,tcpa_text\n1,\"Ann,2,t\n3,Bo,4,t5\",x\n6,Cy,7,t\n",
+        expected: [
+            [
+                "!unreadable",
+                "unbalanced quote: a quoted field on line 2 is not closed on its line (the next quote is on a later line)",
+            ],
+            ["3", "Bo", "4", "t5\"", "x"], ["6", "Cy", "7", "t"],
+        ]),
+    CSVCase(
+        name: "quoted line break in a record as long as the header", input: "phone,tcpa_text\n\"1\",\"a\nb\"\n2,c\n",
+        expected: [["1", "a\nb"], ["2", "c"]]),
     CSVCase(
         name: "unterminated quote at end", input: "phone,zip\n1,2\n\"3,4\n5,6\n",
         expected: [

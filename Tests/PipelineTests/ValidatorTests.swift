@@ -306,4 +306,17 @@ import Testing
             try Validator(configuration: .init(tcpaMaxAgeDays: -1), now: F.now)
         }
     }
+
+    /// A field named by two columns (`phone` twice, or `phone` and `mobile`): where the chosen column is empty,
+    /// the other is read, so the lead is valid.
+    @Test func aFieldNamedTwiceReadsTheOtherColumnWhereTheFirstIsEmpty() {
+        for names in [("phone", "phone"), ("Phone Number", "mobile")] {
+            var fields = F.validFields.filter { $0.0 != "phone" }
+            fields.append((names.0, .string("")))
+            fields.append((names.1, .string("(813) 555-0100")))
+            let checked = F.validator().check(F.record(fields))
+            #expect(checked.problems.isEmpty, "\(names): \(checked.problems)")
+            #expect(checked.lead?.phone == "+18135550100", "\(names)")
+        }
+    }
 }

@@ -222,9 +222,13 @@ extension SendFeed {
         func settleStop() throws {
             try pending.flush()
             // Leads the API never took (never sent, or answered only 429 or 401) go back to `pending`; the
-            // rest stay `sending`, ambiguous.
-            let unsent = sent.unsettled.values.filter { !$0.mayHaveReachedAPI || $0.reasonCode == .authFailed }
-            try ledger.returnUnsent(batch: batchID, rows: unsent.map(\.row).sorted())
+            // rest stay `sending`, ambiguous. Both keep count of the requests they made.
+            let stopped = sent.unsettled.values.sorted { $0.row < $1.row }.map { answer in
+                StoppedRow(
+                    row: answer.row, attempts: answer.attempts,
+                    backToPending: !answer.mayHaveReachedAPI || answer.reasonCode == .authFailed)
+            }
+            try ledger.settleStopped(batch: batchID, rows: stopped)
         }
         do {
             try await submitter.run(

@@ -39,22 +39,47 @@ enum FieldText {
 struct RecordFields {
     private let positions: FieldPositions
     private let values: [RawValue]
+    /// The columns, kept only when some field is named by more than one of them (see `Columns.fallbacks`).
+    private let columnsWithFallbacks: Columns?
 
     init(_ record: RawRecord) {
         positions = FieldPositions(record.columns)
         values = record.values
+        columnsWithFallbacks = record.columns.hasFallbacks ? record.columns : nil
     }
 
-    /// The field's value, `nil` when the column is absent or the record short.
+    /// The field's value, `nil` when the column is absent or the record short; where it is blank, another
+    /// column naming the same field is read.
     @inline(__always)
     func raw(_ field: CanonicalField) -> RawValue? {
         let index = positions.index(field)
-        return index >= 0 && index < values.count ? values[index] : nil
+        let value = index >= 0 && index < values.count ? values[index] : nil
+        guard let columns = columnsWithFallbacks, value?.isBlank ?? true else { return value }
+        return fallback(field, columns) ?? value
     }
 
     @inline(__always)
     func text(_ field: CanonicalField) -> FieldText {
-        let index = positions.index(field)
+        let text = Self.text(at: positions.index(field), values)
+        guard case .missing = text, let columns = columnsWithFallbacks else { return text }
+        for other in columns.fallbacks(of: field) {
+            let candidate = Self.text(at: other, values)
+            if case .missing = candidate { continue }
+            return candidate
+        }
+        return text
+    }
+
+    /// The first non-blank value among the other columns naming `field`.
+    private func fallback(_ field: CanonicalField, _ columns: Columns) -> RawValue? {
+        for other in columns.fallbacks(of: field) where other < values.count && !values[other].isBlank {
+            return values[other]
+        }
+        return nil
+    }
+
+    @inline(__always)
+    private static func text(at index: Int, _ values: [RawValue]) -> FieldText {
         guard index >= 0, index < values.count else { return .missing }
         return values.withUnsafeBufferPointer { values in
             switch values[index] {
