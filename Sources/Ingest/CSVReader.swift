@@ -52,7 +52,7 @@ package final class CSVReader: RecordReader {
         case needMore
         case unterminated
         /// A quoted field ran past a line end, and either its closing quote is followed by other text or
-        /// the record comes out with more cells than the header: the quote was never closed where it
+        /// the record has another number of cells than the header: the quote was never closed where it
         /// should have been, and the "closing" one belongs to a later line (whose record would otherwise
         /// be swallowed into this one).
         case quoteClosedOnLaterLine
