@@ -115,8 +115,11 @@ package final class Columns: Sendable {
 
     package func index(of field: CanonicalField) -> Int? { indexByField[field] }
 
-    /// The other columns naming `field`, in order of preference (empty for most files).
-    package func fallbacks(of field: CanonicalField) -> [Int] { fallbacksByField[field] ?? [] }
+    /// The first other column naming `field` whose value in `values` is not blank, for a record where the
+    /// field's own column is blank or absent; `nil` when there is none (as for most files).
+    package func fallbackIndex(of field: CanonicalField, in values: [RawValue]) -> Int? {
+        fallbacksByField[field]?.first { $0 < values.count && !values[$0].isBlank }
+    }
 
     /// Whether some field is named by more than one column.
     package var hasFallbacks: Bool { !fallbacksByField.isEmpty }

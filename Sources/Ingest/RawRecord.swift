@@ -41,11 +41,8 @@ package struct RawRecord: Sendable {
     package subscript(field: CanonicalField) -> RawValue? {
         guard let index = columns.index(of: field) else { return nil }
         let value = value(at: index)
-        guard value?.isBlank ?? true else { return value }
-        for other in columns.fallbacks(of: field) {
-            if let candidate = self.value(at: other), !candidate.isBlank { return candidate }
-        }
-        return value
+        guard value?.isBlank ?? true, let other = columns.fallbackIndex(of: field, in: values) else { return value }
+        return values[other]
     }
 }
 

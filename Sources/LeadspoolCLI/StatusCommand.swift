@@ -19,11 +19,8 @@ struct StatusCommand: AsyncParsableCommand {
             let settings = try global.loadSettings()
             guard format == "table" || format == "json" else { throw ConfigurationError("--format must be table or json") }
             // A spool whose parent is missing is a wrong path, not a spool nothing has reached yet.
-            let parent = (settings.spool as NSString).deletingLastPathComponent
-            var isDirectory: ObjCBool = false
-            if !FileManager.default.fileExists(atPath: settings.spool, isDirectory: &isDirectory),
-                !FileManager.default.fileExists(atPath: parent.isEmpty ? "." : parent)
-            {
+            let parent = FileSystem.parent(settings.spool)
+            if !FileManager.default.fileExists(atPath: settings.spool), !FileManager.default.fileExists(atPath: parent) {
                 throw ConfigurationError("no spool at \(settings.spool): \(parent) does not exist either")
             }
             let report = SpoolStatus.collect(settings: settings, now: Date())

@@ -15,6 +15,8 @@ package final class HTTPLeadTransport: LeadTransport {
     private let template: HTTPClient.Request
     private let bodyCap: Int
     private let secret: String
+    /// The token's bytes, looked for in every answer's body.
+    private let secretBytes: [UInt8]
 
     /// - Throws: ``SubmitConfigurationError`` for an endpoint or token the client cannot use.
     package init(configuration: SubmitConfiguration) throws {
@@ -45,6 +47,7 @@ package final class HTTPLeadTransport: LeadTransport {
         }
         self.bodyCap = configuration.responseBodyCap
         self.secret = configuration.token.secret
+        self.secretBytes = Array(configuration.token.secret.utf8)
     }
 
     /// Closes the pooled connections; call once when the run is over.
@@ -65,7 +68,7 @@ package final class HTTPLeadTransport: LeadTransport {
             } onCancel: {
                 task.cancel()
             }
-            Self.maskSecret(in: &response.body, secret: secret)
+            Self.maskSecret(in: &response.body, secret: secretBytes)
             return response
         } catch {
             if Task.isCancelled { throw CancellationError() }
@@ -75,8 +78,7 @@ package final class HTTPLeadTransport: LeadTransport {
 
     /// Replaces the token wherever an answer echoes it (an error body quoting the request's headers), so no
     /// reason text, report or ledger row can carry it.
-    static func maskSecret(in body: inout [UInt8], secret: String) {
-        let token = Array(secret.utf8)
+    static func maskSecret(in body: inout [UInt8], secret token: [UInt8]) {
         guard !token.isEmpty, body.count >= token.count else { return }
         let mask = Array("[token]".utf8)
         var start = body.startIndex

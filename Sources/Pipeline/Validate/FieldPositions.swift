@@ -54,28 +54,19 @@ struct RecordFields {
     func raw(_ field: CanonicalField) -> RawValue? {
         let index = positions.index(field)
         let value = index >= 0 && index < values.count ? values[index] : nil
-        guard let columns = columnsWithFallbacks, value?.isBlank ?? true else { return value }
-        return fallback(field, columns) ?? value
+        guard value?.isBlank ?? true, let other = columnsWithFallbacks?.fallbackIndex(of: field, in: values) else {
+            return value
+        }
+        return values[other]
     }
 
     @inline(__always)
     func text(_ field: CanonicalField) -> FieldText {
         let text = Self.text(at: positions.index(field), values)
-        guard case .missing = text, let columns = columnsWithFallbacks else { return text }
-        for other in columns.fallbacks(of: field) {
-            let candidate = Self.text(at: other, values)
-            if case .missing = candidate { continue }
-            return candidate
+        guard case .missing = text, let other = columnsWithFallbacks?.fallbackIndex(of: field, in: values) else {
+            return text
         }
-        return text
-    }
-
-    /// The first non-blank value among the other columns naming `field`.
-    private func fallback(_ field: CanonicalField, _ columns: Columns) -> RawValue? {
-        for other in columns.fallbacks(of: field) where other < values.count && !values[other].isBlank {
-            return values[other]
-        }
-        return nil
+        return Self.text(at: other, values)
     }
 
     @inline(__always)
