@@ -1,3 +1,5 @@
+import Ingest
+
 /// Every setting of leadspool with its built-in default. The TOML file, then flags and the
 /// environment, change these; `Settings+Components.swift` maps them onto each component's
 /// `Configuration` in one place.
@@ -43,7 +45,7 @@ struct Settings: Sendable {
     var publishers: [String: PublisherSettings] = [:]
 
     var ledgerPath: String { ledger ?? (spool + "/ledger.sqlite") }
-    var ledgerKeyPath: String { FileSystemPath.parent(ledgerPath) + "/ledger.key" }
+    var ledgerKeyPath: String { FileSystem.parent(ledgerPath) + "/ledger.key" }
 }
 
 struct PublisherSettings: Sendable, Equatable {
@@ -53,13 +55,6 @@ struct PublisherSettings: Sendable, Equatable {
 
 enum LogFormat: String, Sendable, CaseIterable {
     case text, json
-}
-
-enum FileSystemPath {
-    static func parent(_ path: String) -> String {
-        guard let slash = path.lastIndex(of: "/") else { return "." }
-        return slash == path.startIndex ? "/" : String(path[..<slash])
-    }
 }
 
 /// A configuration problem: the run stops with exit 64 and this message.
