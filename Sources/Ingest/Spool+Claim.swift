@@ -29,6 +29,21 @@ package final class ClaimedFile: @unchecked Sendable {
         }
     }
 
+    /// What `fstat(2)` says of the claimed file now (the one this claim holds, whatever its path names).
+    package func identity() -> FileIdentity? {
+        fd >= 0 ? FileIdentity.of(descriptor: fd) : nil
+    }
+
+    /// Reads from the claimed file at `offset` through the descriptor that holds the claim.
+    func read(into buffer: UnsafeMutableRawBufferPointer, at offset: off_t) throws(IngestError) -> Int {
+        while true {
+            let n = pread(fd, buffer.baseAddress, buffer.count, offset)
+            if n >= 0 { return n }
+            if errno == EINTR { continue }
+            throw IngestError(.io, "cannot read \(path): \(FileSystem.errorText())")
+        }
+    }
+
     /// Opens and locks `path` without waiting; `nil` when another live process holds it.
     static func lock(path: String, name: String, publisher: String) -> ClaimedFile? {
         let fd = open(path, O_RDONLY | O_CLOEXEC)
@@ -107,19 +122,25 @@ extension Spool {
     }
 
     private func moveOut(_ file: ClaimedFile, to folder: String) throws(IngestError) -> String {
+        let target = try moveOut(file.path, name: file.name, to: folder)
+        file.release()
+        return target
+    }
+
+    /// Renames `path` into `folder` as `name` (a numbered name when one of that name exists).
+    func moveOut(_ path: String, name: String, to folder: String) throws(IngestError) -> String {
         try FileSystem.makeDirectory(folder)
         var attempt = 0
         while true {
-            let name = attempt == 0 ? file.name : Spool.numbered(file.name, attempt)
-            let target = folder + "/" + name
-            if try FileSystem.renameNoReplace(file.path, target) {
+            let candidate = attempt == 0 ? name : Spool.numbered(name, attempt)
+            let target = folder + "/" + candidate
+            if try FileSystem.renameNoReplace(path, target) {
                 FileSystem.syncDirectory(folder)
-                FileSystem.syncDirectory(FileSystem.parent(file.path))
-                file.release()
+                FileSystem.syncDirectory(FileSystem.parent(path))
                 return target
             }
-            guard FileSystem.exists(file.path) else {
-                throw IngestError(.io, "\(file.path) disappeared while it was claimed")
+            guard FileSystem.exists(path) else {
+                throw IngestError(.io, "\(path) disappeared while it was claimed")
             }
             attempt += 1
         }

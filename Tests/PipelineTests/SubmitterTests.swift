@@ -69,6 +69,46 @@ struct SubmitterTests {
         #expect(answer.problems.isEmpty)
     }
 
+    /// "duplicate" answering a retry after a try that may have reached the API (no answer, or a 5xx) may be
+    /// the API remembering that try: `unknown` / AMBIGUOUS_DUPLICATE. After a try that surely did not reach it
+    /// (no connection), or on the first try, it is a plain rejection.
+    @Test(arguments: [(-1, true), (503, true), (0, false), (nil, false)] as [(Int?, Bool)])
+    func duplicateAfterAnUnansweredTryIsAmbiguous(firstTry: Int?, ambiguous: Bool) async throws {
+        let rejected = TransportResponse(status: 200, body: Array(#"{"status":"rejected","reason":"duplicate"}"#.utf8))
+        let (run, calls) = await runOneLead(configuration: SubmitFixtures.configuration()) { _, _, attempt in
+            if attempt == 1, let firstTry {
+                switch firstTry {
+                case 0: throw TransportError(.beforeSending, .connect, detail: "connection refused")
+                case -1: throw TransportError(.afterSending, .timeout, detail: "no answer before the deadline")
+                default: return SubmitFixtures.status(firstTry)
+                }
+            }
+            return rejected
+        }
+        #expect(calls.count == (firstTry == nil ? 1 : 2))
+        let answer = try #require(run.answer(row: 1))
+        #expect(answer.outcome == (ambiguous ? .unknown : .rejected))
+        #expect(answer.reasonCode == (ambiguous ? .ambiguousDuplicate : .remoteRejected))
+    }
+
+    /// A lead an earlier run may have sent (left `sending`, re-driven) answered "duplicate" on its first try
+    /// here is ambiguous too; another reason is a plain rejection.
+    @Test(arguments: ["duplicate", "low_score"])
+    func duplicateForALeadSentBeforeIsAmbiguous(reason: String) async throws {
+        let clock = ManualClock()
+        let transport = MockTransport(clock: clock) { _, _, _ in
+            TransportResponse(status: 200, body: Array(#"{"status":"rejected","reason":"\#(reason)"}"#.utf8))
+        }
+        let submitter = Submitter(
+            configuration: SubmitFixtures.configuration(), transport: transport, clock: clock, logger: Self.silent)
+        var work = SubmitFixtures.work(1...1)
+        work[0].mayHaveBeenSent = true
+        let run = await SubmitRun.collect(submitter, WorkList(work)) {}
+        let answer = try #require(run.answer(row: 1))
+        #expect(answer.outcome == (reason == "duplicate" ? .unknown : .rejected))
+        #expect(answer.reasonCode == (reason == "duplicate" ? .ambiguousDuplicate : .remoteRejected))
+    }
+
     @Test func ambiguousHoldStopsAtTheFirstUnansweredSend() async throws {
         let (run, calls) = await runOneLead(configuration: SubmitFixtures.configuration(ambiguous: .hold)) { _, _, _ in
             throw TransportError(.afterSending, .timeout, detail: "no answer")

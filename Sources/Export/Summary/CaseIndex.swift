@@ -64,6 +64,8 @@ extension ReasonCode {
         case .ambiguousHeld: return 26
         case .authFailed: return 27
         case .notSubmitted: return 28
+        case .ambiguousDuplicate: return 29
+        case .batchChanged: return 30
         }
     }
 }

@@ -8,13 +8,14 @@ import Darwin
 enum ArchiveGzip {
     /// Writes `<path>.gz` (through a temporary file, synced) and removes `path`; answers the new
     /// path. When `<path>.gz` exists already, leaves the file as it is rather than replace anything.
-    static func compress(_ path: String) throws(GenError) -> String {
+    static func compress(_ path: String, mode: UInt32 = 0o640) throws(GenError) -> String {
         let target = path + ".gz"
         guard access(target, F_OK) != 0 else { return path }
         let input = open(path, O_RDONLY | O_CLOEXEC)
         guard input >= 0 else { throw GenError("cannot open \(path): \(GenOutputFile.lastError())") }
         defer { close(input) }
         let output = try GenOutputFile(path: target)
+        fchmod(output.descriptor, mode_t(mode))
         do throws(GenError) {
             let gzip = try GzipSink(wrapping: FileDescriptorSink(descriptor: output.descriptor, name: target))
             let chunk = UnsafeMutableRawBufferPointer.allocate(byteCount: 1 << 18, alignment: 16)

@@ -47,14 +47,30 @@ struct RunJob {
         let startedAt = Date()
         var metadata: Logger.Metadata = ["batch.file": "\(file.name)", "batch.publisher": "\(file.publisher)"]
 
+        // Snapshot: a private copy of the claimed file, through the descriptor that holds the claim. The batch
+        // is the copy's content: its hash is the batch id, its rows are sent and reported, it goes to done/.
+        // A publisher writing to the claimed file from now on changes nothing that is sent (see `changed`).
+        let snapshot: BatchSnapshot
+        do {
+            snapshot = try spool.snapshot(file)
+        } catch {
+            return fail("cannot copy the claimed file: \(error)", metadata)
+        }
+        var archived = false
+        defer { if !archived { snapshot.discard() } }
+        if let change = snapshot.change(of: file) {
+            return quarantineChanged(change, sentRows: false, metadata)
+        }
+
         // Inspect: hash and verify the whole file before anything of it is sent.
         let facts: BatchFacts
         let reader: any RecordReader
         do {
-            facts = try BatchFile.inspect(path: file.path)
+            facts = try BatchFile.inspect(path: snapshot.path)
             // Opening the reader checks the header: a file without one is quarantined before anything is sent.
             reader = try BatchFile.reader(
-                path: file.path, facts: facts, configuration: settings.readerConfiguration(publisher: file.publisher))
+                path: snapshot.path, facts: facts,
+                configuration: settings.readerConfiguration(publisher: file.publisher))
         } catch {
             return error.code == .unreadableFile ? quarantine(error, metadata) : fail("cannot read: \(error)", metadata)
         }
@@ -119,11 +135,12 @@ struct RunJob {
         var send = SendFigures()
         var stoppedBy: SubmitError?
         var firstPass: BatchDeduper?
+        var changedWhileSending: String?
         if status.state != .done {
             do {
-                send = try await sendPass(
+                (send, changedWhileSending) = try await sendPass(
                     reader: reader, batchID: batchID, validator: validator, contentBytes: facts.contentBytes,
-                    deduper: &firstPass)
+                    deduper: &firstPass) { snapshot.change(of: file) }
             } catch let failure as SendFailure {
                 send = failure.figures
                 if let stop = failure.error as? SubmitError {
@@ -160,7 +177,7 @@ struct RunJob {
             retries: after.retries - before.retries, rateLimitWaits: after.rateLimitWaits - before.rateLimitWaits)
         do {
             (paths, tally) = try pass.writeReports(
-                path: file.path, facts: facts,
+                path: snapshot.path, facts: facts,
                 readerConfiguration: settings.readerConfiguration(publisher: status.publisher), batch: status.name,
                 publisher: status.publisher, configuration: reports
             ) { finished in
@@ -209,14 +226,19 @@ struct RunJob {
         case nil:
             break
         }
+        // The claimed file changed after its rows were read (or while they were sent): the batch is finished
+        // from the snapshot, which goes to done/, and the changed file to failed/.
+        let changed = changedWhileSending ?? snapshot.change(of: file)
         do {
             if status.state != .done {
                 try ledger.finishBatch(id: batchID, counts: tally.counts)
             }
-            var target = try spool.archive(file)
+            var target = try spool.archive(
+                file, snapshot: snapshot, mode: settings.archiveMode, removeOriginal: changed == nil)
+            archived = true
             if settings.archiveGzip && !facts.gzip {
                 do {
-                    target = try ArchiveGzip.compress(target)
+                    target = try ArchiveGzip.compress(target, mode: settings.archiveMode)
                 } catch {
                     // The original is safe in done/, only not compressed.
                     logger.warning("archive not compressed: \(error)", metadata: metadata)
@@ -227,6 +249,11 @@ struct RunJob {
             return fail("cannot finish the batch: \(error)", metadata)
         }
         observer?.batchFinished(tally, result: "done")
+        if let changed {
+            let quarantined = quarantineChanged(changed, sentRows: changedWhileSending != nil, metadata)
+            lines.append("  " + (quarantined.summary ?? ""))
+            outcome.exitCode = quarantined.exitCode
+        }
         if send.answered > 0 && send.exhausted == send.answered {
             lines.append("  the API stayed unavailable: every lead sent ran out of retries")
             outcome.exitCode = 69
@@ -237,6 +264,29 @@ struct RunJob {
                 ["batch.rows": "\(tally.rows)", "batch.sent": "\(send.answered)"]) { $1 })
         outcome.summary = lines.joined(separator: "\n")
         return outcome
+    }
+
+    /// The claimed file no longer holds the content its batch was made of: it goes to `failed/` with the
+    /// reason. With `sentRows`, the batch was stopped part-way (its rows not sent are `failed` /
+    /// `BATCH_CHANGED`, for `leadspool retry`); its content is in `done/`.
+    private func quarantineChanged(_ change: String, sentRows: Bool, _ metadata: Logger.Metadata) -> FileResult {
+        let reason =
+            sentRows
+            ? "changed while being processed (\(change)): the batch stopped; nothing of the changed content was "
+                + "sent; the content as claimed is in done/, and its rows not sent are failed / BATCH_CHANGED "
+                + "(leadspool retry --batch sends them); drop the new content again as a new file"
+            : "changed while being processed (\(change)): nothing was sent; a file must be complete before it is "
+                + "ready (raise settle_seconds, or write the .ready marker after the upload ends); drop it again"
+        do {
+            let target = try spool.quarantine(file, reason: reason)
+            logger.error(
+                "file changed while being processed: quarantined",
+                metadata: metadata.merging(["spool.path": "\(target)", "batch.change": "\(change)"]) { $1 })
+            if !sentRows { observer?.batchEnded(result: "quarantined") }
+            return FileResult(summary: "\(file.name): quarantined to \(target): \(reason)", exitCode: 65)
+        } catch {
+            return fail("cannot quarantine: \(error)", metadata)
+        }
     }
 
     private func quarantine(_ error: IngestError, _ metadata: Logger.Metadata) -> FileResult {
@@ -277,10 +327,11 @@ struct RunJob {
     }
 
     /// Pass 1. `deduper` gets the in-batch deduper of the rows read, whether the pass ends or stops.
+    /// Answers the figures and, when `changeCheck` stopped the intake, why.
     private func sendPass(
         reader: any RecordReader, batchID: String, validator: Validator, contentBytes: Int,
-        deduper: inout BatchDeduper?
-    ) async throws -> SendFigures {
+        deduper: inout BatchDeduper?, changeCheck: @escaping () -> String?
+    ) async throws -> (SendFigures, String?) {
         let ambiguous = SubmitConfiguration.AmbiguousPolicy(rawValue: settings.ambiguous) ?? .retry
         let feed = SendFeed(
             reader: reader, validator: validator, ledger: ledger, batchID: batchID, ambiguous: ambiguous,
@@ -289,7 +340,9 @@ struct RunJob {
         feed.onGroupRead = observer.map { observer in
             { rows, bytes, toSend in observer.read(rows: rows, bytes: bytes, toSend: toSend) }
         }
-        return try await feed.send(with: submitter, observer: observer, logger: logger)
+        feed.changeCheck = changeCheck
+        let figures = try await feed.send(with: submitter, observer: observer, logger: logger)
+        return (figures, feed.changed)
     }
 }
 

@@ -53,6 +53,15 @@ final class SendFeed: AsyncSequence, @unchecked Sendable {
     /// Called after each group with the rows and (decompressed) bytes read so far, and how many of
     /// the rows go to the API (progress line).
     var onGroupRead: ((_ rows: Int, _ bytes: Int, _ toSend: Int) -> Void)?
+    /// Asked before each group and every `changeCheckInterval` leads handed out: why the batch's claimed
+    /// file no longer holds the content being read (`nil` while it does). An answer ends the intake: the
+    /// leads handed out run to their answer, nothing more is sent, and ``settleUnsent()`` settles the rest.
+    var changeCheck: (() -> String?)?
+    static let changeCheckInterval = 64
+    /// Why ``changeCheck`` ended the intake.
+    private(set) var changed: String?
+    /// Rows found `sending` (an interrupted run) and handed out again.
+    private var resentRows: Set<Int> = []
 
     struct Figures {
         var rows = 0
@@ -96,6 +105,11 @@ final class SendFeed: AsyncSequence, @unchecked Sendable {
     }
 
     private func nextWork() throws -> SubmitWork? {
+        if changed == nil, let changeCheck, readyHead % Self.changeCheckInterval == 0, let change = changeCheck() {
+            changed = change
+            finished = true
+        }
+        if changed != nil { return nil }
         while readyHead == ready.count {
             if finished { return nil }
             ready.removeAll(keepingCapacity: true)
@@ -151,7 +165,11 @@ final class SendFeed: AsyncSequence, @unchecked Sendable {
             case .owned:
                 figures.toSend += 1
                 var owned = work
-                if redrive != nil { owned.idempotencyKey = idempotencyKey(row: work.row) }
+                if let redrive {
+                    owned.idempotencyKey = idempotencyKey(row: work.row)
+                    // A lead left unknown or failed (or sending) by an earlier pass may have reached the API.
+                    owned.mayHaveBeenSent = redrive[work.row].map { $0 != .pending } ?? false
+                }
                 ready.append(owned)
             case .duplicate:
                 // `reserve` stored the row as a duplicate naming the holder; nothing to send.
@@ -163,6 +181,8 @@ final class SendFeed: AsyncSequence, @unchecked Sendable {
                 case .retry:
                     figures.resent += 1
                     var again = work
+                    again.mayHaveBeenSent = true
+                    resentRows.insert(work.row)
                     if let storedKey, storedKey != work.idempotencyKey {
                         again.idempotencyKey = storedKey
                         keyOverrides.withLock { $0[work.row] = storedKey }
@@ -176,6 +196,52 @@ final class SendFeed: AsyncSequence, @unchecked Sendable {
             }
         }
         try ledger.record(held, batch: batchID)
+    }
+
+    /// After ``changeCheck`` ended the intake: the rows not handed out, and every record not read yet, get
+    /// their final state without being sent: leads `failed` / `BATCH_CHANGED` (a lead found `sending` from
+    /// an interrupted run is held `unknown`, as it may have reached the API), the others as always.
+    func settleUnsent() throws {
+        guard changed != nil else { return }
+        let problem = Problem(
+            .batchChanged, field: nil, value: nil,
+            text: "not sent: the file was changed while its batch was being processed")
+        var unsent: [LocalOutcomeRecord] = []
+        var held: [LeadOutcomeRecord] = []
+        let now = Date()
+        func settle(_ row: Int, _ vertical: Vertical?) {
+            if resentRows.contains(row) {
+                held.append(LeadOutcomeRecord(SubmitAnswer.heldAfterInterruption(row: row), answeredAt: now))
+            } else {
+                unsent.append(LocalOutcomeRecord(row: row, vertical: vertical, state: .failed, problems: [problem]))
+            }
+        }
+        func flush() throws {
+            try ledger.recordLocal(unsent, batch: batchID, now: now)
+            try ledger.record(held, batch: batchID)
+            unsent.removeAll(keepingCapacity: true)
+            held.removeAll(keepingCapacity: true)
+        }
+        for work in ready[readyHead...] { settle(work.row, work.lead.vertical) }
+        ready.removeAll()
+        readyHead = 0
+        while let record = try reader.next() {
+            figures.rows += 1
+            var checked = validator.check(record)
+            deduper.check(&checked)
+            if let redrive, redrive[checked.row] == nil { continue }
+            if let lead = checked.lead, checked.problems.isEmpty {
+                settle(checked.row, lead.vertical)
+            } else {
+                let result = checked.localResult()
+                unsent.append(
+                    LocalOutcomeRecord(
+                        row: checked.row, vertical: checked.vertical,
+                        state: result.outcome == .duplicate ? .duplicate : .invalid, problems: checked.problems))
+            }
+            if unsent.count + held.count >= Self.groupSize { try flush() }
+        }
+        try flush()
     }
 
     /// Sizes the deduper once for the leads the whole file should hold, going by the first group, so
@@ -259,6 +325,9 @@ extension SendFeed {
             throw RunJob.SendFailure(error: error, figures: sent)
         }
         try settleStop()
+        if changed != nil {
+            do { try settleUnsent() } catch { throw RunJob.SendFailure(error: error, figures: sent) }
+        }
         let done = figures
         (sent.resent, sent.held) = (done.resent, done.held)
         logger.debug(

@@ -69,6 +69,13 @@ extension Settings {
         Key(path: "ledger") { s, v, c in s.ledger = try c.string(v) },
         Key(path: "settle_seconds") { s, v, c in s.settleSeconds = try c.seconds(v, 0...86_400) },
         Key(path: "archive_gzip") { s, v, c in s.archiveGzip = try c.bool(v) },
+        Key(path: "archive_mode") { s, v, c in
+            // An octal mode as a string ("0640"), as chmod takes it.
+            guard let text = v.string, (3...4).contains(text.count), let mode = UInt32(text, radix: 8),
+                mode & 0o7000 == 0
+            else { throw c.fail("an octal file mode as a string, such as \"0640\"", v) }
+            s.archiveMode = mode
+        },
         Key(path: "max_record_bytes") { s, v, c in s.maxRecordBytes = try c.int(v, 1024...(1 << 30)) },
         Key(path: "log_format") { s, v, c in
             s.logFormat = LogFormat(rawValue: try c.oneOf(v, LogFormat.allCases.map(\.rawValue)))!

@@ -10,6 +10,8 @@ struct Settings: Sendable {
     var ledger: String?
     var settleSeconds = 5.0
     var archiveGzip = false
+    /// Mode of the originals in `done/` (they hold raw PII): owner read-write, group read.
+    var archiveMode: UInt32 = 0o640
     var maxRecordBytes = 1 << 20
     // Logging
     var logFormat = LogFormat.text

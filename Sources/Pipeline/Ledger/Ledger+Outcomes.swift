@@ -84,15 +84,17 @@ extension Ledger {
         }
     }
 
-    /// Stores rows of `batch` settled without sending (`invalid`, or `duplicate` within the batch), so the
-    /// ledger knows every row's final state. A row stored before is overwritten (and, now `invalid` or
-    /// `duplicate`, releases any key it held). Only the problems' codes and fields are kept.
+    /// Stores rows of `batch` settled without sending (`invalid`, or `duplicate` within the batch, or
+    /// `failed` for a lead the batch stopped before sending), so the ledger knows every row's final state. A
+    /// row stored before is overwritten (and, now `invalid`, `duplicate` or `failed`, releases any key it
+    /// held). Only the problems' codes and fields are kept.
     ///
-    /// - Throws: `.misuse` for a state other than `invalid` or `duplicate`.
+    /// - Throws: `.misuse` for a state other than `invalid`, `duplicate` or `failed`.
     package func recordLocal(_ rows: [LocalOutcomeRecord], batch: String, now: Date) throws(LedgerError) {
         guard !rows.isEmpty else { return }
-        if let bad = rows.first(where: { $0.state != .invalid && $0.state != .duplicate }) {
-            throw LedgerError(.misuse, "row \(bad.row): recordLocal takes invalid or duplicate, not \(bad.state)")
+        if let bad = rows.first(where: { ![.invalid, .duplicate, .failed].contains($0.state) }) {
+            throw LedgerError(
+                .misuse, "row \(bad.row): recordLocal takes invalid, duplicate or failed, not \(bad.state)")
         }
         let nowSeconds = now.ledgerSeconds
         try write("cannot record local outcomes") { db in

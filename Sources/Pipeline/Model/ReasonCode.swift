@@ -29,6 +29,12 @@ package enum ReasonCode: String, CaseIterable, Sendable, Hashable, Codable {
     case ambiguousHeld = "AMBIGUOUS_HELD"
     case authFailed = "AUTH_FAILED"
     case notSubmitted = "NOT_SUBMITTED"
+    /// The API answered "duplicate" to a retry of a lead whose earlier attempt may have reached it (and
+    /// been accepted): `unknown`, not `rejected`.
+    case ambiguousDuplicate = "AMBIGUOUS_DUPLICATE"
+    /// Never sent: the claimed file was changed while its batch was being processed, which stopped the
+    /// batch (`failed`; `leadspool retry` sends it from the archived content).
+    case batchChanged = "BATCH_CHANGED"
 }
 
 /// One problem of a record: a code, the field it concerns, the offending value, and human text.

@@ -4,11 +4,15 @@ package struct SubmitWork: Sendable {
     package var row: Int
     package var lead: Lead
     package var idempotencyKey: String
+    /// An earlier run or pass may have sent this lead already (it was left `sending`, `unknown` or
+    /// `failed`): a "duplicate" rejection may then be the API remembering that attempt.
+    package var mayHaveBeenSent: Bool
 
-    package init(row: Int, lead: Lead, idempotencyKey: String) {
+    package init(row: Int, lead: Lead, idempotencyKey: String, mayHaveBeenSent: Bool = false) {
         self.row = row
         self.lead = lead
         self.idempotencyKey = idempotencyKey
+        self.mayHaveBeenSent = mayHaveBeenSent
     }
 }
 

@@ -16,6 +16,9 @@ struct LeadTrace {
     var submittedAt: String?
     var latency: Duration?
     var lastStatus: Int?
+    /// A request for this lead may have been processed without a definitive answer reaching us: an
+    /// earlier run or pass left it unsettled, or a try here got a 5xx or no answer after sending.
+    var mayHaveReachedAPI = false
 
     var latencyMs: Int? { latency.map { Int($0.milliseconds) } }
 }
@@ -26,6 +29,7 @@ extension Submitter {
     /// that fails).
     func submit(_ item: SubmitWork, firstSend: () -> Void = {}) async -> SubmitAnswer {
         var trace = LeadTrace()
+        trace.mayHaveReachedAPI = item.mayHaveBeenSent
         let request = SubmitRequest(
             body: item.lead.payloadJSON(), idempotencyKey: item.idempotencyKey, timeout: configuration.timeout)
         while true {
@@ -74,13 +78,18 @@ extension Submitter {
             let rtt = start.duration(to: clock.now)
             trace.latency = rtt
             limiter.release(permit, Self.feedback(for: result, rtt: rtt))
+            // Whether this try counts as an earlier attempt for the next one's answer (see `settled`).
+            let reachedWithoutAnswer: Bool
             switch result {
             case .response(let response):
                 trace.lastStatus = response.status
+                reachedWithoutAnswer = response.status >= 500
             case .failure(let error):
                 trace.lastStatus = nil
                 if error.phase == .beforeSending { trace.notSent += 1 }
+                reachedWithoutAnswer = error.phase != .beforeSending
             }
+            defer { if reachedWithoutAnswer { trace.mayHaveReachedAPI = true } }
 
             let decision = policy.decide(
                 result, attempt: trace.scheduled + 1, rateLimitWaits: trace.rateLimitWaits, now: wallClock())
@@ -161,6 +170,13 @@ extension Submitter {
             answer.leadID = leadID
             answer.bid = bid
             return answer
+        case .rejected(let reason) where trace.mayHaveReachedAPI && reason?.lowercased().contains("duplicate") == true:
+            // The API may be remembering our own earlier attempt, which it may have accepted (an API that
+            // honours `Idempotency-Key` would have replayed that answer instead).
+            let text =
+                "the API answered \"duplicate\" to a retry of this lead; an earlier attempt may have been "
+                + "accepted: held for review"
+            return answer(item, trace, .unknown, Problem(.ambiguousDuplicate, field: nil, value: reason, text: text))
         case .rejected(let reason):
             let text = reason.map { "rejected by the API: \($0)" } ?? "rejected by the API (no reason given)"
             return answer(item, trace, .rejected, Problem(.remoteRejected, field: nil, value: reason, text: text))
