@@ -13,7 +13,8 @@ struct SandboxCommand: AsyncParsableCommand {
             Serves POST /webhook/lead as the Dreamy Leads publisher API does, with deterministic \
             decisions from --seed and faults on demand. GET /_sandbox/stats reports what arrived; \
             POST /_sandbox/reset clears it. Faults apply to requests that passed authentication; \
-            --fail-auth-after counts every POST /webhook/lead.
+            --fail-auth-after counts every POST /webhook/lead. A repeated Idempotency-Key with the \
+            same body gets its first answer again (422 with another body), unless --no-idempotency.
             """
     )
 
@@ -57,6 +58,9 @@ struct SandboxCommand: AsyncParsableCommand {
             valueName: "code@share"))
     var forceStatus: [String] = []
 
+    @Flag(help: "Ignore Idempotency-Key, as an API that does not honour it: a retry of an accepted lead is a duplicate.")
+    var noIdempotency = false
+
     func sandboxConfiguration() throws -> SandboxConfiguration {
         do throws(SandboxOptionError) {
             return try SandboxConfiguration(
@@ -71,7 +75,8 @@ struct SandboxCommand: AsyncParsableCommand {
                 retryAfterAsDate: retryAfterDate,
                 omitsRetryAfter: noRetryAfter,
                 failAuthAfter: failAuthAfter,
-                forcedStatuses: forceStatus.map(SandboxConfiguration.parseForcedStatus)
+                forcedStatuses: forceStatus.map(SandboxConfiguration.parseForcedStatus),
+                honoursIdempotencyKeys: !noIdempotency
             ).validated()
         } catch {
             throw ValidationError(error.description)

@@ -29,6 +29,10 @@ package struct SandboxConfiguration: Sendable {
     /// Shares of leads answered with a fixed status (after injected faults, before the payload is
     /// checked); their shares must add up to at most 1.
     package var forcedStatuses: [ForcedStatus]
+    /// Answer a repeated `Idempotency-Key` with the first answer it got (422 when the body differs).
+    /// Off (`--no-idempotency`), the key is ignored, as by an API that does not honour it: a retry
+    /// of an accepted lead is then rejected as a duplicate.
+    package var honoursIdempotencyKeys: Bool
 
     package init(
         host: String = "127.0.0.1",
@@ -43,7 +47,8 @@ package struct SandboxConfiguration: Sendable {
         omitsRetryAfter: Bool = false,
         failAuthAfter: Int? = nil,
         maximumBodyBytes: Int = 1 << 20,
-        forcedStatuses: [ForcedStatus] = []
+        forcedStatuses: [ForcedStatus] = [],
+        honoursIdempotencyKeys: Bool = true
     ) {
         self.host = host
         self.port = port
@@ -58,5 +63,6 @@ package struct SandboxConfiguration: Sendable {
         self.failAuthAfter = failAuthAfter
         self.maximumBodyBytes = maximumBodyBytes
         self.forcedStatuses = forcedStatuses
+        self.honoursIdempotencyKeys = honoursIdempotencyKeys
     }
 }

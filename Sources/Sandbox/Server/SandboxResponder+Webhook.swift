@@ -9,8 +9,10 @@ import NIOCore
 extension SandboxResponder {
     /// `POST /webhook/lead`, in this order: body size (413), authentication (401), the
     /// `--fail-auth-after` revocation (401), the rate limit (429), injected latency, injected 5xx
-    /// or drop, a `--force-status` answer for the lead, then the payload (400, 422) and the decision
-    /// (200).
+    /// or drop, then the `Idempotency-Key` (the stored answer again, or 422 when the key came with
+    /// another body), a `--force-status` answer for the lead, the payload (400, 422) and the
+    /// decision (200). A replay thus still meets the faults, as a retry over a real network would;
+    /// what came before the key's check (401, 413, 429, 5xx, drops) is never stored.
     ///
     /// The body is read before authentication so that every arrival of a lead, refused or not, is
     /// counted under its key in the stats.
@@ -28,7 +30,7 @@ extension SandboxResponder {
         }
         let parsed = body.withUnsafeReadableBytes { try? JSONParser.parse($0) }
         let leadKey = parsed.flatMap(LeadPayload.leadKey)
-        let attempt = Attempt(arrivalMicroseconds: arrivalMicroseconds, idempotencyKey: request.headers[.init("Idempotency-Key")!])
+        let attempt = Attempt(arrivalMicroseconds: arrivalMicroseconds, idempotencyKey: Self.idempotencyKey(request))
         let auth = SandboxAuth.check(header: request.headers[.authorization], expected: configuration.token)
 
         let sequence: Int
@@ -61,34 +63,46 @@ extension SandboxResponder {
         case .none:
             break
         }
-        if let leadKey, let answer = forced.answer(leadKey: leadKey) {
-            if case .status(429) = answer { return finish(rateLimited(wait: 1), leadKey: leadKey, attempt: attempt) }
-            return finish(Self.forcedReply(answer), leadKey: leadKey, attempt: attempt)
-        }
+        let outcome = outcome(request, parsed: parsed, leadKey: leadKey)
+        return state.settle(outcome, leadKey: leadKey, attempt: attempt, claim: claim(request, body: body))
+    }
 
+    /// The `Idempotency-Key` header, as sent (the stats show it even when the sandbox ignores it).
+    static func idempotencyKey(_ request: Request) -> String? {
+        request.headers[.init("Idempotency-Key")!]
+    }
+
+    /// The request's `Idempotency-Key` (a non-empty one) and its body's digest, unless the sandbox
+    /// ignores the key (`--no-idempotency`).
+    private func claim(_ request: Request, body: ByteBuffer) -> IdempotencyClaim? {
+        guard configuration.honoursIdempotencyKeys,
+            let key = Self.idempotencyKey(request), !key.isEmpty
+        else { return nil }
+        return IdempotencyClaim(key: key, digest: body.withUnsafeReadableBytes { BodyDigest($0) })
+    }
+
+    /// What the lead's request comes to, from the request alone: a forced answer, a 400 or 422, or
+    /// the ping-tree's proposed decision (the state applies the duplicate rule).
+    private func outcome(_ request: Request, parsed: JSONValue?, leadKey: String?) -> LeadOutcome {
+        if let leadKey, let answer = forced.answer(leadKey: leadKey) {
+            if case .status(429) = answer { return .reply(rateLimited(wait: 1)) }
+            return .reply(Self.forcedReply(answer))
+        }
         guard isJSON(request.headers[.contentType]) else {
-            let reply = Reply.json(.badRequest, ErrorBody.render("Content-Type must be application/json", fields: []))
-            return finish(reply, leadKey: leadKey, attempt: attempt)
+            return .reply(.json(.badRequest, ErrorBody.render("Content-Type must be application/json", fields: [])))
         }
         guard let parsed else {
-            let reply = Reply.json(.badRequest, ErrorBody.render("body is not valid JSON", fields: []))
-            return finish(reply, leadKey: leadKey, attempt: attempt)
+            return .reply(.json(.badRequest, ErrorBody.render("body is not valid JSON", fields: [])))
         }
         switch LeadPayload.check(parsed) {
         case .malformed(let fields):
             let message = fields.isEmpty ? "body is not a JSON object" : "missing or malformed fields"
-            return finish(.json(.badRequest, ErrorBody.render(message, fields: fields)), leadKey: leadKey, attempt: attempt)
+            return .reply(.json(.badRequest, ErrorBody.render(message, fields: fields)))
         case .consentInvalid(let fields):
-            let reply = Reply.json(
-                .unprocessableContent,
-                ErrorBody.render("TCPA consent fields missing or invalid", fields: fields)
-            )
-            return finish(reply, leadKey: leadKey, attempt: attempt)
+            return .reply(
+                .json(.unprocessableContent, ErrorBody.render("TCPA consent fields missing or invalid", fields: fields)))
         case .valid(let lead):
-            let proposed = decisions.decide(lead)
-            let decision =
-                state.finish(status: 200, leadKey: leadKey, attempt: attempt, proposed: proposed) ?? proposed
-            return .json(.ok, Self.render(decision))
+            return .decision(decisions.decide(lead))
         }
     }
 
@@ -153,12 +167,29 @@ extension SandboxResponder {
         return mediaType.lowercased().hasPrefix("application/json")
             && mediaType.dropFirst(16).allSatisfy { $0 == " " || $0 == "\t" }
     }
+}
 
-    static func render(_ decision: LeadDecision) -> String {
+extension Reply {
+    /// The 200 answer to a decided lead.
+    static func decided(_ decision: LeadDecision) -> Reply {
+        .json(.ok, decision.responseBody)
+    }
+
+    /// The answer to a known `Idempotency-Key` sent with another body (as Stripe answers it).
+    static let idempotencyConflict = Reply.json(
+        .unprocessableContent,
+        ErrorBody.render("idempotency key reused with a different request body", fields: nil)
+    )
+}
+
+extension LeadDecision {
+    /// The body of the 200 answer: `{"status":"accepted","bid_amount":18.5,"lead_id":"ld_…"}` or
+    /// `{"status":"rejected","reason":"…"}`.
+    var responseBody: String {
         var json = JSONWriter(capacity: 80)
         json.beginObject()
         json.key("status")
-        switch decision {
+        switch self {
         case .accepted(let cents, let leadID):
             json.string("accepted")
             json.key("bid_amount")

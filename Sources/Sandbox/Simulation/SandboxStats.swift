@@ -1,14 +1,18 @@
 /// Renders `GET /_sandbox/stats`.
 ///
 /// ```
-/// {"total":7,"by_status":{"200":5,"503":1},"dropped":1,"accepted":3,"rejected":2,
-///  "rejected_by_reason":{"duplicate":1,"low_score":1},"bid_total":61.25,"uptime":3.512,
-///  "leads":{"insurance|+18135550100":{"submissions":2,"attempts":[
-///    {"t":0.012,"status":503,"dropped":false,"idempotency_key":"b1-r1","decision":null},
-///    {"t":1.019,"status":200,"dropped":false,"idempotency_key":"b1-r1","decision":"accepted"}]}}}
+/// {"total":8,"by_status":{"200":6,"503":1},"dropped":1,"accepted":3,"rejected":2,
+///  "rejected_by_reason":{"duplicate":1,"low_score":1},"bid_total":61.25,
+///  "idempotent_replays":1,"idempotency_conflicts":0,"uptime":3.512,
+///  "leads":{"insurance|+18135550100":{"submissions":3,"attempts":[
+///    {"t":0.012,"status":503,"dropped":false,"idempotency_key":"b1-r1","decision":null,"replayed":false},
+///    {"t":1.019,"status":200,"dropped":false,"idempotency_key":"b1-r1","decision":"accepted","replayed":false},
+///    {"t":1.532,"status":200,"dropped":false,"idempotency_key":"b1-r1","decision":null,"replayed":true}]}}}
 /// ```
 /// `t` and `uptime` are seconds since the sandbox started, with millisecond precision. `decision`
-/// is `accepted`, a rejection reason, or null when no decision was made (errors, faults).
+/// is `accepted`, a rejection reason, or null when no decision was made (errors, faults, and
+/// replays: the answer stored for the `Idempotency-Key` sent again, marked `replayed`).
+/// `idempotency_conflicts` counts keys sent again with another body (answered 422).
 enum SandboxStats {
     static func render(_ storage: SandboxState.Storage, uptimeMicroseconds: Int64) -> String {
         var json = JSONWriter(capacity: 256 + storage.leads.count * 120)
@@ -37,6 +41,10 @@ enum SandboxStats {
         json.endObject()
         json.key("bid_total")
         json.cents(storage.bidCents)
+        json.key("idempotent_replays")
+        json.int(storage.idempotentReplays)
+        json.key("idempotency_conflicts")
+        json.int(storage.idempotencyConflicts)
         json.key("uptime")
         json.fixedPoint(uptimeMicroseconds / 1000, decimals: 3)
         json.key("leads")
@@ -75,6 +83,8 @@ enum SandboxStats {
         case .rejected(let reason): json.string(reason.rawValue)
         case nil: json.raw("null")
         }
+        json.key("replayed")
+        json.bool(attempt.replayed)
         json.endObject()
     }
 }
