@@ -74,6 +74,43 @@ struct SubmitterDrainTests {
         #expect(transport.calls.count == 4)
     }
 
+    /// An answer that cannot be recorded (a full disk under the ledger) stops the batch: nothing new is sent,
+    /// requests on the wire are not cut off, and their answers are still handed over to be kept.
+    @Test func anAnswerThatCannotBeRecordedStopsNewSendsButNotTheWire() async throws {
+        struct CannotRecord: Error {}
+        let gate = RequestGate()
+        let transport = MockTransport { _, call, _ in
+            if call > 1 { await gate.wait() }
+            return SubmitFixtures.accepted()
+        }
+        let submitter = Submitter(
+            configuration: SubmitFixtures.configuration(maxInFlight: 4, markBatchSize: 8), transport: transport,
+            clock: ManualClock(), logger: SubmitterTests.silent)
+        let failed = Box(false)
+        let callsAtFailure = Box(0)
+        let answers = Box<[SubmitAnswer]>([])
+        let run = Task {
+            try await submitter.run(WorkList(SubmitFixtures.work(1...100)), markSending: { _ in }) { answer in
+                answers.update { $0.append(answer) }
+                if !failed.get() {
+                    callsAtFailure.set(transport.calls.count)
+                    failed.set(true)
+                    throw CannotRecord()
+                }
+            }
+        }
+        while !failed.get() || transport.calls.count < 4 { try? await Task.sleep(for: .milliseconds(1)) }
+        gate.open()
+        let result = await run.result
+        #expect(throws: CannotRecord.self) { try result.get() }
+        // At most the lead that took the permit the failing answer freed can have gone out beside it.
+        #expect(transport.calls.count <= callsAtFailure.get() + 1, "leads were sent after answers could not be recorded")
+        let delivered = answers.get()
+        #expect(
+            delivered.filter { $0.outcome == .accepted }.count == transport.calls.count, "an answer from the wire was lost")
+        #expect(delivered.filter { $0.outcome == nil }.allSatisfy { $0.attempts == 0 })
+    }
+
     @Test func shutDownCancelsRequestsInFlight() async throws {
         let transport = MockTransport { _, _, _ in
             try await Task.sleep(for: .seconds(3600))

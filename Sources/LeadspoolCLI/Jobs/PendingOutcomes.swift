@@ -46,6 +46,17 @@ final class PendingOutcomes: Sendable {
         try state.withLock { (state: inout State) throws(LedgerError) in try write(&state) }
     }
 
+    /// Hands over the answers not written (after a write failed for good), leaving the buffer empty.
+    func takeBuffered() -> [LeadOutcomeRecord] {
+        state.withLock { state in
+            defer {
+                state.buffered = []
+                state.oldest = nil
+            }
+            return state.buffered
+        }
+    }
+
     /// Writes the buffer whenever its oldest answer has waited `delay`, until the task is cancelled. A write
     /// that fails is tried again `delay` later, not at once.
     func flushOnTime() async {

@@ -18,6 +18,8 @@ struct RetryJob {
     let logger: Logger
     /// Progress line.
     var observer: RunObserver?
+    /// Where answers go that the ledger cannot record.
+    var unrecorded: UnrecordedAnswers?
 
     /// What became of the batch: the lines for stdout and the exit code it asks for (0, 69, 73, 77).
     struct BatchResult {
@@ -86,6 +88,7 @@ struct RetryJob {
         var send = RunJob.SendFigures()
         var authStopped = false
         observer?.batchStarted(file: batch.fileName, contentBytes: original.facts.contentBytes)
+        feed.unrecorded = unrecorded
         feed.onGroupRead = observer.map { observer in
             { rows, bytes, toSend in observer.read(rows: rows, bytes: bytes, toSend: toSend) }
         }

@@ -33,6 +33,8 @@ struct RunJob {
     /// When another process works on the same content: wait for it (`run`, once its other files are done)
     /// rather than leave the file for a later pass (`watch`, and `run`'s first pass).
     var waitIfBusy = false
+    /// Where answers go that the ledger cannot record.
+    var unrecorded: UnrecordedAnswers?
 
     /// Answers recorded in the ledger in groups of this many, or once the oldest has waited `recordDelay`
     /// (and at the end; see `PendingOutcomes`). An answer not yet recorded when the process dies is
@@ -46,6 +48,14 @@ struct RunJob {
         let started = clock.now
         let startedAt = Date()
         var metadata: Logger.Metadata = ["batch.file": "\(file.name)", "batch.publisher": "\(file.publisher)"]
+
+        // Answers this process kept beside the ledger when it could not record them (a batch that failed
+        // earlier in this `watch`) are recorded before anything more is sent.
+        do {
+            try unrecorded?.recordKept(into: ledger, logger: logger)
+        } catch {
+            return fail("the ledger still cannot record the answers kept beside it: \(error)", metadata)
+        }
 
         // Snapshot: a private copy of the claimed file, through the descriptor that holds the claim. The batch
         // is the copy's content: its hash is the batch id, its rows are sent and reported, it goes to done/.
@@ -341,6 +351,7 @@ struct RunJob {
             { rows, bytes, toSend in observer.read(rows: rows, bytes: bytes, toSend: toSend) }
         }
         feed.changeCheck = changeCheck
+        feed.unrecorded = unrecorded
         let figures = try await feed.send(with: submitter, observer: observer, logger: logger)
         return (figures, feed.changed)
     }

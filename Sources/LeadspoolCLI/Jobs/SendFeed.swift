@@ -60,6 +60,8 @@ final class SendFeed: AsyncSequence, @unchecked Sendable {
     static let changeCheckInterval = 64
     /// Why ``changeCheck`` ended the intake.
     private(set) var changed: String?
+    /// Where answers go that the ledger cannot record (see ``UnrecordedAnswers``).
+    var unrecorded: UnrecordedAnswers?
     /// Rows found `sending` (an interrupted run) and handed out again.
     private var resentRows: Set<Int> = []
 
@@ -286,7 +288,6 @@ extension SendFeed {
         let timer = Task { await pending.flushOnTime() }
         defer { timer.cancel() }
         func settleStop() throws {
-            try pending.flush()
             // Leads the API never took (never sent, or answered only 429 or 401) go back to `pending`; the
             // rest stay `sending`, ambiguous. Both keep count of the requests they made.
             let stopped = sent.unsettled.values.sorted { $0.row < $1.row }.map { answer in
@@ -294,7 +295,14 @@ extension SendFeed {
                     row: answer.row, attempts: answer.attempts,
                     backToPending: !answer.mayHaveReachedAPI || answer.reasonCode == .authFailed)
             }
-            try ledger.settleStopped(batch: batchID, rows: stopped)
+            do {
+                try pending.flush()
+                try ledger.settleStopped(batch: batchID, rows: stopped)
+            } catch {
+                // The ledger cannot record (a full disk): the answers go beside it, for the next run to record
+                // before it sends anything, so no lead whose answer came is sent again.
+                throw keep(pending.takeBuffered(), stopped, ledgerError: error, logger: logger)
+            }
         }
         do {
             try await submitter.run(
@@ -338,6 +346,54 @@ extension SendFeed {
                 "batch.ledger_duplicates": "\(done.ledgerDuplicates)",
             ])
         return sent
+    }
+}
+
+/// Answers the ledger could not record, and where they went instead.
+struct AnswersKept: Error, CustomStringConvertible {
+    var ledgerError: any Error
+    var answers: Int
+    /// The file they are kept in, or `nil` when that write failed too (then they were logged).
+    var path: String?
+
+    var description: String {
+        if let path {
+            return "the ledger could not record \(answers) answers (\(ledgerError)); they are kept in \(path) and "
+                + "recorded by the next run before it sends anything"
+        }
+        return "the ledger could not record \(answers) answers (\(ledgerError)), nor could they be kept beside it: "
+            + "the log lists them; the next run treats their leads as interrupted (api.ambiguous)"
+    }
+}
+
+extension SendFeed {
+    /// Keeps what the ledger could not record in ``unrecorded`` (or, failing that, in the log: rows, states
+    /// and the API's lead ids, no PII); answers the error that stops the batch.
+    fileprivate func keep(
+        _ answers: [LeadOutcomeRecord], _ stopped: [StoppedRow], ledgerError: any Error, logger: Logger
+    ) -> AnswersKept {
+        var kept = AnswersKept(ledgerError: ledgerError, answers: answers.count, path: nil)
+        if let unrecorded {
+            do {
+                try unrecorded.keep(batch: batchID, answers: answers, unsent: stopped)
+                kept.path = unrecorded.path
+                logger.error(
+                    "the ledger cannot record answers: kept beside it",
+                    metadata: ["ledger.unrecorded": "\(unrecorded.path)", "batch.answers": "\(answers.count)"])
+                return kept
+            } catch {
+                logger.error("cannot keep unrecorded answers: \(error)")
+            }
+        }
+        for answer in answers {
+            logger.critical(
+                "answer not recorded",
+                metadata: [
+                    "lead.idempotency_key": "\(idempotencyKey(row: answer.row))", "lead.state": "\(answer.state.rawValue)",
+                    "lead.id": "\(answer.leadID ?? "")", "http.status": "\(answer.httpStatus.map(String.init) ?? "")",
+                ])
+        }
+        return kept
     }
 }
 

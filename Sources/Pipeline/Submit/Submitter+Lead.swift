@@ -27,13 +27,13 @@ extension Submitter {
     /// Sends one lead until the policy settles it; never throws: a stopped run yields a not-submitted
     /// answer. `firstSend` is called once, right before the first try (a request, or a connection attempt
     /// that fails).
-    func submit(_ item: SubmitWork, firstSend: () -> Void = {}) async -> SubmitAnswer {
+    func submit(_ item: SubmitWork, halt: BatchHalt = BatchHalt(), firstSend: () -> Void = {}) async -> SubmitAnswer {
         var trace = LeadTrace()
         trace.mayHaveReachedAPI = item.mayHaveBeenSent
         let request = SubmitRequest(
             body: item.lead.payloadJSON(), idempotencyKey: item.idempotencyKey, timeout: configuration.timeout)
         while true {
-            guard !Task.isCancelled, !isStopped, trace.attempts > 0 || !isDraining else {
+            guard !Task.isCancelled, !isStopped, !halt.isSet, trace.attempts > 0 || !isDraining else {
                 return .notSubmitted(row: item.row, trace: trace)
             }
             let permit: AdaptiveConcurrencyLimiter.Permit
@@ -50,7 +50,7 @@ extension Submitter {
                 return .notSubmitted(row: item.row, trace: trace)
             }
             // A 401 or a drain may have come while this one waited; a lead not yet sent stays unsent.
-            guard !Task.isCancelled, !isStopped, trace.attempts > 0 || !isDraining else {
+            guard !Task.isCancelled, !isStopped, !halt.isSet, trace.attempts > 0 || !isDraining else {
                 limiter.release(permit, .neutral)
                 return .notSubmitted(row: item.row, trace: trace)
             }
@@ -64,7 +64,7 @@ extension Submitter {
             let start = clock.now
             let result: AttemptResult
             do {
-                result = .response(try await sendOnWire(request))
+                result = .response(try await sendOnWire(request, halt: halt))
             } catch let error as TransportError {
                 result = .failure(error)
             } catch {
@@ -135,17 +135,17 @@ extension Submitter {
         }
     }
 
-    /// One attempt. A 401 stops the run, but a request already on the wire runs to its answer (bounded by
-    /// its own timeout): cutting it off would not unsend it, and the answer it brings is kept rather than
-    /// the lead being sent again by the next run. A hard stop (drain time over) or the caller's cancel
-    /// cuts it off.
-    private func sendOnWire(_ request: SubmitRequest) async throws -> TransportResponse {
+    /// One attempt. A 401, or an error of the batch (`halt`), stops the run, but a request already on the
+    /// wire runs to its answer (bounded by its own timeout): cutting it off would not unsend it, and the
+    /// answer it brings is kept rather than the lead being sent again by the next run. A hard stop (drain
+    /// time over) or the caller's cancel cuts it off.
+    private func sendOnWire(_ request: SubmitRequest, halt: BatchHalt) async throws -> TransportResponse {
         let transport = self.transport
         let attempt = Task { try await transport.send(request) }
         return try await withTaskCancellationHandler {
             try await attempt.value
         } onCancel: {
-            if !authFailed { attempt.cancel() }
+            if !authFailed && !halt.isSet { attempt.cancel() }
         }
     }
 

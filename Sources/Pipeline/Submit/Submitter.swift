@@ -95,7 +95,9 @@ package final class Submitter<C: Clock>: Sendable where C.Duration == Duration {
     /// - Throws: ``SubmitError/authFailed`` after the last answer when the API answered 401 (here or
     ///   in another batch of the run): intake stopped, requests on the wire ran to their answer (kept),
     ///   leads waiting for a permit, a pause or a retry were answered with `outcome == nil`
-    ///   (NOT_SUBMITTED); rows never taken from `work` get no answer. An error of `work`, `markSending` or `onAnswer` stops the batch the same way and is
+    ///   (NOT_SUBMITTED); rows never taken from `work` get no answer. An error of `work`, `markSending` or
+    ///   `onAnswer` stops the batch the same way (nothing new is sent, requests on the wire run to their
+    ///   answer, and every answer is still handed to `onAnswer`, which may keep what it cannot record) and is
     ///   rethrown. `CancellationError` when the calling task is cancelled.
     package func run<Work: AsyncSequence & Sendable>(
         _ work: Work, markSending: @escaping MarkSending, onAnswer: (SubmitAnswer) async throws -> Void
@@ -109,6 +111,9 @@ package final class Submitter<C: Clock>: Sendable where C.Duration == Duration {
         defer { removeStopListener(listenerID) }
 
         var failure: (any Error)?
+        // An error of this batch (its answers cannot be recorded, its file cannot be read) stops every lead not
+        // on the wire; requests on the wire run to their answer, which is still handed to `onAnswer`.
+        let halt = BatchHalt()
         var stoppedByRun = false
         var drained = false
         // A discarding group: a plain task group keeps every finished child (and the lead it captured)
@@ -133,11 +138,13 @@ package final class Submitter<C: Clock>: Sendable where C.Duration == Duration {
                 if failure == nil, let error { failure = error }
                 guard !stopping else { return }
                 stopping = true
+                if error != nil { halt.set() }
                 demandSink.finish()
                 group.cancelAll()
             }
             func deliver(_ answer: SubmitAnswer) async {
-                guard failure == nil else { return }
+                // Every answer is handed on, also after `onAnswer` failed: the caller keeps what it cannot
+                // record rather than lose an answer the API gave.
                 do {
                     try await onAnswer(answer)
                 } catch {
@@ -179,7 +186,7 @@ package final class Submitter<C: Clock>: Sendable where C.Duration == Duration {
                         unsent.add(1)
                         group.addTask {
                             var tried = false
-                            let answer = await self.submit(item) {
+                            let answer = await self.submit(item, halt: halt) {
                                 tried = true
                                 // Wake the loop when it waits for the sends to come down to its low-water mark.
                                 if unsent.sentOne() { eventSink.yield(.sent) }
@@ -313,6 +320,15 @@ package final class Submitter<C: Clock>: Sendable where C.Duration == Duration {
             events.yield(.inputEnded(Task.isCancelled ? nil : error))
         }
     }
+}
+
+/// Set when an error stops one ``Submitter/run(_:markSending:onAnswer:)``: its leads not on the wire stop,
+/// its requests on the wire are not cut off.
+final class BatchHalt: Sendable {
+    private let flag = Atomic<Bool>(false)
+
+    func set() { flag.store(true, ordering: .sequentiallyConsistent) }
+    var isSet: Bool { flag.load(ordering: .sequentiallyConsistent) }
 }
 
 enum BatchEvent: Sendable {
