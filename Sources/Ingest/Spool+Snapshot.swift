@@ -73,13 +73,13 @@ package final class BatchSnapshot: @unchecked Sendable {
     /// Why the claimed file no longer holds the content copied (it was written to, truncated, grew, or
     /// another file took its place or its name); `nil` while it still does.
     package func change(of file: ClaimedFile) -> String? {
-        guard let locked = file.identity() else { return "it can no longer be read" }
-        if let change = original.change(to: locked) { return change }
+        // The name first: replacing or removing the file also changes the old one's times (its link count).
         guard let named = FileIdentity.of(path: file.path) else { return "it was removed from \(file.path)" }
         if named.device != original.device || named.inode != original.inode {
             return "another file was put in its place"
         }
-        return nil
+        guard let locked = file.identity() else { return "it can no longer be read" }
+        return original.change(to: locked)
     }
 
     /// Removes the copy (when the batch did not archive it).
