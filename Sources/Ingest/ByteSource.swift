@@ -10,16 +10,32 @@ package protocol ByteSource {
     mutating func read(into buffer: UnsafeMutableRawBufferPointer) throws(IngestError) -> Int
 }
 
-/// Reads a file with `read(2)`.
+/// Reads a regular file with `read(2)`.
 package final class FileByteSource: ByteSource {
     private let fd: Int32
     package let path: String
 
+    /// Opens `path` for reading. Anything but a regular file (a FIFO, a device, a directory, a socket) is
+    /// refused: it is opened non-blocking, so a FIFO without a writer cannot hang the open, and checked
+    /// with fstat(2) on the descriptor, so a path swapped after an earlier check is caught too.
     package init(path: String) throws(IngestError) {
-        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        let fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC)
         guard fd >= 0 else {
             throw IngestError(.io, "cannot open \(path): \(String(cString: strerror(errno)))")
         }
+        var st = stat()
+        guard fstat(fd, &st) == 0 else {
+            let text = String(cString: strerror(errno))
+            close(fd)
+            throw IngestError(.io, "cannot stat \(path): \(text)")
+        }
+        if let kind = FileSystem.nonRegularKind(mode: st.st_mode) {
+            close(fd)
+            throw IngestError.unreadable("\(path) is \(kind), not a regular file")
+        }
+        // Reads of a regular file do not block either way; the flag is dropped to read as before.
+        let flags = fcntl(fd, F_GETFL)
+        if flags >= 0 { _ = fcntl(fd, F_SETFL, flags & ~O_NONBLOCK) }
         self.fd = fd
         self.path = path
     }

@@ -38,6 +38,36 @@ package enum FileSystem {
 
     package static func exists(_ path: String) -> Bool { status(path) != nil }
 
+    /// What a path is when it is not a regular file, in words ("a FIFO", "a directory"...); `nil` for a
+    /// regular file. `mode` is a `st_mode` from stat(2) or fstat(2).
+    static func nonRegularKind(mode: mode_t) -> String? {
+        switch mode & S_IFMT {
+        case S_IFREG: return nil
+        case S_IFIFO: return "a FIFO"
+        case S_IFDIR: return "a directory"
+        case S_IFCHR: return "a character device"
+        case S_IFBLK: return "a block device"
+        case S_IFSOCK: return "a socket"
+        case S_IFLNK: return "a symlink"
+        default: return "a file of another kind"
+        }
+    }
+
+    /// Why `path` cannot be read as a batch file without opening it: `.missing` when nothing is there
+    /// (a dangling symlink included), `.notRegular` with what it is (a FIFO, a directory, a device, a
+    /// socket). Follows symlinks: a symlink to a regular file is fine. Other stat(2) failures (no
+    /// permission) answer `nil` and are left to the read to report.
+    package enum PathProblem: Sendable, Equatable {
+        case missing
+        case notRegular(String)
+    }
+
+    package static func batchPathProblem(_ path: String) -> PathProblem? {
+        var st = stat()
+        guard stat(path, &st) == 0 else { return errno == ENOENT || errno == ENOTDIR ? .missing : nil }
+        return nonRegularKind(mode: st.st_mode).map(PathProblem.notRegular)
+    }
+
     package static func makeDirectory(_ path: String) throws(IngestError) {
         if mkdir(path, 0o755) == 0 || errno == EEXIST {
             if let st = status(path), st.isDirectory { return }

@@ -9,14 +9,28 @@ package struct IncomingFile: Sendable, Hashable {
     package var hasMarker: Bool
 }
 
+/// A folder in `incoming/` whose name is not a publisher name (`..weird`, `.hidden`, `bad name`): the
+/// files in it are not processed.
+package struct IgnoredFolder: Sendable, Hashable {
+    package var path: String
+    package var name: String
+    /// Why, for logs and `status`.
+    package var reason: String
+    /// Regular files directly in it.
+    package var files: Int
+}
+
 /// What a scan of `incoming/` found.
 package struct SpoolScan: Sendable {
     /// Ready to claim, oldest first.
     package var ready: [IncomingFile] = []
     /// Data files still settling.
     package var settling: [IncomingFile] = []
-    /// Folders or files refused, with the reason (e.g. a publisher folder with a bad name).
+    /// Folders or files refused, with the reason (e.g. a publisher folder with a bad name). Every folder of
+    /// `ignoredFolders` is here too.
     package var refused: [(path: String, reason: String)] = []
+    /// Folders that are not publisher folders, dot-named ones included, with how many files wait in them.
+    package var ignoredFolders: [IgnoredFolder] = []
 }
 
 extension Spool {
@@ -31,6 +45,19 @@ extension Spool {
         return false
     }
 
+    /// Why a folder of `incoming/` named `name` is not a publisher folder.
+    package static func notAPublisherFolder(_ name: String) -> String {
+        let rule: String
+        if name.hasPrefix(".") || name.hasPrefix("-") {
+            rule = "names must not start with \".\" or \"-\""
+        } else if name.utf8.count > 64 {
+            rule = "names must be at most 64 bytes"
+        } else {
+            rule = "names must be plain: letters, digits, \".\", \"_\" and \"-\" only"
+        }
+        return "not a publisher folder: \(rule); files in it are not processed"
+    }
+
     /// Lists `incoming/` and its publisher folders. A file is ready when its marker exists, or
     /// when its size and mtime have not changed for `settleSeconds` as of `nowNanos` (a changing
     /// file gets a new mtime, so the age of the mtime is the time without change).
@@ -43,12 +70,18 @@ extension Spool {
                 let path = dir + "/" + name
                 guard let st = FileSystem.status(path) else { continue }
                 if st.isDirectory && allowSubfolders {
-                    if name.hasPrefix(".") { continue }
                     if Publisher.isValidName(name) {
                         visit(path, publisher: name, allowSubfolders: false)
                     } else {
-                        result.refused.append(
-                            (path, "publisher folder name is not a plain folder name (letters, digits, . _ -)"))
+                        // Dot-named folders too: a publisher who uploads into `.acme/` must hear why nothing
+                        // happens.
+                        let reason = Spool.notAPublisherFolder(name)
+                        let files = FileSystem.list(path).count {
+                            FileSystem.status(path + "/" + $0)?.isRegular == true
+                        }
+                        result.refused.append((path, reason))
+                        result.ignoredFolders.append(
+                            IgnoredFolder(path: path, name: name, reason: reason, files: files))
                     }
                     continue
                 }

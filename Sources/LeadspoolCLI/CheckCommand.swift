@@ -31,13 +31,16 @@ struct CheckCommand: AsyncParsableCommand {
     func run() async throws {
         try await withExitCodes {
             let settings = try global.loadSettings()
-            // A path that names no file is a mistake on the command line (64), not an unreadable batch (65).
+            // A path that names no file, or something other than a regular file (a FIFO, a directory, a device,
+            // a socket), is a mistake on the command line (64), not an unreadable batch (65). Decided by stat(2),
+            // without opening it: opening a FIFO for reading waits for a writer. (The reader refuses a path
+            // swapped for one of those after this check: it opens without blocking and checks again.)
             for file in files {
-                var isDirectory: ObjCBool = false
-                guard FileManager.default.fileExists(atPath: file, isDirectory: &isDirectory) else {
-                    throw ConfigurationError("no such file: \(file)")
+                switch FileSystem.batchPathProblem(file) {
+                case .missing: throw ConfigurationError("no such file: \(file)")
+                case .notRegular(let kind): throw ConfigurationError("\(file) is \(kind), not a regular file")
+                case nil: break
                 }
-                if isDirectory.boolValue { throw ConfigurationError("\(file) is a directory") }
             }
             global.bootstrapLogging(settings)
             let logger = Logger(label: "leadspool.check")
@@ -47,7 +50,8 @@ struct CheckCommand: AsyncParsableCommand {
             do {
                 try FileSystem.makeDirectory(reportDir)
             } catch {
-                FileHandle.standardError.write(Data("leadspool: cannot create \(reportDir): \(error)\n".utf8))
+                let message = TerminalText.escaped("cannot create \(reportDir): \(error)")
+                FileHandle.standardError.write(Data("leadspool: \(message)\n".utf8))
                 return 73
             }
             var ledger: LedgerLookup?
@@ -81,7 +85,8 @@ struct CheckCommand: AsyncParsableCommand {
                     unreadable += 1
                     StatusLine.shared.report("\(file): cannot be read: \(reason)\n")
                 case .reportFailed(let reason):
-                    FileHandle.standardError.write(Data("leadspool: \(file): \(reason)\n".utf8))
+                    let message = TerminalText.escaped("\(file): \(reason)")
+                    FileHandle.standardError.write(Data("leadspool: \(message)\n".utf8))
                     return 73
                 }
             }

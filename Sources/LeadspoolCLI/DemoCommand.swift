@@ -60,7 +60,7 @@ struct DemoCommand: AsyncParsableCommand {
             let run = SpoolRun(settings: settings, token: token, logger: Logger(label: "leadspool.demo"))
             let code: Int32
             do {
-                code = try await run.run { print($0 + "\n") }
+                code = try await run.run { print(TerminalText.escapedLines($0) + "\n") }
             } catch {
                 await sandbox.stop()
                 throw error

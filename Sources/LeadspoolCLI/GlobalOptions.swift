@@ -75,7 +75,8 @@ func withExitCodes(_ body: () async throws -> Int32) async throws {
     do {
         code = try await body()
     } catch let error as ConfigurationError {
-        FileHandle.standardError.write(Data("leadspool: \(error.message)\n".utf8))
+        // The message may name a path as given, control characters and all.
+        FileHandle.standardError.write(Data("leadspool: \(TerminalText.escaped(error.message))\n".utf8))
         throw ExitCode(64)
     }
     if code != 0 { throw ExitCode(code) }

@@ -31,8 +31,12 @@ struct StderrLogHandler: LogHandler {
         var line: String
         switch format {
         case .text:
-            line = "\(time) \(event.level) \(event.message)"
-            for key in all.keys.sorted() { line += " \(key)=\(all[key]!)" }
+            // Messages and values carry file names, which may hold newlines or escape sequences: escaped, so
+            // one event stays one line and cannot pass for another.
+            line = "\(time) \(event.level) \(TerminalText.escaped("\(event.message)"))"
+            for key in all.keys.sorted() {
+                line += " \(TerminalText.escaped(key))=\(TerminalText.escaped("\(all[key]!)"))"
+            }
         case .json:
             line = "{\"time\":\"\(time)\",\"level\":\"\(event.level)\",\"label\":\(Self.quote(label))"
             line += ",\"message\":\(Self.quote("\(event.message)"))"
@@ -70,7 +74,9 @@ struct StderrLogHandler: LogHandler {
             case "\r": out += "\\r"
             case "\t": out += "\\t"
             default:
-                if scalar.value < 0x20 {
+                // Valid JSON either way; DEL, C1 controls and U+2028/2029 are escaped too so a log read on a
+                // terminal or by a line-oriented tool shows them rather than acting on them.
+                if TerminalText.isControl(scalar) {
                     out += String(format: "\\u%04x", scalar.value)
                 } else {
                     out.unicodeScalars.append(scalar)

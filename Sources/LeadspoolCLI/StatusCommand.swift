@@ -49,6 +49,9 @@ struct SpoolStatus {
     var doneToday: [Entry] = []
     var quarantined: [Entry] = []
     var refused: [Entry] = []
+    /// Folders in `incoming/` that are not publisher folders (`..weird`, `.hidden`, `bad name`): nothing in
+    /// them is processed.
+    var ignoredFolders: [IgnoredFolder] = []
     var ledger: String = "none yet"
     /// The ledger exists but cannot be read (not for an older schema, which the next writing command upgrades).
     var ledgerUnreadable = false
@@ -65,7 +68,11 @@ struct SpoolStatus {
             status.waiting.append(Entry(path: file.path, publisher: file.publisher, bytes: file.size,
                 ageSeconds: age(file.mtimeNanos), note: note))
         }
-        for refused in scan.refused {
+        status.ignoredFolders = scan.ignoredFolders
+        // Ignored folders are also among the scan's refusals (what run and watch log); listed once, with
+        // their files, under their own heading.
+        let folders = Set(scan.ignoredFolders.map(\.path))
+        for refused in scan.refused where !folders.contains(refused.path) {
             status.refused.append(Entry(path: refused.path, publisher: "", bytes: 0, ageSeconds: 0, note: refused.reason))
         }
         let holders = Self.lockHolders()
@@ -90,27 +97,55 @@ struct SpoolStatus {
             status.quarantined.append(Entry(path: path, publisher: publisher, bytes: st.size,
                 ageSeconds: age(st.changeNanos), note: reason))
         }
+        // The last batch is the one the ledger saw finish last. Names sort by claim time, so the last summary
+        // name is that batch only when no batch outlasted a later one; it is used only without a ledger.
+        var lastFinished: BatchStatus??
         do {
             if let ledger = try LedgerLookup.openReadOnly(settings: settings, keyIfReadable: true)?.ledger {
                 let info = try ledger.info()
                 status.ledger = "\(settings.ledgerPath): \(info.fileBytes / 1024) KiB, \(info.batches) batches "
                     + "(\(info.batchesProcessing) unfinished), \(info.leads) leads, \(info.dedupeKeys) dedupe keys"
+                lastFinished = .some(try ledger.lastFinishedBatch())
             }
         } catch {
             status.ledger = "\(settings.ledgerPath): cannot be read: \(error)"
             status.ledgerUnreadable = (error as? LedgerError)?.code != .upgradeNeeded
         }
-        let summaries = FileSystem.list(spool.reports).filter { $0.hasSuffix(".summary.json") }.sorted()
-        if let last = summaries.last,
-            let data = FileManager.default.contents(atPath: spool.reports + "/" + last),
-            let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any]
-        {
-            let outcomes = (object["outcomes"] as? [String: Int] ?? [:]).filter { $0.value > 0 }
-                .sorted { $0.key < $1.key }.map { "\($0.value) \($0.key)" }.joined(separator: ", ")
-            status.lastBatch = "\(object["batch"] ?? "?") (\(object["file_name"] ?? "?")): \(object["rows"] ?? 0) rows"
-                + (outcomes.isEmpty ? "" : ": " + outcomes)
+        switch lastFinished {
+        case .some(.some(let batch)):
+            status.lastBatch = Self.summaryLine(at: spool.reports + "/" + batch.name + ".summary.json")
+                ?? Self.summaryLine(batch)
+        case .some(.none):
+            break  // a ledger with no finished batch yet
+        case .none:
+            let summaries = FileSystem.list(spool.reports).filter { $0.hasSuffix(".summary.json") }.sorted()
+            if let last = summaries.last, let line = Self.summaryLine(at: spool.reports + "/" + last) {
+                status.lastBatch = line
+            }
         }
         return status
+    }
+
+    /// `<batch> (<file name>): N rows: counts by outcome`, from a batch's summary.json (which `retry`
+    /// keeps up to date); `nil` when it cannot be read.
+    static func summaryLine(at path: String) -> String? {
+        guard let data = FileManager.default.contents(atPath: path),
+            let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any]
+        else { return nil }
+        let outcomes = (object["outcomes"] as? [String: Int] ?? [:]).filter { $0.value > 0 }
+            .sorted { $0.key < $1.key }.map { "\($0.value) \($0.key)" }.joined(separator: ", ")
+        return "\(object["batch"] ?? "?") (\(object["file_name"] ?? "?")): \(object["rows"] ?? 0) rows"
+            + (outcomes.isEmpty ? "" : ": " + outcomes)
+    }
+
+    /// The same line from the ledger's counts, when the batch's summary is gone.
+    static func summaryLine(_ batch: BatchStatus) -> String {
+        let c = batch.counts
+        let outcomes = [
+            ("accepted", c.accepted), ("duplicate", c.duplicate), ("failed", c.failed), ("invalid", c.invalid),
+            ("rejected", c.rejected), ("unknown", c.unknown),
+        ].filter { $0.1 > 0 }.map { "\($0.1) \($0.0)" }.joined(separator: ", ")
+        return "\(batch.name) (\(batch.fileName)): \(c.total) rows" + (outcomes.isEmpty ? "" : ": " + outcomes)
     }
 
     /// Regular files below a spool folder and its publisher sub-folders, with their publisher.
@@ -154,14 +189,22 @@ struct SpoolStatus {
             }
         }
         section("waiting in incoming", waiting)
-        if !refused.isEmpty { section("refused folders", refused) }
+        if !refused.isEmpty { section("refused in incoming", refused) }
+        if !ignoredFolders.isEmpty {
+            lines.append("")
+            lines.append("ignored folders in incoming: \(ignoredFolders.count)")
+            for folder in ignoredFolders {
+                lines.append("  \(folder.name)/  \(folder.files) \(folder.files == 1 ? "file" : "files")  \(folder.reason)")
+            }
+        }
         section("claimed in work", claimed)
         section("done today", doneToday)
         section("quarantined in failed", quarantined)
         lines.append("")
         lines.append("ledger: \(ledger)")
         lines.append("last batch: \(lastBatch)")
-        return lines.joined(separator: "\n")
+        // File and folder names are the publishers': control characters in them are shown escaped.
+        return lines.map(TerminalText.escaped).joined(separator: "\n")
     }
 
     func json() -> String {
@@ -173,6 +216,9 @@ struct SpoolStatus {
             "spool": spool, "spool_exists": exists, "waiting": entries(waiting), "refused": entries(refused), "claimed": entries(claimed),
             "done_today": entries(doneToday), "quarantined": entries(quarantined), "ledger": ledger,
             "last_batch": lastBatch,
+            "ignored_folders": ignoredFolders.map {
+                ["folder": $0.path, "name": $0.name, "files": $0.files, "reason": $0.reason] as [String: Any]
+            },
         ]
         let data = (try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])) ?? Data()
         return String(decoding: data, as: UTF8.self)

@@ -1,6 +1,10 @@
 import Foundation
 import Testing
 
+#if canImport(Glibc)
+import Glibc
+#endif
+
 /// `leadspool check` run as a user would, on the fixture batches, with "now" fixed.
 @Suite struct CheckTests {
     static let fixtures = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
@@ -63,6 +67,44 @@ import Testing
         #expect(stdout.components(separatedBy: "7 rows:").count == 2, "\(stdout)")
         #expect(stdout.contains("the same content as"), "\(stdout)")
         #expect(try FileManager.default.contentsOfDirectory(atPath: reports.url.path).count == 5)
+    }
+
+    /// A FIFO (or a directory, a device, a missing path) is refused with exit 64 and what it is, without being
+    /// opened: opening a FIFO for reading waits for a writer that never comes. The child is killed after
+    /// 20 s, so a regression fails rather than hangs. A symlink to a regular file is read.
+    @Test func pathsThatAreNotRegularFilesAreRefused() throws {
+        let dir = try TemporaryDirectory()
+        let fifo = dir.path("leads.csv")
+        try #require(mkfifo(fifo, 0o600) == 0)
+        let reports = dir.path("reports")
+        let refused = try runLeadspool(["check", "--quiet", "--report-dir", reports, fifo], within: 20)
+        #expect(!refused.timedOut, "check blocked on a FIFO")
+        #expect(refused.status == 64, "\(refused.stderr)")
+        #expect(refused.stderr.contains("\(fifo) is a FIFO, not a regular file"), "\(refused.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: reports), "nothing written")
+
+        try FileManager.default.createDirectory(atPath: dir.path("folder.csv"), withIntermediateDirectories: false)
+        for (path, says) in [
+            (dir.path("folder.csv"), "is a directory, not a regular file"),
+            ("/dev/null", "is a character device, not a regular file"),
+            (dir.path("missing.csv"), "no such file"),
+        ] {
+            let result = try runLeadspool(["check", "--quiet", "--report-dir", reports, path], within: 20)
+            #expect(!result.timedOut)
+            #expect(result.status == 64, "\(path): \(result.stderr)")
+            #expect(result.stderr.contains(says) && result.stderr.contains(path), "\(result.stderr)")
+        }
+        // A good file before a FIFO: the whole call is refused before anything is read.
+        let good = Self.fixtures.appendingPathComponent("batches/mortgage-messy.csv").path
+        let mixed = try runLeadspool(["check", "--quiet", "--report-dir", reports, good, fifo], within: 20)
+        #expect(!mixed.timedOut && mixed.status == 64, "\(mixed.stderr)")
+
+        let link = dir.path("link.csv")
+        try FileManager.default.createSymbolicLink(atPath: link, withDestinationPath: good)
+        let linked = try runLeadspool(
+            ["check", "--quiet", "--report-dir", reports, "--now", Self.now, link], within: 60)
+        #expect(linked.status == 0, "\(linked.stderr)")
+        #expect(linked.stdout.contains("7 rows: 1 valid, 5 invalid, 1 duplicate"), "\(linked.stdout)")
     }
 
     @Test func jsonlAndGzipBatches() throws {

@@ -40,6 +40,47 @@ import Testing
         #expect((object["ledger"] as? String)?.contains("1 batches") == true)
     }
 
+    /// The last batch is the one that finished last, not the last summary name (names start with the claim
+    /// time): a long batch claimed first and finished after a short one claimed later is the last batch.
+    @Test func theLastBatchIsTheOneThatFinishedLast() throws {
+        let api = try SandboxProcess(seed: 6, extra: ["--latency-ms", "200..200"])
+        defer { api.stop() }
+        let spool = try TempSpool(config: submitConfig(["max_in_flight": "1"]))
+        defer { spool.remove() }
+        try spool.generate("a-long.csv", rows: 30, seed: 41)  // one lead at a time, 200 ms each: about 6 s
+        let long = try spool.startRun(endpoint: api.endpoint, token: Self.token)
+        defer { if long.isRunning { long.terminate() } }
+        let deadline = Date().addingTimeInterval(30)
+        while !FileManager.default.fileExists(atPath: spool.root + "/work/a-long.csv") && Date() < deadline {
+            Thread.sleep(forTimeInterval: 0.02)
+        }
+        try #require(FileManager.default.fileExists(atPath: spool.root + "/work/a-long.csv"))
+        // A later claim second, so the short batch's name sorts after the long one's.
+        Thread.sleep(forTimeInterval: 1.1)
+        try spool.generate("b-short.csv", rows: 1, seed: 42)
+        let short = try spool.run(endpoint: api.endpoint, token: Self.token)
+        #expect(short.status == 0, "\(short.output)")
+        try #require(long.isRunning, "the long batch finished before the short one: the test shows nothing")
+        long.waitUntilExit()
+        #expect(long.terminationStatus == 0)
+        #expect(try spool.list("done") == ["a-long.csv", "b-short.csv"])
+
+        // The summaries' names put the short batch last.
+        let names = try spool.list("reports").filter { $0.hasSuffix(".summary.json") }.sorted()
+        try #require(names.count == 2)
+        let lastByNameData = try Data(contentsOf: URL(fileURLWithPath: spool.root + "/reports/" + names[1]))
+        let lastByName = try #require(try JSONSerialization.jsonObject(with: lastByNameData) as? [String: Any])
+        #expect(lastByName["file_name"] as? String == "b-short.csv")
+
+        let table = try spool.invoke(["status", "--spool", spool.root], environment: [:])
+        #expect(table.status == 0, "\(table.output)")
+        let line = table.output.split(separator: "\n").first { $0.hasPrefix("last batch: ") }
+        #expect(line?.contains("(a-long.csv): 30 rows") == true, "\(table.output)")
+        let json = try spool.invoke(["status", "--spool", spool.root, "--format", "json"], environment: [:])
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(json.output.utf8)) as? [String: Any])
+        #expect((object["last_batch"] as? String)?.contains("(a-long.csv): 30 rows") == true, "\(json.output)")
+    }
+
     /// A spool not made yet is said so (exit 0: the first run makes it); one under a missing directory is a
     /// wrong path (exit 64).
     @Test func aMissingSpoolIsNamed() throws {

@@ -105,6 +105,29 @@ import Testing
         #expect(scan.refused[0].path.hasSuffix("bad name"))
     }
 
+    /// Folders that are not publisher folders, dot-named ones included, are not read: each is refused with a
+    /// reason (run and watch log it) and listed with its files (status shows it).
+    @Test func dotNamedAndBadFoldersAreIgnoredButNamed() throws {
+        let (dir, spool) = try makeSpool()
+        defer { dir.cleanup() }
+        try dir.write("spool/incoming/..weird/a.csv", Array("phone\n1\n".utf8))
+        try dir.write("spool/incoming/..weird/b.csv", Array("phone\n1\n".utf8))
+        try dir.write("spool/incoming/.hidden/c.csv", Array("phone\n1\n".utf8))
+        try dir.write("spool/incoming/bad name/d.csv", Array("phone\n1\n".utf8))
+        try FileManager.default.createDirectory(atPath: spool.incoming + "/-dash", withIntermediateDirectories: true)
+        try dir.write("spool/incoming/acme/e.csv", Array("phone\n1\n".utf8))
+        let scan = spool.scan(nowNanos: nowNanos + 3_600_000_000_000, settleSeconds: 5)
+        #expect(scan.ready.map { "\($0.publisher):\($0.name)" } == ["acme:e.csv"])
+        let ignored = Dictionary(uniqueKeysWithValues: scan.ignoredFolders.map { ($0.name, $0) })
+        #expect(Set(ignored.keys) == ["..weird", ".hidden", "bad name", "-dash"])
+        #expect(ignored["..weird"]?.files == 2 && ignored[".hidden"]?.files == 1 && ignored["-dash"]?.files == 0)
+        #expect(ignored["..weird"]?.path == spool.incoming + "/..weird")
+        #expect(ignored[".hidden"]?.reason.contains("not a publisher folder: names must not start with") == true)
+        #expect(ignored["bad name"]?.reason.contains("letters, digits") == true)
+        #expect(scan.ignoredFolders.allSatisfy { $0.reason.hasSuffix("files in it are not processed") })
+        #expect(Set(scan.refused.map(\.path)) == Set(scan.ignoredFolders.map(\.path)))
+    }
+
     @Test(arguments: ["acme", "a.b_c-1", "A1"])
     func validPublisherNames(_ name: String) { #expect(Publisher.isValidName(name)) }
 

@@ -146,4 +146,27 @@ import Testing
         // The first call marked row 1 before failing on row 2: it was rolled back.
         #expect(try ledger.rowsInState(batch: batch, states: [.pending]) == [1])
     }
+
+    /// The last batch is the one finished last, whatever its claim time (which its name starts with); of two
+    /// finished in the same second, the one recorded last. A re-dropped batch is not finished again.
+    @Test func theLastFinishedBatchIsByFinishTimeNotByName() throws {
+        let dir = try LedgerDirectory()
+        let ledger = try dir.open()
+        #expect(try ledger.lastFinishedBatch() == nil)
+        try F.begin(ledger, 1, at: F.now)  // claimed first, finishes last
+        try F.begin(ledger, 2, at: F.now.addingTimeInterval(5))
+        try F.begin(ledger, 3, at: F.now.addingTimeInterval(6))  // never finishes
+        #expect(try ledger.lastFinishedBatch() == nil)
+        try ledger.finishBatch(id: F.batchID(2), counts: BatchCounts(total: 2), finishedAt: F.now.addingTimeInterval(10))
+        #expect(try ledger.lastFinishedBatch()?.id == F.batchID(2))
+        try ledger.finishBatch(id: F.batchID(1), counts: BatchCounts(total: 1), finishedAt: F.now.addingTimeInterval(20))
+        let last = try #require(try ledger.lastFinishedBatch())
+        #expect(last.id == F.batchID(1) && last.fileName == "batch1.csv" && last.counts.total == 1)
+        // Finished in the same second as batch 1: recorded later, so last.
+        try F.begin(ledger, 4, at: F.now.addingTimeInterval(7))
+        try ledger.finishBatch(id: F.batchID(4), counts: BatchCounts(), finishedAt: F.now.addingTimeInterval(20.4))
+        #expect(try ledger.lastFinishedBatch()?.id == F.batchID(4))
+        try F.begin(ledger, 2, at: F.now.days(1))
+        #expect(try ledger.lastFinishedBatch()?.id == F.batchID(4))
+    }
 }

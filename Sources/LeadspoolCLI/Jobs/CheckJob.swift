@@ -231,7 +231,8 @@ struct OutcomeTally {
     }
 
     func render(file: String, batch: String, resultsPath: String) -> String {
-        var lines = ["\(file)  batch \(batch)"]
+        // The file name is escaped here too, so a newline in it cannot start a line of its own.
+        var lines = ["\(TerminalText.escaped(file))  batch \(batch)"]
         let outcomes = Outcome.allCases.compactMap { o in byOutcome[o].map { "\($0) \(o.rawValue)" } }
         lines.append("  \(rows) rows: " + (outcomes.isEmpty ? "none" : outcomes.joined(separator: ", ")))
         if byOutcome[.accepted, default: 0] > 0 {

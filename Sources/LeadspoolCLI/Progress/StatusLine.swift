@@ -33,9 +33,11 @@ final class StatusLine: Sendable {
         }
     }
 
-    /// Writes `text` (whole lines) to stdout, clearing the status line first and drawing it again after
-    /// (on a terminal both streams show on one screen).
+    /// Writes `text` (whole lines: batch summaries) to stdout, clearing the status line first and drawing it
+    /// again after (on a terminal both streams show on one screen). Control characters in it (a file name's)
+    /// are escaped, all but the newlines between the summary's lines (``TerminalText/escapedLines(_:)``).
     func report(_ text: String) {
+        let text = TerminalText.escapedLines(text)
         current.withLock { status in
             if status != nil { Self.write("\r\u{1B}[K") }
             FileHandle.standardOutput.write(Data(text.utf8))
@@ -43,10 +45,11 @@ final class StatusLine: Sendable {
         }
     }
 
-    /// Shows `text` as the status line (clipped to the terminal width), replacing the previous one.
+    /// Shows `text` as the status line (control characters escaped, clipped to the terminal width), replacing
+    /// the previous one.
     func show(_ text: String) {
         guard enabled else { return }
-        let clipped = String(text.prefix(Self.width() - 1))
+        let clipped = String(TerminalText.escaped(text).prefix(Self.width() - 1))
         current.withLock { status in
             status = clipped
             Self.write("\r\u{1B}[K" + clipped)

@@ -24,6 +24,23 @@ extension Ledger {
         try read("cannot read batch") { db in try Ledger.fetchBatch(db, id: id, isNew: false) }
     }
 
+    /// The batch finished last: the latest `finished_at`, and of batches finished in the same second the one
+    /// recorded last; `nil` while no batch has finished. (Batch names start with the claim time, so the
+    /// last name is not the last batch finished when a long batch ends after a later one.)
+    package func lastFinishedBatch() throws(LedgerError) -> BatchStatus? {
+        try read("cannot read batch") { db in
+            guard
+                let id = try String.fetchOne(
+                    db,
+                    sql: """
+                        SELECT id FROM batches WHERE state = 'done' AND finished_at IS NOT NULL
+                        ORDER BY finished_at DESC, seq DESC LIMIT 1
+                        """)
+            else { return nil }
+            return try Ledger.fetchBatch(db, id: id, isNew: false)
+        }
+    }
+
     /// Marks the batch `done` with its final counts.
     package func finishBatch(id: String, counts: BatchCounts, finishedAt: Date = Date()) throws(LedgerError) {
         try write("cannot finish batch") { db in
