@@ -94,6 +94,16 @@ import Testing
         let unsettledRows = try spool.ledgerRows("SELECT row FROM leads WHERE state IN ('pending', 'sending')")
         let unsettled = Set(unsettledRows.compactMap { Int($0[0]) })
         #expect(!unsettled.isEmpty)
+        // The first run's reports: a lead left `pending` (never taken by the API, the one refused with 401
+        // included) is `pending`, for the next run to send; only a lead cut off in flight is `unknown`.
+        let pendingRows = Set(
+            try spool.ledgerRows("SELECT row FROM leads WHERE state = 'pending'").compactMap { Int($0[0]) })
+        #expect(!pendingRows.isEmpty)
+        let reported = try spool.resultLines()
+        #expect(Set(reported.filter { $0.outcome == "pending" }.map(\.row)) == pendingRows)
+        #expect(reported.filter { $0.outcome == "unknown" }.allSatisfy { unsettled.contains($0.row) })
+        #expect(!reported.contains { $0.outcome == "failed" && $0.reasonCode == "AUTH_FAILED" })
+        #expect(stopped.output.contains("\(pendingRows.count) not sent: the next run sends them"), "\(stopped.output)")
 
         let second = try SandboxProcess(token: Self.token)
         defer { second.stop() }

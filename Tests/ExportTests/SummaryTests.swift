@@ -31,6 +31,7 @@ struct SummaryTests {
         #expect(
             outcomes == [
                 "valid": 0, "accepted": 2, "rejected": 1, "invalid": 3, "duplicate": 1, "failed": 1, "unknown": 1,
+                "pending": 0,
             ])
         // Submitted: accepted 2 + rejected 1. Sent: those, the remote 422, the failure after 5 attempts and
         // the unknown after sending.

@@ -48,6 +48,9 @@ extension BatchSummary {
             ("Failed", HTMLText.grouped(count(of: .failed)), count(of: .failed) > 0 ? "bad" : ""),
         ]
         if count(of: .unknown) > 0 { cards.append(("Unknown", HTMLText.grouped(count(of: .unknown)), "bad")) }
+        if count(of: .pending) > 0 {
+            cards.append(("Not sent yet (next run)", HTMLText.grouped(count(of: .pending)), ""))
+        }
         if inputs.mode == .check || count(of: .valid) > 0 {
             cards.insert(("Valid (would submit)", HTMLText.grouped(count(of: .valid)), "good"), at: 1)
         }
@@ -192,6 +195,7 @@ extension BatchSummary {
         case .duplicate: return "#7f8c8d"
         case .failed: return "#8e1b1b"
         case .unknown: return "#6c4fc4"
+        case .pending: return "#5d7ea8"
         }
     }
 

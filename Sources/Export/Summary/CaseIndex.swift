@@ -10,7 +10,7 @@ extension Outcome {
     var needsAttention: Bool {
         switch self {
         case .invalid, .failed, .unknown: return true
-        case .valid, .accepted, .rejected, .duplicate: return false
+        case .valid, .accepted, .rejected, .duplicate, .pending: return false
         }
     }
 
@@ -25,6 +25,7 @@ extension Outcome {
         case .duplicate: return "duplicate"
         case .failed: return "failed"
         case .unknown: return "unknown"
+        case .pending: return "pending"
         }
     }
 }

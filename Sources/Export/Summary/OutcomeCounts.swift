@@ -9,6 +9,7 @@ package struct OutcomeCounts: Sendable, Equatable {
     private var duplicate = 0
     private var failed = 0
     private var unknown = 0
+    private var pending = 0
 
     package init() {}
 
@@ -22,6 +23,7 @@ package struct OutcomeCounts: Sendable, Equatable {
             case .duplicate: return duplicate
             case .failed: return failed
             case .unknown: return unknown
+            case .pending: return pending
             }
         }
         @inline(__always) set {
@@ -33,6 +35,7 @@ package struct OutcomeCounts: Sendable, Equatable {
             case .duplicate: duplicate = newValue
             case .failed: failed = newValue
             case .unknown: unknown = newValue
+            case .pending: pending = newValue
             }
         }
     }
@@ -43,5 +46,5 @@ package struct OutcomeCounts: Sendable, Equatable {
     }
 
     /// The sum over all outcomes.
-    package var total: Int { valid + accepted + rejected + invalid + duplicate + failed + unknown }
+    package var total: Int { valid + accepted + rejected + invalid + duplicate + failed + unknown + pending }
 }

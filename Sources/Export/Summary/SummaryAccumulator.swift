@@ -65,7 +65,7 @@ struct SummaryAccumulator {
         switch result.outcome {
         case .accepted, .rejected: return true
         case .valid, .duplicate: return false
-        case .invalid, .failed, .unknown: return result.attempts > 0 || result.httpStatus != nil
+        case .invalid, .failed, .unknown, .pending: return result.attempts > 0 || result.httpStatus != nil
         }
     }
 

@@ -72,23 +72,30 @@ struct ReportPass {
     }
 
     /// One row's result: the local verdict for rows that were never sendable, the ledger's outcome
-    /// for the rest, and `unknown` / `NOT_SUBMITTED` for leads without a final outcome yet.
+    /// for the rest, and for leads without a final outcome yet (a stopped run): `pending` when they never
+    /// reached the API (the next run sends them), `unknown` when they may have.
     func merge(_ checked: consuming CheckedRecord, _ stored: StoredLeadResult?) -> LeadResult {
         var result = checked.takeLocalResult()
         guard result.outcome == .valid else { return result }
         guard let stored, let outcome = stored.state.outcome else {
             if let answer = unsettled[checked.row] {
                 result.apply(answer)
-                if answer.outcome == nil {
-                    result.outcome = .unknown
+                // The lead the API answered 401 is sent again by the next run, like the leads never sent.
+                let neverTaken = !answer.mayHaveReachedAPI || answer.reasonCode == .authFailed
+                if answer.outcome == nil || neverTaken {
+                    result.outcome = neverTaken ? .pending : .unknown
                     result.problems = answer.problems
                     result.attempts = answer.attempts
                     result.httpStatus = answer.httpStatus
                     result.submittedAt = answer.submittedAt
                     result.latencyMs = answer.latencyMs
                 }
-            } else {
+            } else if stored?.state == .sending {
+                // Marked before a stop cut it off, or left so by an earlier run: it may have gone out.
                 result.outcome = .unknown
+                result.problems = [Self.mayHaveBeenSent]
+            } else {
+                result.outcome = .pending
                 result.problems = [Self.notSubmitted]
             }
             return result
@@ -109,6 +116,10 @@ struct ReportPass {
     static let notSubmitted = Problem(
         .notSubmitted, field: nil, value: nil,
         text: "not submitted yet: the run stopped before this lead was sent; the next run sends it")
+    static let mayHaveBeenSent = Problem(
+        .notSubmitted, field: nil, value: nil,
+        text: "the run stopped while this lead was being sent; it may have reached the API; the next run "
+            + "follows api.ambiguous")
 
     private static func text(_ code: ReasonCode) -> String {
         switch code {

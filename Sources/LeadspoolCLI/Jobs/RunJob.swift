@@ -11,9 +11,9 @@ struct RunJob {
     struct FileResult {
         /// The short summary for stdout (`nil` when no reports were written).
         var summary: String?
-        /// 0, or the exit code this file asks for (65, 69, 73, 77).
+        /// 0, or the exit code this file asks for (65, 69, 73, 77, 78).
         var exitCode: Int32 = 0
-        /// The API answered 401: the run must stop claiming.
+        /// The API answered 401, or its TLS handshake was refused (exit 78): the run must stop claiming.
         var authStopped = false
         /// A stop signal cut the batch short: the run must stop claiming.
         var interrupted = false
@@ -104,7 +104,7 @@ struct RunJob {
                 logger.info("another process is working on the same content: file left in work/", metadata: metadata)
                 return FileResult(
                     summary: waitIfBusy
-                        ? "\(file.name): another process is working on the same content; the file stays in work/"
+                        ? "\(shownName): another process is working on the same content; the file stays in work/"
                         : nil,
                     busy: true)
             }
@@ -219,6 +219,9 @@ struct RunJob {
             "  \(send.answered) answered by the API this run, \(after.retries - before.retries) retries, "
                 + "\(after.rateLimitWaits - before.rateLimitWaits) rate-limit waits, "
                 + "\(send.resent) re-sent and \(send.held) held after an interruption")
+        if let notSent = tally.byOutcome[.pending], notSent > 0 {
+            lines.append("  \(notSent) not sent: the next run sends them")
+        }
         var outcome = FileResult()
         switch stoppedBy {
         case .authFailed:
@@ -227,6 +230,12 @@ struct RunJob {
             lines.append("  stopped: the API refused the token (HTTP 401); the file stays in work/ for the next run")
             logger.error("run stopped by 401: batch left in work/", metadata: metadata)
             return FileResult(summary: lines.joined(separator: "\n"), exitCode: 77, authStopped: true)
+        case .tlsFailed(let reason):
+            // The submitter logged the reason once; the summary repeats it on stdout.
+            file.release()
+            observer?.batchFinished(tally, result: "stopped")
+            lines.append("  stopped: \(reason); the file stays in work/ for the next run")
+            return FileResult(summary: lines.joined(separator: "\n"), exitCode: 78, authStopped: true)
         case .drained, .shutDown:
             file.release()
             observer?.batchFinished(tally, result: "stopped")
@@ -293,18 +302,24 @@ struct RunJob {
                 "file changed while being processed: quarantined",
                 metadata: metadata.merging(["spool.path": "\(target)", "batch.change": "\(change)"]) { $1 })
             if !sentRows { observer?.batchEnded(result: "quarantined") }
-            return FileResult(summary: "\(file.name): quarantined to \(target): \(reason)", exitCode: 65)
+            return FileResult(
+                summary: "\(shownName): quarantined to \(TerminalText.escaped(target)): \(reason)", exitCode: 65)
         } catch {
             return fail("cannot quarantine: \(error)", metadata)
         }
     }
+
+    /// The file's name as summaries print it: a newline or escape in it cannot forge a line.
+    private var shownName: String { TerminalText.escaped(file.name) }
 
     private func quarantine(_ error: IngestError, _ metadata: Logger.Metadata) -> FileResult {
         do {
             let target = try spool.quarantine(file, reason: error.description)
             logger.warning("file quarantined", metadata: metadata.merging(["spool.path": "\(target)"]) { $1 })
             observer?.batchEnded(result: "quarantined")
-            return FileResult(summary: "\(file.name): quarantined to \(target): \(error.description)", exitCode: 65)
+            return FileResult(
+                summary: "\(shownName): quarantined to \(TerminalText.escaped(target)): \(error.description)",
+                exitCode: 65)
         } catch {
             return fail("cannot quarantine: \(error)", metadata)
         }
@@ -316,7 +331,7 @@ struct RunJob {
         file.release()
         observer?.batchEnded(result: "failed")
         logger.error("\(message)", metadata: metadata)
-        return FileResult(summary: "\(file.name): \(message); the file stays in work/", exitCode: 73)
+        return FileResult(summary: "\(shownName): \(message); the file stays in work/", exitCode: 73)
     }
 
     struct SendFigures {

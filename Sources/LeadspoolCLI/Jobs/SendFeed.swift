@@ -389,7 +389,8 @@ extension SendFeed {
             logger.critical(
                 "answer not recorded",
                 metadata: [
-                    "lead.idempotency_key": "\(idempotencyKey(row: answer.row))", "lead.state": "\(answer.state.rawValue)",
+                    "lead.idempotency_key": "\(idempotencyKey(row: answer.row))",
+                    "lead.state": "\(answer.state.rawValue)",
                     "lead.id": "\(answer.leadID ?? "")", "http.status": "\(answer.httpStatus.map(String.init) ?? "")",
                 ])
         }

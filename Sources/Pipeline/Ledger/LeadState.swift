@@ -40,6 +40,7 @@ package enum LeadState: String, CaseIterable, Sendable, Hashable, Codable {
         case .duplicate: self = .duplicate
         case .failed: self = .failed
         case .unknown: self = .unknown
+        case .pending: self = .pending
         }
     }
 }

@@ -73,7 +73,8 @@ package final class UnrecordedAnswers: @unchecked Sendable {
         var path = ""
         var fd: Int32 = -1
         while fd < 0 {
-            path = prefix(forLedger: ledger.path) + "\(getpid())-\(String(UInt32.random(in: 0...UInt32.max), radix: 16))"
+            let unique = String(UInt32.random(in: 0...UInt32.max), radix: 16)
+            path = prefix(forLedger: ledger.path) + "\(getpid())-\(unique)"
             fd = Glibc.open(path, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)
             guard fd >= 0 else {
                 if errno == EEXIST { continue }

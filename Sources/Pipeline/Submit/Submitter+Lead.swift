@@ -129,13 +129,29 @@ extension Submitter {
                 stopRun(.authFailed)
                 atomicCounters.answered.add(1, ordering: .relaxed)
                 let problem = Problem(
-                    .authFailed, field: nil, value: nil, text: "API answered 401 (token refused); run stopped")
+                    .authFailed, field: nil, value: nil,
+                    text: "API answered 401 (token refused); run stopped; the next run sends this lead")
                 return answer(item, trace, .failed, problem)
+
+            case .stopRunTLS(let error):
+                // A configuration to correct, not an outage: one line says what is wrong, whichever lead met it
+                // first; every lead not on the wire stays pending for the run after the fix.
+                let reason = error.explanation ?? error.detail
+                if stopRun(.tlsFailed(reason: reason)) {
+                    logger.error(
+                        "\(reason): run stopped, unsent leads stay pending",
+                        metadata: metadata(item, trace, ["submit.reason": "\(error.kind.rawValue)"]))
+                }
+                var unsent = SubmitAnswer.notSubmitted(row: item.row, trace: trace)
+                unsent.problems = [
+                    Problem(.notSubmitted, field: nil, value: nil, text: "not submitted: \(error.detail); run stopped")
+                ]
+                return unsent
             }
         }
     }
 
-    /// One attempt. A 401, or an error of the batch (`halt`), stops the run, but a request already on the
+    /// One attempt. A 401, a refused TLS handshake, or an error of the batch (`halt`), stops the run, but a request already on the
     /// wire runs to its answer (bounded by its own timeout): cutting it off would not unsend it, and the
     /// answer it brings is kept rather than the lead being sent again by the next run. A hard stop (drain
     /// time over) or the caller's cancel cuts it off.
@@ -145,7 +161,7 @@ extension Submitter {
         return try await withTaskCancellationHandler {
             try await attempt.value
         } onCancel: {
-            if !authFailed && !halt.isSet { attempt.cancel() }
+            if !stopKeepsRequestsOnWire && !halt.isSet { attempt.cancel() }
         }
     }
 
