@@ -87,7 +87,7 @@ struct SpoolRetry {
     var showsProgress = false
     let logger: Logger
 
-    /// Answers the exit code (CONTRACT §3): 0, 64, 69, 73, 75 (another retry runs), 77.
+    /// Answers the exit code (CONTRACT §3): 0, 64, 69, 73, 75 (another retry runs), 77, 78.
     func run(report: (String) -> Void) async throws -> Int32 {
         let spool = Spool(root: settings.spool)
         guard FileManager.default.fileExists(atPath: settings.ledgerPath) else {
@@ -176,7 +176,7 @@ struct SpoolRetry {
             if result.authStopped { break }
         }
         await senders.close()
-        for code: Int32 in [77, 73, 69] where codes.contains(code) { return code }
+        for code: Int32 in [77, 78, 73, 69] where codes.contains(code) { return code }
         return 0
     }
 

@@ -61,7 +61,29 @@ struct SandboxCommand: AsyncParsableCommand {
     @Flag(help: "Ignore Idempotency-Key, as an API that does not honour it: a retry of an accepted lead is a duplicate.")
     var noIdempotency = false
 
+    @Option(help: ArgumentHelp("Serve HTTPS with this PEM certificate chain (with --tls-key).", valueName: "file"))
+    var tlsCert: String?
+
+    @Option(help: ArgumentHelp("The PEM private key of --tls-cert.", valueName: "file"))
+    var tlsKey: String?
+
+    @Option(
+        help: ArgumentHelp(
+            "Require a client certificate issued by a CA of this PEM file (mutual TLS; with --tls-cert).",
+            valueName: "file"))
+    var tlsClientCa: String?
+
     func sandboxConfiguration() throws -> SandboxConfiguration {
+        let tls: SandboxTLS?
+        switch (tlsCert, tlsKey) {
+        case (let certificate?, let key?):
+            tls = SandboxTLS(certificateChain: certificate, privateKey: key, clientCA: tlsClientCa)
+        case (nil, nil):
+            guard tlsClientCa == nil else { throw ValidationError("--tls-client-ca needs --tls-cert and --tls-key") }
+            tls = nil
+        default:
+            throw ValidationError("--tls-cert and --tls-key go together")
+        }
         do throws(SandboxOptionError) {
             return try SandboxConfiguration(
                 host: host,
@@ -76,7 +98,8 @@ struct SandboxCommand: AsyncParsableCommand {
                 omitsRetryAfter: noRetryAfter,
                 failAuthAfter: failAuthAfter,
                 forcedStatuses: forceStatus.map(SandboxConfiguration.parseForcedStatus),
-                honoursIdempotencyKeys: !noIdempotency
+                honoursIdempotencyKeys: !noIdempotency,
+                tls: tls
             ).validated()
         } catch {
             throw ValidationError(error.description)
@@ -91,11 +114,16 @@ struct SandboxCommand: AsyncParsableCommand {
         let configuration = try sandboxConfiguration()
         let logger = Logger(label: "leadspool.sandbox")
         let host = configuration.host
-        let application = buildSandbox(configuration, logger: logger) { port in
-            // Written unbuffered: scripts read the port from this line while the sandbox runs.
-            let line = "sandbox listening on http://\(host):\(port)/webhook/lead\n"
-            FileHandle.standardOutput.write(Data(line.utf8))
+        let scheme = configuration.scheme
+        do {
+            let application = try buildSandbox(configuration, logger: logger) { port in
+                // Written unbuffered: scripts read the port from this line while the sandbox runs.
+                let line = "sandbox listening on \(scheme)://\(host):\(port)/webhook/lead\n"
+                FileHandle.standardOutput.write(Data(line.utf8))
+            }
+            try await application.runService()
+        } catch let error as SandboxOptionError {
+            throw ValidationError(error.description)
         }
-        try await application.runService()
     }
 }

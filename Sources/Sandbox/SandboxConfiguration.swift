@@ -33,6 +33,8 @@ package struct SandboxConfiguration: Sendable {
     /// Off (`--no-idempotency`), the key is ignored, as by an API that does not honour it: a retry
     /// of an accepted lead is then rejected as a duplicate.
     package var honoursIdempotencyKeys: Bool
+    /// Serve HTTPS with these files; plain HTTP when `nil`.
+    package var tls: SandboxTLS?
 
     package init(
         host: String = "127.0.0.1",
@@ -48,7 +50,8 @@ package struct SandboxConfiguration: Sendable {
         failAuthAfter: Int? = nil,
         maximumBodyBytes: Int = 1 << 20,
         forcedStatuses: [ForcedStatus] = [],
-        honoursIdempotencyKeys: Bool = true
+        honoursIdempotencyKeys: Bool = true,
+        tls: SandboxTLS? = nil
     ) {
         self.host = host
         self.port = port
@@ -64,5 +67,9 @@ package struct SandboxConfiguration: Sendable {
         self.maximumBodyBytes = maximumBodyBytes
         self.forcedStatuses = forcedStatuses
         self.honoursIdempotencyKeys = honoursIdempotencyKeys
+        self.tls = tls
     }
+
+    /// `http` or `https`.
+    package var scheme: String { tls == nil ? "http" : "https" }
 }

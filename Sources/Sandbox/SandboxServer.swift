@@ -13,23 +13,26 @@ package final class SandboxServer: Sendable {
     /// The port the sandbox listens on (the real one when port 0 was asked for).
     package let port: Int
     package let host: String
+    /// `http`, or `https` when it serves TLS.
+    package let scheme: String
     private let task: Task<Void, any Error>
 
-    /// `http://host:port`
-    package var baseURL: String { "http://\(host):\(port)" }
+    /// `http://host:port` (`https://` with TLS)
+    package var baseURL: String { "\(scheme)://\(host):\(port)" }
     /// `http://host:port/webhook/lead`, the endpoint to submit leads to.
     package var endpoint: String { baseURL + "/webhook/lead" }
 
-    private init(host: String, port: Int, task: Task<Void, any Error>) {
+    private init(host: String, port: Int, scheme: String, task: Task<Void, any Error>) {
         self.host = host
         self.port = port
+        self.scheme = scheme
         self.task = task
     }
 
     /// Starts a sandbox and returns once it listens. Throws when it cannot bind.
     package static func start(_ configuration: SandboxConfiguration, logger: Logger) async throws -> SandboxServer {
         let (ports, continuation) = AsyncStream.makeStream(of: Int.self)
-        let application = buildSandbox(configuration, logger: logger) { port in
+        let application = try buildSandbox(configuration, logger: logger) { port in
             continuation.yield(port)
             continuation.finish()
         }
@@ -40,7 +43,7 @@ package final class SandboxServer: Sendable {
         }
         var iterator = ports.makeAsyncIterator()
         if let port = await iterator.next() {
-            return SandboxServer(host: configuration.host, port: port, task: task)
+            return SandboxServer(host: configuration.host, port: port, scheme: configuration.scheme, task: task)
         }
         try await task.value
         throw SandboxStartError()

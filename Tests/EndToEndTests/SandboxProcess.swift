@@ -7,7 +7,7 @@ import FoundationNetworking
 /// `leadspool sandbox --port 0` as a child process: the API the end-to-end tests submit to.
 final class SandboxProcess {
     let process = Process()
-    /// `http://127.0.0.1:<port>/webhook/lead`
+    /// `http://127.0.0.1:<port>/webhook/lead` (`https://` when `extra` holds `--tls-cert`)
     let endpoint: String
 
     /// - Parameter token: accept only this bearer token (otherwise any `dl_test_` token).
@@ -19,14 +19,17 @@ final class SandboxProcess {
         process.standardOutput = output
         process.standardError = FileHandle.nullDevice
         try process.run()
-        // The first line says where it listens: "sandbox listening on http://127.0.0.1:PORT/webhook/lead".
+        // The first line says where it listens: "sandbox listening on http://127.0.0.1:PORT/webhook/lead"
+        // (https:// when it serves TLS).
         var text = ""
         while !text.contains("\n") {
             let data = output.fileHandleForReading.availableData
             if data.isEmpty { break }
             text += String(decoding: data, as: UTF8.self)
         }
-        guard let range = text.range(of: "http://"), let end = text[range.lowerBound...].firstIndex(of: "\n") else {
+        guard let range = text.range(of: "https://") ?? text.range(of: "http://"),
+            let end = text[range.lowerBound...].firstIndex(of: "\n")
+        else {
             process.terminate()
             throw SandboxNotListening(output: text)
         }

@@ -24,6 +24,7 @@ struct RetryPolicyTests {
 
     static let before = AttemptResult.failure(TransportError(.beforeSending, .connect, detail: "refused"))
     static let after = AttemptResult.failure(TransportError(.afterSending, .timeout, detail: "no answer"))
+    static let tlsRefused = AttemptResult.failure(TransportError(.beforeSending, .tlsRejected, detail: "certificate"))
 
     static let rows: [Row] = [
         Row(
@@ -133,7 +134,18 @@ struct RetryPolicyTests {
             expect: .decision(.retry(after: .seconds(8)))),
         Row(
             name: "after sending, retry, attempt 5", result: after, attempt: 5, ambiguous: .retry,
-            expect: .giveUp(.failed, .networkErrorExhausted, containing: "timeout")),
+            expect: .giveUp(
+                .failed, .networkErrorExhausted, containing: "no answer after 5 attempts; last: no answer")),
+        Row(
+            name: "TLS refused stops the run, never retried", result: tlsRefused,
+            expect: .decision(.stopRunTLS(TransportError(.beforeSending, .tlsRejected, detail: "certificate")))),
+        Row(
+            name: "TLS refused under hold still stops the run", result: tlsRefused, attempt: 3, ambiguous: .hold,
+            expect: .decision(.stopRunTLS(TransportError(.beforeSending, .tlsRejected, detail: "certificate")))),
+        Row(
+            name: "a TLS failure that may pass is retried",
+            result: .failure(TransportError(.beforeSending, .tls, detail: "TLS handshake timed out")),
+            expect: .decision(.retry(after: .seconds(1)))),
         Row(
             name: "after sending, hold", result: after, ambiguous: .hold,
             expect: .giveUp(.unknown, .ambiguousHeld, containing: "held for review")),

@@ -1,6 +1,7 @@
 import NIOCore
 import NIOHTTP1
 import NIOPosix
+import NIOSSL
 import Pipeline
 import Synchronization
 import Testing
@@ -36,13 +37,20 @@ final class TestHTTPServer: Sendable {
         self.recorded = Mutex([])
     }
 
-    static func start(_ reply: @escaping @Sendable (Request) -> Reply) async throws -> TestHTTPServer {
+    /// - Parameter tls: serve HTTPS with this configuration.
+    static func start(
+        tls: TLSConfiguration? = nil, _ reply: @escaping @Sendable (Request) -> Reply
+    ) async throws -> TestHTTPServer {
         let box = RequestLog()
+        let context = try tls.map { try NIOSSLContext(configuration: $0) }
         let channel = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
             .childChannelInitializer { channel in
                 box.connections.withLock { $0 += 1 }
                 return channel.eventLoop.makeCompletedFuture {
+                    if let context {
+                        try channel.pipeline.syncOperations.addHandler(NIOSSLServerHandler(context: context))
+                    }
                     try channel.pipeline.syncOperations.configureHTTPServerPipeline()
                     try channel.pipeline.syncOperations.addHandler(Handler(reply: reply, log: box))
                 }
@@ -208,6 +216,7 @@ struct SubmitHTTPTransportTests {
         #expect(server.requests.count == 1)
         #expect(error?.phase == .afterSending)
         #expect(error?.kind == .connectionClosed)
+        #expect(error?.detail == "connection closed by the server")
         #expect(error.map { !"\($0)".contains("s3cr3t") } == true)
     }
 
@@ -221,6 +230,7 @@ struct SubmitHTTPTransportTests {
         try await server.stop()
         #expect(error?.phase == .afterSending)
         #expect(error?.kind == .timeout)
+        #expect(error?.detail == "timed out after 0.3 s")
     }
 
     @Test func aClosedPortIsBeforeSending() async throws {
@@ -232,6 +242,7 @@ struct SubmitHTTPTransportTests {
         try await transport.shutdown()
         #expect(error?.phase == .beforeSending)
         #expect(error?.kind == .connect)
+        #expect(error?.detail == "connection refused")
         #expect(error.map { !"\($0)".contains("s3cr3t") } == true)
     }
 

@@ -21,10 +21,11 @@ struct RetryJob {
     /// Where answers go that the ledger cannot record.
     var unrecorded: UnrecordedAnswers?
 
-    /// What became of the batch: the lines for stdout and the exit code it asks for (0, 69, 73, 77).
+    /// What became of the batch: the lines for stdout and the exit code it asks for (0, 69, 73, 77, 78).
     struct BatchResult {
         var summary: String
         var exitCode: Int32 = 0
+        /// A 401 or a refused TLS handshake: the retry stops.
         var authStopped = false
     }
 
@@ -86,7 +87,7 @@ struct RetryJob {
             reader: reader, validator: validator, ledger: ledger, batchID: batch.id, ambiguous: ambiguous,
             redrive: rows, contentBytes: original.facts.contentBytes)
         var send = RunJob.SendFigures()
-        var authStopped = false
+        var stoppedBy: SubmitError?
         observer?.batchStarted(file: batch.fileName, contentBytes: original.facts.contentBytes)
         feed.unrecorded = unrecorded
         feed.onGroupRead = observer.map { observer in
@@ -104,12 +105,12 @@ struct RetryJob {
             } catch {
                 return fail("cannot restore unsent rows: \(error)", metadata)
             }
-            guard failure?.error as? SubmitError == .authFailed, let failure else {
+            guard let failure, let stop = failure.error as? SubmitError, stop.stopsRetry else {
                 return fail("retry stopped: \(failure?.error ?? error)", metadata)
             }
-            // The leads answered before the 401 are in the ledger: the reports show them.
+            // The leads answered before the 401 (or the refused handshake) are in the ledger: the reports show them.
             send = failure.figures
-            authStopped = true
+            stoppedBy = stop
         }
         let sent = clock.now
         let after = submitter.counters
@@ -156,10 +157,15 @@ struct RetryJob {
             redriven + "; \(after.retries - before.retries) retries, "
                 + "\(after.rateLimitWaits - before.rateLimitWaits) rate-limit waits")
         var result = BatchResult(summary: "")
-        if authStopped {
+        if stoppedBy == .authFailed {
             lines.append("  stopped: the API refused the token (HTTP 401); leads not sent keep their earlier outcome")
             logger.error("retry stopped by 401", metadata: metadata)
             result.exitCode = 77
+            result.authStopped = true
+        } else if case .tlsFailed(let reason) = stoppedBy {
+            // The submitter logged the reason once.
+            lines.append("  stopped: \(reason); leads not sent keep their earlier outcome")
+            result.exitCode = 78
             result.authStopped = true
         } else if send.answered > 0 && send.exhausted == send.answered {
             lines.append("  the API stayed unavailable: every lead sent ran out of retries")
@@ -175,5 +181,15 @@ struct RetryJob {
     private func fail(_ message: String, _ metadata: Logger.Metadata) -> BatchResult {
         logger.error("\(message)", metadata: metadata)
         return BatchResult(summary: "\(batch.name): \(message)", exitCode: 73)
+    }
+}
+
+extension SubmitError {
+    /// A stop that ends `retry` with the batch's reports written: 401, or a refused TLS handshake.
+    fileprivate var stopsRetry: Bool {
+        switch self {
+        case .authFailed, .tlsFailed: return true
+        case .drained, .shutDown: return false
+        }
     }
 }

@@ -88,7 +88,7 @@ final class SpoolSession: Sendable {
     /// What one pass over the spool did.
     struct Pass {
         var processed = 0
-        /// Exit codes asked for by files (65, 69, 73, 77).
+        /// Exit codes asked for by files (65, 69, 73, 77, 78).
         var codes: Set<Int32> = []
         var authStopped = false
         var interrupted = false
@@ -116,7 +116,7 @@ final class SpoolSession: Sendable {
 
         /// The exit code of `run` (CONTRACT §3).
         var exitCode: Int32 {
-            for code: Int32 in [77, 73, 69, 65] where codes.contains(code) { return code }
+            for code: Int32 in [77, 78, 73, 69, 65] where codes.contains(code) { return code }
             return 0
         }
     }

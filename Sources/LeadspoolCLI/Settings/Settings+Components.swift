@@ -51,6 +51,9 @@ extension Settings {
         configuration.maxRateLimitWaits = maxRateLimitWaits
         configuration.jitter = jitter
         configuration.timeScale = retryTimeScale
+        configuration.tls = TLSFiles(
+            caFile: caFile, caOnly: caOnly, clientCertificate: clientCertificate, clientKey: clientKey,
+            caFileSetting: caFileSetting)
         return configuration
     }
 

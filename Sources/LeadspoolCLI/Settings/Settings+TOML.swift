@@ -30,6 +30,12 @@ extension Settings {
             return s
         }
 
+        /// A file's path, `nil` for "".
+        func path(_ v: any TOMLValueConvertible) throws -> String? {
+            let text = try string(v).trimmingCharacters(in: .whitespaces)
+            return text.isEmpty ? nil : text
+        }
+
         func bool(_ v: any TOMLValueConvertible) throws -> Bool {
             guard let b = v.bool else { throw fail("true or false", v) }
             return b
@@ -99,6 +105,11 @@ extension Settings {
         Key(path: "api.retry_after_max_seconds") { s, v, c in s.retryAfterMaxSeconds = try c.seconds(v, 1...86_400) },
         Key(path: "api.max_rate_limit_waits") { s, v, c in s.maxRateLimitWaits = try c.int(v, 0...1000) },
         Key(path: "api.jitter") { s, v, c in s.jitter = try c.bool(v) },
+        // PEM files; "" leaves the setting unset.
+        Key(path: "api.ca_file") { s, v, c in s.caFile = try c.path(v) },
+        Key(path: "api.ca_only") { s, v, c in s.caOnly = try c.bool(v) },
+        Key(path: "api.client_certificate") { s, v, c in s.clientCertificate = try c.path(v) },
+        Key(path: "api.client_key") { s, v, c in s.clientKey = try c.path(v) },
         // Test-only, deliberately undocumented for users: see `Settings.retryTimeScale`.
         Key(path: "api.retry_time_scale") { s, v, c in s.retryTimeScale = try c.number(v, 0.001...1, "a factor") },
         Key(path: "validate.default_vertical") { s, v, c in

@@ -26,6 +26,14 @@ struct Settings: Sendable {
     var retryAfterMaxSeconds = 300.0
     var maxRateLimitWaits = 10
     var jitter = false
+    /// PEM CA bundle trusted besides the system's roots (alone with `caOnly`).
+    var caFile: String?
+    var caOnly = false
+    /// Where `caFile` came from, for messages (`api.ca_file`, or `SSL_CERT_FILE`).
+    var caFileSetting = "api.ca_file"
+    /// PEM certificate and key for a server that asks for a client certificate (mutual TLS).
+    var clientCertificate: String?
+    var clientKey: String?
     /// Hidden, test-only (`api.retry_time_scale`): multiplies every backoff wait and 429 pause so
     /// end-to-end tests see the real 1-2-4-8 s schedule in a fraction of the time. Not in the README.
     var retryTimeScale = 1.0

@@ -82,7 +82,8 @@ struct SpoolWatcher {
                     metadata: ["spool.path": "\(path)"])
             }
             if pass.authStopped {
-                exitCode = 77
+                // 77 (401) or 78 (TLS refused).
+                exitCode = pass.exitCode
                 break
             }
             if pass.interrupted || signals.received { break }
@@ -103,6 +104,8 @@ struct SpoolWatcher {
         signals.finish()
         if exitCode == 77 {
             logger.error("the API refused the token (HTTP 401): watch stopped")
+        } else if exitCode == 78 {
+            logger.error("the TLS settings must be fixed: watch stopped")
         } else {
             logger.info("watch stopped")
         }

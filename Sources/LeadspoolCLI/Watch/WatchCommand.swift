@@ -14,7 +14,8 @@ struct WatchCommand: AsyncParsableCommand {
             scan_interval_seconds ([watch] in the config). The first SIGTERM or SIGINT stops claiming, \
             lets the leads in flight finish (up to drain_seconds), writes the reports and exits 0; a \
             second one exits at once. A file that fails mid-way (ledger locked, disk full) stays in \
-            work/ and is tried again later. Exits 77 when the API refuses the token.
+            work/ and is tried again later. Exits 77 when the API refuses the token, 78 when the TLS \
+            handshake is refused (certificate not trusted or not for the host, client certificate refused).
             """)
 
     @OptionGroup var global: GlobalOptions

@@ -1,6 +1,8 @@
 import AsyncHTTPClient
+import Foundation
 import NIOCore
 import NIOHTTP1
+import NIOPosix
 import Synchronization
 
 /// ``LeadTransport`` over AsyncHTTPClient: one shared client with a keep-alive pool sized for
@@ -17,11 +19,16 @@ package final class HTTPLeadTransport: LeadTransport {
     private let secret: String
     /// The token's bytes, looked for in every answer's body.
     private let secretBytes: [UInt8]
+    /// The account of each kind of refused TLS handshake, made once (it reads the server's certificate).
+    private let tlsAccounts = Mutex<[TLSFailure: Task<(detail: String, explanation: String), Never>]>([:])
+    private let probeTimeout: Duration
 
-    /// - Throws: ``SubmitConfigurationError`` for an endpoint or token the client cannot use.
+    /// - Throws: ``SubmitConfigurationError`` for an endpoint or token the client cannot use, or TLS files
+    ///   (``TLSFiles``) that are missing, unreadable or unusable.
     package init(configuration: SubmitConfiguration) throws {
         try configuration.check()
         var clientConfiguration = HTTPClient.Configuration()
+        clientConfiguration.tlsConfiguration = try configuration.tls.clientConfiguration()
         clientConfiguration.connectionPool = .init(
             idleTimeout: .seconds(60),
             concurrentHTTP1ConnectionsPerHostSoftLimit: configuration.maxInFlight)
@@ -48,6 +55,7 @@ package final class HTTPLeadTransport: LeadTransport {
         self.bodyCap = configuration.responseBodyCap
         self.secret = configuration.token.secret
         self.secretBytes = Array(configuration.token.secret.utf8)
+        self.probeTimeout = min(configuration.timeout, .seconds(5))
     }
 
     /// Closes the pooled connections; call once when the run is over.
@@ -72,8 +80,39 @@ package final class HTTPLeadTransport: LeadTransport {
             return response
         } catch {
             if Task.isCancelled { throw CancellationError() }
-            throw Self.classify(error, headSent: delegate.headSent, secret: secret)
+            var failure = Self.classify(error, headSent: delegate.headSent, secret: secret, timeout: request.timeout)
+            if failure.kind == .tlsRejected, let tls = TLSFailure(Self.innermost(error)) {
+                (failure.detail, failure.explanation) = await account(of: tls)
+            }
+            throw failure
         }
+    }
+
+    /// The error behind a failed connection attempt.
+    private static func innermost(_ error: any Error) -> any Error {
+        (error as? NIOConnectionError)?.connectionErrors.first?.error ?? error
+    }
+
+    /// What a refused handshake means in words: for a certificate refused here, the server's certificate is
+    /// read once (``TLSCertificateProbe``) to say what it is; every later failure of the kind gets the same.
+    private func account(of failure: TLSFailure) async -> (detail: String, explanation: String) {
+        let host = template.host
+        let port = template.port
+        let timeout = probeTimeout
+        let task = tlsAccounts.withLock { accounts in
+            if let known = accounts[failure] { return known }
+            let task = Task {
+                let readsCertificate = failure == .untrusted || failure == .wrongHost
+                let presented =
+                    readsCertificate
+                    ? await TLSCertificateProbe.presented(host: host, port: port, timeout: timeout) : nil
+                return failure.account(
+                    host: host, port: port, presented: presented, now: Int64(Date().timeIntervalSince1970))
+            }
+            accounts[failure] = task
+            return task
+        }
+        return await task.value
     }
 
     /// Replaces the token wherever an answer echoes it (an error body quoting the request's headers), so no

@@ -61,7 +61,11 @@ package struct TransportError: Error, Sendable, Hashable, CustomStringConvertibl
     package enum Kind: String, Sendable, Hashable {
         case connect = "connect-failed"
         case dns = "dns-failed"
+        /// A TLS failure that may pass (handshake timed out, connection lost during it): retried.
         case tls = "tls-failed"
+        /// A TLS handshake that sending again cannot fix: the server's certificate is not trusted, not for
+        /// this host or expired, the server refused ours, or it does not speak TLS. The run stops (exit 78).
+        case tlsRejected = "tls-rejected"
         case timeout = "timeout"
         case connectionClosed = "connection-closed"
         case protocolError = "protocol-error"
@@ -70,13 +74,18 @@ package struct TransportError: Error, Sendable, Hashable, CustomStringConvertibl
 
     package var phase: Phase
     package var kind: Kind
-    /// A short description of the cause; never holds the token or the body.
+    /// A short, stable text of the cause ("connection refused", "timed out after 15 s", "TLS handshake failed:
+    /// certificate not trusted"): what report cells show. Never holds the token, the body or an error's dump.
     package var detail: String
+    /// A longer account for the log, when there is one: a refused TLS handshake says what the certificate is
+    /// and what to set ("certificate for 127.0.0.1 is not trusted (self-signed); set api.ca_file").
+    package var explanation: String?
 
-    package init(_ phase: Phase, _ kind: Kind, detail: String) {
+    package init(_ phase: Phase, _ kind: Kind, detail: String, explanation: String? = nil) {
         self.phase = phase
         self.kind = kind
         self.detail = detail
+        self.explanation = explanation
     }
 
     /// `true` when the server may have received the request.

@@ -23,6 +23,9 @@ package enum RetryDecision: Sendable, Hashable {
     case giveUp(Outcome, ReasonCode, String)
     /// 401: the token is refused, so every lead would fail; stop the run.
     case stopRun
+    /// The TLS handshake was refused in a way sending again cannot fix (``TransportError/Kind/tlsRejected``):
+    /// every lead would fail the same way, so stop the run; nothing of this lead reached the API.
+    case stopRunTLS(TransportError)
 }
 
 /// The documented retry rules (`api/dreamy-leads-api.md`), as a pure function of one attempt's result.
@@ -67,13 +70,14 @@ package struct RetryPolicy: Sendable, Hashable {
     ) -> RetryDecision {
         switch result {
         case .failure(let error):
+            if error.kind == .tlsRejected { return .stopRunTLS(error) }
             if error.phase == .afterSending, ambiguous == .hold {
                 return .giveUp(
-                    .unknown, .ambiguousHeld, "no answer after the request was sent (\(error)); held for review")
+                    .unknown, .ambiguousHeld, "no answer after the request was sent (\(error.detail)); held for review")
             }
             if let wait = scheduledWait(after: attempt) { return .retry(after: wait) }
             let what = error.phase == .beforeSending ? "not sent (no connection) after" : "no answer after"
-            return .giveUp(.failed, .networkErrorExhausted, "\(what) \(attempt) attempts; last: \(error)")
+            return .giveUp(.failed, .networkErrorExhausted, "\(what) \(attempt) attempts; last: \(error.detail)")
 
         case .response(let response):
             return decide(response, attempt: attempt, rateLimitWaits: rateLimitWaits, now: now)

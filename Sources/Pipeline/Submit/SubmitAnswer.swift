@@ -74,6 +74,10 @@ package enum SubmitError: Error, Sendable, Hashable, CustomStringConvertible {
     /// The API answered 401: the token is refused, the run stopped (exit 77). Unsent leads stay
     /// pending.
     case authFailed
+    /// The TLS handshake was refused in a way sending again cannot fix (the server's certificate is not
+    /// trusted or not for this host, or the server refused ours): a configuration to correct, not an outage.
+    /// The run stopped (exit 78); unsent leads stay pending. `reason` says what is wrong and what to set.
+    case tlsFailed(reason: String)
     /// ``Submitter/drain()`` stopped the intake (a stop signal): leads already started were answered,
     /// the rest of the batch was not read and stays for the next run.
     case drained
@@ -84,6 +88,7 @@ package enum SubmitError: Error, Sendable, Hashable, CustomStringConvertible {
     package var description: String {
         switch self {
         case .authFailed: return "the API refused the token (HTTP 401); run stopped, unsent leads stay pending"
+        case .tlsFailed(let reason): return "\(reason); run stopped, unsent leads stay pending"
         case .drained: return "stopped by a signal after the leads in flight were answered"
         case .shutDown: return "stopped by a signal; leads cut off in flight follow the ambiguous setting next time"
         }

@@ -5,6 +5,8 @@ package struct SubmitConfigurationError: Error, Sendable, Hashable, CustomString
         case liveTokenWithoutTLS = "live-token-without-tls"
         case invalidToken = "invalid-token"
         case invalidSetting = "invalid-setting"
+        /// A CA, client certificate or key file that is missing, unreadable or not usable.
+        case tlsFile = "tls-file"
     }
 
     package var code: Code

@@ -37,6 +37,8 @@ package struct SubmitConfiguration: Sendable {
     package var responseBodyCap: Int = 64 * 1024
     /// Test-only: multiplies every backoff wait and 429 pause (see ``RetryPolicy/timeScale``).
     package var timeScale: Double = 1
+    /// Trust roots and client certificate for an `https` endpoint.
+    package var tls = TLSFiles()
 
     package init(endpoint: String = SubmitConfiguration.defaultEndpoint, token: APIToken) {
         self.endpoint = endpoint

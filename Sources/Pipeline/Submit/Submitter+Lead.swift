@@ -139,20 +139,25 @@ extension Submitter {
                 let reason = error.explanation ?? error.detail
                 if stopRun(.tlsFailed(reason: reason)) {
                     logger.error(
-                        "\(reason): run stopped, unsent leads stay pending",
+                        "\(reason); run stopped, unsent leads stay pending",
                         metadata: metadata(item, trace, ["submit.reason": "\(error.kind.rawValue)"]))
                 }
                 var unsent = SubmitAnswer.notSubmitted(row: item.row, trace: trace)
                 unsent.problems = [
                     Problem(.notSubmitted, field: nil, value: nil, text: "not submitted: \(error.detail); run stopped")
                 ]
+                if unsent.attempts == 0 {
+                    // No request went out: nothing was submitted, and there is no latency of an answer.
+                    unsent.submittedAt = nil
+                    unsent.latencyMs = nil
+                }
                 return unsent
             }
         }
     }
 
-    /// One attempt. A 401, a refused TLS handshake, or an error of the batch (`halt`), stops the run, but a request already on the
-    /// wire runs to its answer (bounded by its own timeout): cutting it off would not unsend it, and the
+    /// One attempt. A 401, a refused TLS handshake, or an error of the batch (`halt`), stops the run, but a request
+    /// already on the wire runs to its answer (bounded by its own timeout): cutting it off would not unsend it, and the
     /// answer it brings is kept rather than the lead being sent again by the next run. A hard stop (drain
     /// time over) or the caller's cancel cuts it off.
     private func sendOnWire(_ request: SubmitRequest, halt: BatchHalt) async throws -> TransportResponse {

@@ -93,7 +93,8 @@ package final class Submitter<C: Clock>: Sendable where C.Duration == Duration {
     /// piling up answers.
     ///
     /// - Throws: ``SubmitError/authFailed`` after the last answer when the API answered 401 (here or
-    ///   in another batch of the run): intake stopped, requests on the wire ran to their answer (kept),
+    ///   in another batch of the run), ``SubmitError/tlsFailed(reason:)`` likewise after a refused TLS
+    ///   handshake: intake stopped, requests on the wire ran to their answer (kept),
     ///   leads waiting for a permit, a pause or a retry were answered with `outcome == nil`
     ///   (NOT_SUBMITTED); rows never taken from `work` get no answer. An error of `work`, `markSending` or
     ///   `onAnswer` stops the batch the same way (nothing new is sent, requests on the wire run to their
@@ -243,14 +244,28 @@ package final class Submitter<C: Clock>: Sendable where C.Duration == Duration {
     }
 
     /// Stops intake and every lead not on the wire, in every batch of the run; requests on the wire run to
-    /// their answer after a 401 and are cut off by a hard stop (see `sendOnWire`).
-    func stopRun(_ reason: SubmitError) {
-        let listeners = stopState.withLock { state -> [@Sendable (StopKind) -> Void] in
-            guard state.reason == nil else { return [] }
+    /// their answer after a 401 or a refused TLS handshake and are cut off by a hard stop (see `sendOnWire`).
+    /// Answers `false` when the run was stopped already (the first reason stays).
+    @discardableResult
+    func stopRun(_ reason: SubmitError) -> Bool {
+        let listeners = stopState.withLock { state -> [@Sendable (StopKind) -> Void]? in
+            guard state.reason == nil else { return nil }
             state.reason = reason
             return Array(state.listeners.values)
         }
+        guard let listeners else { return false }
         for listener in listeners { listener(.stop) }
+        return true
+    }
+
+    /// A 401 or a refused TLS handshake stopped the run: requests already on the wire run to their answer.
+    var stopKeepsRequestsOnWire: Bool {
+        stopState.withLock { state in
+            switch state.reason {
+            case .authFailed, .tlsFailed: return true
+            case .drained, .shutDown, nil: return false
+            }
+        }
     }
 
     /// Graceful stop (first SIGTERM): every batch stops taking work; leads already started (in
