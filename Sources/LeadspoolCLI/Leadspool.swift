@@ -7,8 +7,8 @@ struct Leadspool: AsyncParsableCommand {
         abstract: "Batch pipeline for lead publishers: spool, validate, dedupe, submit, report.",
         subcommands: [
             RunCommand.self, WatchCommand.self, RetryCommand.self, DemoCommand.self, StatusCommand.self,
-            ReportCommand.self, CheckCommand.self, GenCommand.self, SandboxCommand.self, BenchCommand.self,
-            ClaimCommand.self,
+            ReportCommand.self, BackupCommand.self, CheckCommand.self, GenCommand.self, SandboxCommand.self,
+            BenchCommand.self, ClaimCommand.self,
         ]
     )
 }

@@ -90,7 +90,10 @@ struct SpoolRetry {
     /// Answers the exit code (CONTRACT §3): 0, 64, 69, 73, 75 (another retry runs), 77, 78.
     func run(report: (String) -> Void) async throws -> Int32 {
         let spool = Spool(root: settings.spool)
-        guard FileManager.default.fileExists(atPath: settings.ledgerPath) else {
+        // A key without its ledger is not "nothing to retry": opening the ledger refuses it (exit 73).
+        guard FileManager.default.fileExists(atPath: settings.ledgerPath)
+            || FileManager.default.fileExists(atPath: settings.ledgerKeyPath)
+        else {
             report("no ledger at \(settings.ledgerPath): nothing to retry")
             return 0
         }
@@ -103,6 +106,8 @@ struct SpoolRetry {
             FileHandle.standardError.write(Data("leadspool: cannot open the ledger: \(error)\n".utf8))
             return 73
         }
+        // However retry ends, the ledger's file is left holding everything (see `Ledger.checkpoint`).
+        defer { ledger.checkpoint() }
 
         var batchID: String?
         if let batch {

@@ -23,6 +23,14 @@ struct RunCommand: AsyncParsableCommand {
     @Flag(name: .long, help: "Exit 75 at once when another run holds the spool lock.")
     var exclusive = false
 
+    @Flag(
+        name: .long,
+        help: """
+            Start a new, empty ledger when ledger.key exists but its ledger is missing, empty or no ledger \
+            (refused with exit 73 otherwise). Leads the lost ledger recorded may then be sent again.
+            """)
+    var newLedger = false
+
     func run() async throws {
         try await withExitCodes {
             var settings = try global.loadSettings()
@@ -32,7 +40,8 @@ struct RunCommand: AsyncParsableCommand {
             let runner = SpoolRun(
                 settings: settings, token: apiToken, publisherTokens: publisherTokens, redact: api.redact,
                 exclusive: exclusive, handlesSignals: true,
-                observer: RunObserver(showsProgress: !global.quiet, metrics: nil), logger: Logger(label: "leadspool.run"))
+                observer: RunObserver(showsProgress: !global.quiet, metrics: nil), newLedger: newLedger,
+                logger: Logger(label: "leadspool.run"))
             return try await runner.run { StatusLine.shared.report($0 + "\n") }
         }
     }

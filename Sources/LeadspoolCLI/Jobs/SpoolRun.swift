@@ -20,6 +20,8 @@ struct SpoolRun {
     /// Stop signals drain the run (`run`), or are left to the default action (`demo`).
     var handlesSignals = false
     var observer: RunObserver?
+    /// `--new-ledger`: start a new ledger where `ledger.key` outlived its ledger.
+    var newLedger = false
     let logger: Logger
 
     /// Processes every orphaned and ready file; answers the exit code (CONTRACT §3). `report` gets
@@ -39,7 +41,7 @@ struct SpoolRun {
         do {
             session = try await SpoolSession.open(
                 settings: settings, token: token, publisherTokens: publisherTokens, redact: redact, observer: observer,
-                logger: logger)
+                logger: logger, newLedger: newLedger)
         } catch let failure as SpoolSession.StartFailure {
             FileHandle.standardError.write(Data("leadspool: \(failure.message)\n".utf8))
             return failure.exitCode

@@ -45,11 +45,12 @@ final class SpoolSession: Sendable {
 
     /// Sets up the spool layout, the HTTP clients and the ledger.
     ///
+    /// - Parameter newLedger: `--new-ledger`: start a new ledger where `ledger.key` outlived its ledger.
     /// - Throws: ``ConfigurationError`` for settings the clients refuse (exit 64), ``StartFailure``
     ///   when the spool or ledger cannot be opened (exit 73).
     static func open(
         settings: Settings, token: APIToken, publisherTokens: [String: APIToken], redact: Bool,
-        observer: RunObserver?, logger: Logger
+        observer: RunObserver?, logger: Logger, newLedger: Bool = false
     ) async throws -> SpoolSession {
         let spool = Spool(root: settings.spool)
         do {
@@ -63,7 +64,7 @@ final class SpoolSession: Sendable {
         do {
             ledger = try Ledger(
                 path: settings.ledgerPath, keyPath: settings.ledgerKeyPath,
-                configuration: settings.ledgerConfiguration(), logger: logger)
+                configuration: settings.ledgerConfiguration(), logger: logger, newLedger: newLedger)
         } catch {
             await senders.close()
             throw StartFailure(message: "cannot open the ledger: \(error)", exitCode: 73)
@@ -73,8 +74,12 @@ final class SpoolSession: Sendable {
             senders: senders)
     }
 
-    /// Closes the HTTP clients.
-    func close() async { await senders.close() }
+    /// Closes the HTTP clients and checkpoints the ledger, so its file alone holds everything (a copy of
+    /// it and its key is a backup).
+    func close() async {
+        await senders.close()
+        ledger.checkpoint()
+    }
 
     /// The run-wide submission figures of every token.
     var counters: SubmitCounters { senders.counters }

@@ -12,6 +12,8 @@ struct SpoolWatcher {
     let metricsPort: Int?
     let inotify: Bool
     let showsProgress: Bool
+    /// `--new-ledger`: start a new ledger where `ledger.key` outlived its ledger.
+    var newLedger = false
     let logger: Logger
 
     /// Longest wait before a file that failed mid-way is tried again.
@@ -25,7 +27,7 @@ struct SpoolWatcher {
         do {
             session = try await SpoolSession.open(
                 settings: settings, token: token, publisherTokens: publisherTokens, redact: redact,
-                observer: observer, logger: logger)
+                observer: observer, logger: logger, newLedger: newLedger)
         } catch let failure as SpoolSession.StartFailure {
             FileHandle.standardError.write(Data("leadspool: \(failure.message)\n".utf8))
             return failure.exitCode

@@ -30,6 +30,14 @@ struct WatchCommand: AsyncParsableCommand {
     @Option(name: .long, help: "Seconds between scans of incoming/ (overrides [watch] scan_interval_seconds).")
     var scanInterval: Double?
 
+    @Flag(
+        name: .long,
+        help: """
+            Start a new, empty ledger when ledger.key exists but its ledger is missing, empty or no ledger \
+            (refused with exit 73 otherwise). Leads the lost ledger recorded may then be sent again.
+            """)
+    var newLedger = false
+
     func run() async throws {
         try await withExitCodes {
             var settings = try global.loadSettings()
@@ -47,7 +55,7 @@ struct WatchCommand: AsyncParsableCommand {
             let (apiToken, publisherTokens) = try api.tokens(settings)
             let watcher = SpoolWatcher(
                 settings: settings, token: apiToken, publisherTokens: publisherTokens, redact: api.redact,
-                metricsPort: metricsPort, inotify: !noInotify, showsProgress: !global.quiet,
+                metricsPort: metricsPort, inotify: !noInotify, showsProgress: !global.quiet, newLedger: newLedger,
                 logger: Logger(label: "leadspool.watch"))
             return try await watcher.run { StatusLine.shared.report($0 + "\n") }
         }

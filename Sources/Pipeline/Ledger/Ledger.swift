@@ -96,14 +96,22 @@ package final class Ledger: Sendable {
     /// dropped merge of the recent dedupe keys); silent unless given.
     let logger: Logger
 
-    /// Opens the ledger at `path`, creating it (and its key at `keyPath`, mode 0600) when absent, and
+    /// Opens the ledger at `path`, creating it (and its key at `keyPath`, mode 0600) when both are absent, and
     /// migrates its schema.
     ///
+    /// The key is made after the ledger's schema, so a key file beside a ledger that is missing, empty (0
+    /// bytes) or holds no ledger schema means the ledger that goes with the key was lost (deleted, truncated,
+    /// or its WAL removed before a checkpoint): starting a new one would send again every lead the old one
+    /// recorded, so that is refused (`.orphanedKey`) unless `newLedger` says it is meant. Nothing is created
+    /// when it is refused.
+    ///
+    /// - Parameter newLedger: start a new ledger with the existing key where the one it belongs to is lost.
     /// - Throws: `LedgerError` `.cannotOpen` (directory missing, permissions), `.badKey` (key file of the
-    ///   wrong size, or missing for a ledger that holds dedupe keys), `.schema` (written by a newer
-    ///   leadspool), `.corrupt`, `.locked`, `.io`.
+    ///   wrong size, or missing for a ledger that holds dedupe keys), `.orphanedKey` (above), `.schema`
+    ///   (written by a newer leadspool), `.corrupt`, `.locked`, `.io`.
     package convenience init(
-        path: String, keyPath: String, configuration: Configuration = Configuration(), logger: Logger = Ledger.silent
+        path: String, keyPath: String, configuration: Configuration = Configuration(), logger: Logger = Ledger.silent,
+        newLedger: Bool = false
     ) throws(LedgerError) {
         // Two processes opening a new ledger at once would race SQLite's switch to WAL and the first
         // migration ("database is locked", "no such table: grdb_migrations"): opening is serialised
@@ -113,6 +121,11 @@ package final class Ledger: Sendable {
         defer { if openLock >= 0 { close(openLock) } }
         let existed = FileManager.default.fileExists(atPath: path)
         let key = try LedgerKeyFile.load(path: keyPath)
+        // Checked before SQLite opens the file: opening a 0-byte file deletes a WAL beside it.
+        if key != nil, let lost = Ledger.lostLedger(path: path) {
+            guard newLedger else { throw Ledger.orphanedKey(path: path, keyPath: keyPath, lost) }
+            Ledger.logNewLedger(logger, path: path, lost)
+        }
         let pool: DatabasePool = try Ledger.mapErrors("cannot open \(path)") {
             let pool = try DatabasePool(
                 path: path, configuration: Ledger.grdbConfiguration(configuration, readOnly: false)
@@ -120,6 +133,11 @@ package final class Ledger: Sendable {
             try pool.barrierWriteWithoutTransaction { db in
                 if try LedgerSchema.migrator.hasBeenSuperseded(db) {
                     throw LedgerError(.schema, "\(path) was written by a newer leadspool")
+                }
+                if key != nil, try LedgerSchema.migrator.appliedIdentifiers(db).isEmpty {
+                    let lost = "there but has no ledger schema (a new SQLite file, or a ledger whose WAL was removed)"
+                    guard newLedger else { throw Ledger.orphanedKey(path: path, keyPath: keyPath, lost) }
+                    Ledger.logNewLedger(logger, path: path, lost)
                 }
             }
             do {
@@ -144,6 +162,31 @@ package final class Ledger: Sendable {
         self.init(
             path: path, configuration: configuration, isReadOnly: false, database: pool, key: resolvedKey,
             logger: logger)
+    }
+
+    /// How the ledger file at `path` is lost, seen from the file system alone: `"missing"`, `"empty (0
+    /// bytes)"`, or `nil` when there is a file with content (whose schema is checked once it is open).
+    private static func lostLedger(path: String) -> String? {
+        var status = stat()
+        if stat(path, &status) != 0 { return errno == ENOENT ? "missing" : nil }
+        return status.st_size == 0 && (status.st_mode & S_IFMT) == S_IFREG ? "empty (0 bytes)" : nil
+    }
+
+    private static func logNewLedger(_ logger: Logger, path: String, _ how: String) {
+        let message =
+            "starting a new ledger with the existing key (--new-ledger): the ledger was \(how); "
+            + "leads the lost ledger recorded may be sent again"
+        logger.warning("\(message)", metadata: ["ledger.path": "\(path)"])
+    }
+
+    /// The refusal of a key whose ledger is gone (`how`: missing, empty, without a schema).
+    private static func orphanedKey(path: String, keyPath: String, _ how: String) -> LedgerError {
+        LedgerError(
+            .orphanedKey,
+            "key file \(keyPath) exists but the ledger \(path) is \(how): the ledger that goes with this key is "
+                + "gone, and a new one would send again every lead it recorded; restore the ledger and its key from a "
+                + "backup (`leadspool backup`), or start a new ledger deliberately with `leadspool run --new-ledger` "
+                + "(or `watch --new-ledger`)")
     }
 
     /// Opens an existing ledger for reading only (`leadspool check`); creates nothing.

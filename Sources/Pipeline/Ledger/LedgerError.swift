@@ -5,7 +5,7 @@
 package struct LedgerError: Error, Sendable, Hashable, CustomStringConvertible {
     package struct Code: Hashable, Sendable, CustomStringConvertible {
         fileprivate enum Base: String, Hashable, Sendable {
-            case cannotOpen, locked, badKey, io, corrupt, readOnly, schema, upgradeNeeded, misuse
+            case cannotOpen, locked, badKey, io, corrupt, readOnly, schema, upgradeNeeded, misuse, orphanedKey
         }
 
         fileprivate let base: Base
@@ -29,6 +29,9 @@ package struct LedgerError: Error, Sendable, Hashable, CustomStringConvertible {
         package static let upgradeNeeded = Code(base: .upgradeNeeded)
         /// The caller broke the ledger's contract (unknown batch, row never reserved, wrong state).
         package static let misuse = Code(base: .misuse)
+        /// `ledger.key` exists but the ledger file is missing, empty or holds no ledger schema: the ledger that
+        /// goes with the key is gone, and a new one would send again every lead it recorded.
+        package static let orphanedKey = Code(base: .orphanedKey)
 
         /// Stable short text for logs and reports (`cannot_open`, `locked`, ...).
         package var shortDescription: String {
@@ -42,6 +45,7 @@ package struct LedgerError: Error, Sendable, Hashable, CustomStringConvertible {
             case .schema: "schema"
             case .upgradeNeeded: "upgrade_needed"
             case .misuse: "misuse"
+            case .orphanedKey: "orphaned_key"
             }
         }
 
