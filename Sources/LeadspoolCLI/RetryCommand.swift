@@ -109,6 +109,17 @@ struct SpoolRetry {
         // However retry ends, the ledger's file is left holding everything (see `Ledger.checkpoint`).
         defer { ledger.checkpoint() }
 
+        // Answers an earlier run got but could not record are recorded first: their leads are not re-driven.
+        let unrecorded: UnrecordedAnswers
+        do {
+            (unrecorded, _) = try UnrecordedAnswers.open(beside: ledger, logger: logger)
+        } catch {
+            FileHandle.standardError.write(
+                Data("leadspool: cannot record the answers an earlier run kept beside the ledger: \(error)\n".utf8))
+            return 73
+        }
+        defer { unrecorded.finish() }
+
         var batchID: String?
         if let batch {
             let matches = try ledgerCall { () throws(LedgerError) in try ledger.batches(matching: batch) }
@@ -175,6 +186,7 @@ struct SpoolRetry {
             let submitter = senders.submitter(for: batch.publisher)
             var retry = job(batch, spool: spool, ledger: ledger)
             retry.observer = observer
+            retry.unrecorded = unrecorded
             let result = await retry.run(submitter: submitter)
             report(result.summary)
             codes.insert(result.exitCode)

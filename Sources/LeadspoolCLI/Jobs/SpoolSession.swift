@@ -23,6 +23,8 @@ final class SpoolSession: Sendable {
     let logger: Logger
     let observer: RunObserver?
     let senders: SenderPool
+    /// Where answers go that the ledger cannot record (a full disk).
+    let unrecorded: UnrecordedAnswers
 
     /// A session that could not start: the message for stderr and the exit code.
     struct StartFailure: Error {
@@ -32,8 +34,9 @@ final class SpoolSession: Sendable {
 
     private init(
         settings: Settings, spool: Spool, ledger: Ledger, redact: Bool, observer: RunObserver?, logger: Logger,
-        senders: SenderPool
+        senders: SenderPool, unrecorded: UnrecordedAnswers
     ) {
+        self.unrecorded = unrecorded
         self.settings = settings
         self.spool = spool
         self.ledger = ledger
@@ -69,15 +72,25 @@ final class SpoolSession: Sendable {
             await senders.close()
             throw StartFailure(message: "cannot open the ledger: \(error)", exitCode: 73)
         }
+        // Answers an earlier run got but could not record are recorded before anything is sent.
+        let unrecorded: UnrecordedAnswers
+        do {
+            (unrecorded, _) = try UnrecordedAnswers.open(beside: ledger, logger: logger)
+        } catch {
+            await senders.close()
+            throw StartFailure(
+                message: "cannot record the answers an earlier run kept beside the ledger: \(error)", exitCode: 73)
+        }
         return SpoolSession(
             settings: settings, spool: spool, ledger: ledger, redact: redact, observer: observer, logger: logger,
-            senders: senders)
+            senders: senders, unrecorded: unrecorded)
     }
 
     /// Closes the HTTP clients and checkpoints the ledger, so its file alone holds everything (a copy of
     /// it and its key is a backup).
     func close() async {
         await senders.close()
+        unrecorded.finish()
         ledger.checkpoint()
     }
 
@@ -144,6 +157,7 @@ final class SpoolSession: Sendable {
                 file: file, spool: spool, settings: settings, ledger: ledger, submitter: submitter, reports: reports,
                 logger: logger, observer: observer)
             job.waitIfBusy = waitForBusy
+            job.unrecorded = unrecorded
             let outcome = await job.run()
             if outcome.busy {
                 result.busy += 1
