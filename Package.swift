@@ -7,6 +7,12 @@ let upcoming: [SwiftSetting] = [
     .enableUpcomingFeature("InternalImportsByDefault"),
 ]
 
+// jemalloc's static library; with LEADSPOOL_JEMALLOC=shared (`make install`), its shared one (Debian's
+// libjemalloc2 at run time). A --static-swift-stdlib link hides the symbols of static libraries
+// (--exclude-libs ALL): a static jemalloc would serve the binary's own allocations but not those made inside
+// libc, SQLite or zlib, and a block allocated by one and freed by the other crashes the process.
+let jemalloc = Context.environment["LEADSPOOL_JEMALLOC"] == "shared" ? "-ljemalloc" : "-l:libjemalloc.a"
+
 let package = Package(
     name: "leadspool",
     platforms: [.macOS(.v15)],
@@ -83,10 +89,10 @@ let package = Package(
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
             ],
-            // jemalloc, linked in (no library needed at run time): a batch allocates and frees several
+            // jemalloc, linked in (static but for `make install`, above): a batch allocates and frees several
             // strings per row from two threads, and glibc's malloc spent ~12 % of `check`'s CPU on them.
             // Its options are `malloc_conf` in CSupport. Debian: libjemalloc-dev (scripts/install-deps.sh).
-            linkerSettings: [.unsafeFlags(["-Xlinker", "-l:libjemalloc.a"])]
+            linkerSettings: [.unsafeFlags(["-Xlinker", jemalloc])]
         ),
         .testTarget(name: "IngestTests", dependencies: ["Ingest"]),
         .testTarget(

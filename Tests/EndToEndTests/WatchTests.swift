@@ -227,7 +227,7 @@ struct WatchTests {
     }
 
     @Test func metricsExposeTheRunsFigures() throws {
-        let spool = try TempSpool()
+        let spool = try TempSpool(config: "settle_seconds = 0\n[publishers.acme]\ntoken_env = \"DL_API_KEY\"\n")
         defer { spool.remove() }
         let sandbox = try SandboxProcess()
         defer { sandbox.stop() }
@@ -236,32 +236,94 @@ struct WatchTests {
         let text = watch.stderr
         let start = try #require(text.range(of: "metrics.url=")).upperBound
         let url = String(text[start...].prefix { !$0.isWhitespace })
+        func value(_ metrics: String, _ series: String) -> Double? {
+            metrics.split(separator: "\n").first { $0.hasPrefix(series + " ") }
+                .flatMap { Double($0.split(separator: " ").last!) }
+        }
+        /// The sum of every series of `name` whose labels include each of `labels` (`key="value"`).
+        func sum(_ metrics: String, _ name: String, _ labels: [String] = []) -> Double {
+            metrics.split(separator: "\n").filter { line in
+                line.hasPrefix(name + "{") && labels.allSatisfy { line.contains($0) }
+            }.compactMap { Double($0.split(separator: " ").last!) }.reduce(0, +)
+        }
+
+        // Before any batch, the series alerts use are there at 0.
+        let before = try Self.get(url)
+        for publisher in ["default", "acme"] {
+            for vertical in ["insurance", "mortgage", "solar", "debt", "none"] {
+                for outcome in ["accepted", "rejected", "invalid", "duplicate", "failed", "unknown", "pending"] {
+                    let labels = #"outcome="\#(outcome)",vertical="\#(vertical)",publisher="\#(publisher)""#
+                    let series = "leadspool_leads_total{\(labels)}"
+                    #expect(value(before, series) == 0, "\(series)")
+                }
+                let revenue = #"leadspool_revenue_dollars_total{vertical="\#(vertical)",publisher="\#(publisher)"}"#
+                #expect(value(before, revenue) == 0, "\(revenue)")
+            }
+        }
+        for result in ["done", "stopped", "quarantined", "failed", "busy"] {
+            #expect(value(before, #"leadspool_batches_total{result="\#(result)"}"#) == 0, "\(result)")
+        }
+        #expect(value(before, "leadspool_last_batch_success_timestamp_seconds") == 0)
+        let ledgerBefore = try #require(value(before, "leadspool_ledger_bytes"))
+        #expect(ledgerBefore > 0)
+        #expect((value(before, "process_start_time_seconds") ?? 0) > Date().timeIntervalSince1970 - 600)
+
+        let dropped = Date().timeIntervalSince1970
         try csv(25, seed: 7).write(to: URL(fileURLWithPath: spool.root + "/incoming/m.csv"))
         watch.wait(for: "m.csv in done/") { done(spool, "m.csv") }
         // The batch is counted just after its file is archived: read the figures once it is.
         var metrics = ""
         watch.wait(for: "the batch counted") {
             metrics = try Self.get(url)
-            return metrics.contains(#"leadspool_batches_total{result="done"} "#)
+            return value(metrics, #"leadspool_batches_total{result="done"}"#) == 1
         }
 
         let accepted = try spool.allResults().filter { $0.outcome == "accepted" }.count
         let rejected = 25 - accepted
-        func value(_ series: String) -> Double? {
-            metrics.split(separator: "\n").first { $0.hasPrefix(series + " ") }
-                .flatMap { Double($0.split(separator: " ").last!) }
-        }
-        #expect(value("leadspool_submissions_total") == 25)
-        #expect(value(#"leadspool_leads_total{outcome="accepted"}"#) == Double(accepted))
-        #expect(value(#"leadspool_leads_total{outcome="rejected"}"#) == Double(rejected))
-        #expect(value("leadspool_retries_total") == 0)
-        #expect(value("leadspool_rate_limited_total") == 0)
-        #expect(value("leadspool_in_flight") == 0)
-        #expect((value("leadspool_concurrency_limit") ?? 0) >= 1)
-        #expect(value("leadspool_request_duration_seconds_count") == 25)
-        #expect(value("leadspool_files_waiting") == 0)
-        #expect(value(#"leadspool_batches_total{result="done"}"#) == 1)
+        #expect(value(metrics, "leadspool_submissions_total") == 25)
+        // The names of before: a sum over the labels gives the old `{outcome}` figures.
+        #expect(sum(metrics, "leadspool_leads_total", [#"outcome="accepted""#]) == Double(accepted))
+        #expect(sum(metrics, "leadspool_leads_total", [#"outcome="rejected""#]) == Double(rejected))
+        #expect(
+            value(metrics, #"leadspool_leads_total{outcome="accepted",vertical="solar",publisher="default"}"#)
+                == Double(accepted))
+        #expect(
+            value(metrics, #"leadspool_leads_total{outcome="rejected",vertical="solar",publisher="default"}"#)
+                == Double(rejected))
+        #expect(sum(metrics, "leadspool_leads_total", [#"publisher="acme""#]) == 0)
+        // Revenue: the accepted bids of the results, in dollars.
+        let revenue = try #require(
+            value(metrics, #"leadspool_revenue_dollars_total{vertical="solar",publisher="default"}"#))
+        #expect(abs(revenue - (try Self.acceptedRevenue(spool))) < 0.005)
+        #expect(accepted == 0 || revenue > 0)
+        #expect(sum(metrics, "leadspool_revenue_dollars_total", [#"vertical="insurance""#]) == 0)
+        let success = try #require(value(metrics, "leadspool_last_batch_success_timestamp_seconds"))
+        #expect(success >= dropped - 1 && success <= Date().timeIntervalSince1970 + 1)
+        #expect((value(metrics, "leadspool_ledger_bytes") ?? 0) > ledgerBefore)
+        #expect(value(metrics, "leadspool_retries_total") == 0)
+        #expect(value(metrics, "leadspool_rate_limited_total") == 0)
+        #expect(value(metrics, "leadspool_in_flight") == 0)
+        #expect((value(metrics, "leadspool_concurrency_limit") ?? 0) >= 1)
+        #expect(value(metrics, "leadspool_request_duration_seconds_count") == 25)
+        #expect(value(metrics, "leadspool_files_waiting") == 0)
+        #expect(value(metrics, #"leadspool_batches_total{result="failed"}"#) == 0)
         #expect(watch.stop(SIGINT) == 0)
+    }
+
+    /// The accepted leads' bids in the batch reports, in dollars.
+    private static func acceptedRevenue(_ spool: TempSpool) throws -> Double {
+        var cents = 0
+        for name in try spool.list("reports") where name.hasSuffix(".results.jsonl") {
+            let text = try String(contentsOfFile: spool.root + "/reports/" + name, encoding: .utf8)
+            for line in text.split(separator: "\n") {
+                let object = try #require(try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any])
+                guard object["outcome"] as? String == "accepted", let bid = object["bid_amount"] as? Double else {
+                    continue
+                }
+                cents += Int((bid * 100).rounded())
+            }
+        }
+        return Double(cents) / 100
     }
 
     @Test func aSecondSignalExitsAtOnce() throws {

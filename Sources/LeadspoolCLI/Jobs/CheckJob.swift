@@ -220,13 +220,23 @@ struct OutcomeTally {
     var byReason: [ReasonCode: Int] = [:]
     /// In cents, each bid rounded as the summaries round it, so the three figures agree.
     var revenueCents = 0
+    /// The publisher of the batch's rows (of its first row: a batch has one publisher).
+    var publisher = Publisher.defaultName
+    /// Rows by vertical and outcome, and revenue in cents by vertical, for the metrics: flat tables indexed
+    /// by ``verticalIndex(_:)`` (cheaper per row than a dictionary keyed by name).
+    var byVerticalOutcome = [Int](repeating: 0, count: Self.verticalNames.count * Self.outcomes.count)
+    var revenueCentsByVertical = [Int](repeating: 0, count: Self.verticalNames.count)
 
     mutating func add(_ result: LeadResult) {
         rows += 1
+        if rows == 1 { publisher = result.publisher }
         byOutcome[result.outcome, default: 0] += 1
+        let vertical = Self.verticalIndex(result.vertical)
+        byVerticalOutcome[vertical * Self.outcomes.count + Self.outcomeIndex(result.outcome)] += 1
         if let code = result.reasonCode { byReason[code, default: 0] += 1 }
         if result.outcome == .accepted, let bid = result.bidAmount, let cents = NumberText.cents(bid) {
             revenueCents += cents
+            revenueCentsByVertical[vertical] += cents
         }
     }
 

@@ -57,7 +57,12 @@ final class RunObserver: Sendable {
         batch.withLock { $0 = nil }
         if showsProgress { StatusLine.shared.clear() }
         guard let metrics else { return }
-        for (outcome, count) in tally.byOutcome { metrics.leads(outcome: outcome.rawValue, count: count) }
+        tally.forEachVerticalCount { vertical, outcome, rows in
+            metrics.leads(outcome: outcome.rawValue, vertical: vertical, publisher: tally.publisher, count: rows)
+        }
+        tally.forEachVerticalRevenue { vertical, cents in
+            metrics.revenue(vertical: vertical, publisher: tally.publisher, cents: cents)
+        }
         for (reason, count) in tally.byReason { metrics.reasons(reason.rawValue, count: count) }
         // Last: a scraper that sees the batch counted sees its leads too.
         metrics.batch(result)

@@ -133,6 +133,16 @@ extension Settings {
 
     private static let verticals: Set<String> = ["insurance", "mortgage", "solar", "debt"]
 
+    /// Every key path this loader accepts, in table order, then `dedupe.vertical_days.<vertical>` for each
+    /// vertical and `publishers.NAME.token_env` (NAME standing for any publisher). `leadspool init` writes
+    /// each of them but ``testOnlyKeyPaths``, and refuses to run when it does not know one.
+    static var keyPaths: [String] {
+        keys.map(\.path) + verticals.sorted().map { "dedupe.vertical_days." + $0 } + ["publishers.NAME.token_env"]
+    }
+
+    /// Keys for the tests only, which `leadspool init` and the README leave out.
+    static let testOnlyKeyPaths: Set<String> = ["api.retry_time_scale"]
+
     /// Applies a TOML document. Unknown keys, wrong types and out-of-range values are errors
     /// naming the key and the file.
     mutating func apply(toml text: String, file: String) throws {

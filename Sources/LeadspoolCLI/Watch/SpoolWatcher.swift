@@ -21,7 +21,9 @@ struct SpoolWatcher {
 
     func run(report: @escaping (String) -> Void) async throws -> Int32 {
         let registry = metricsPort.map { _ in MetricsServer.bootstrap() }
-        let metrics = registry.map { _ in RunMetrics() }
+        let metrics = registry.map { _ in
+            RunMetrics(publishers: settings.publishers.keys, ledgerPath: settings.ledgerPath)
+        }
         let observer = RunObserver(showsProgress: showsProgress, metrics: metrics)
         let session: SpoolSession
         do {
@@ -31,6 +33,9 @@ struct SpoolWatcher {
         } catch let failure as SpoolSession.StartFailure {
             FileHandle.standardError.write(Data("leadspool: \(failure.message)\n".utf8))
             return failure.exitCode
+        }
+        if let metrics, let finished = try? session.ledger.lastFinishedBatch()?.finishedAt {
+            metrics.lastBatchSucceeded(at: finished)
         }
         let lock: ExclusiveLock
         switch ExclusiveLock.shareSpool(settings.spool) {
