@@ -78,6 +78,7 @@ let package = Package(
                 .product(name: "NIOCore", package: "swift-nio"),
             ]
         ),
+        .plugin(name: "BuildInfo", capability: .buildTool(), path: "Plugins/BuildInfo"),
         .executableTarget(
             name: "LeadspoolCLI",
             dependencies: [
@@ -92,7 +93,8 @@ let package = Package(
             // jemalloc, linked in (static but for `make install`, above): a batch allocates and frees several
             // strings per row from two threads, and glibc's malloc spent ~12 % of `check`'s CPU on them.
             // Its options are `malloc_conf` in CSupport. Debian: libjemalloc-dev (scripts/install-deps.sh).
-            linkerSettings: [.unsafeFlags(["-Xlinker", jemalloc])]
+            linkerSettings: [.unsafeFlags(["-Xlinker", jemalloc])],
+            plugins: ["BuildInfo"]
         ),
         .testTarget(name: "IngestTests", dependencies: ["Ingest"]),
         .testTarget(
@@ -125,6 +127,6 @@ let package = Package(
     ]
 )
 
-for target in package.targets where target.type != .system && target.name != "CSupport" {
+for target in package.targets where target.type != .system && target.type != .plugin && target.name != "CSupport" {
     target.swiftSettings = (target.swiftSettings ?? []) + upcoming
 }

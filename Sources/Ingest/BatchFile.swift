@@ -57,11 +57,11 @@ package enum BatchFile {
 
         // Look at the first bytes: gzip magic wins over the name (a `.csv` that is really gzip).
         let first = try hashing.read(into: chunk)
-        if first == 0 { throw .unreadable("the file is empty", byteOffset: 0, line: 1) }
+        if first == 0 { throw .unreadable("the file is empty") }
         head[0] = chunk[0]
         head[1] = first > 1 ? chunk[1] : 0
         gzip = GzipByteSource.hasMagic(head)
-        if namedGzip && !gzip { throw .unreadable("the name says gzip but the content is not gzip", byteOffset: 0) }
+        if namedGzip && !gzip { throw .unreadable("the name says gzip but the content is not gzip") }
         hashing.replay(UnsafeRawBufferPointer(rebasing: chunk[0..<first]))
         if gzip {
             let inflater = try GzipByteSource(wrapping: hashing)
@@ -77,7 +77,7 @@ package enum BatchFile {
                 contentBytes += n
             }
         }
-        if contentBytes == 0 { throw .unreadable("the file is empty", byteOffset: 0, line: 1) }
+        if contentBytes == 0 { throw .unreadable("the file is empty") }
         return BatchFacts(
             sha256: hashing.hexDigest(), format: format, gzip: gzip, storedBytes: hashing.total,
             contentBytes: contentBytes)

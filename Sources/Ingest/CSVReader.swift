@@ -86,9 +86,9 @@ package final class CSVReader: RecordReader {
 
     private func readHeader() throws(IngestError) {
         while !eof && end < 4 { try fill() }
-        if end == 0 { throw .unreadable("the file is empty", byteOffset: 0, line: 1) }
+        if end == 0 { throw .unreadable("the file is empty") }
         if let wide = WideText.encoding(UnsafeBufferPointer(rebasing: buffer[0..<end])) {
-            throw .unreadable(WideText.reason(wide), byteOffset: 0, line: 1)
+            throw .unreadable(WideText.reason(wide))
         }
         if end >= 3 && buffer[0] == 0xEF && buffer[1] == 0xBB && buffer[2] == 0xBF { start = 3 }
         try sniffDelimiter()

@@ -25,11 +25,13 @@ package struct IngestError: Error, Sendable, CustomStringConvertible {
         self.line = line
     }
 
+    /// The message, then where reading stopped: `(line 3, byte 120)`; the byte is left out at the start of
+    /// the file, where the line says all.
     package var description: String {
-        var text = message
-        if let line { text += " (line \(line))" }
-        if let byteOffset { text += " (byte \(byteOffset))" }
-        return text
+        var place: [String] = []
+        if let line { place.append("line \(line)") }
+        if let byteOffset, byteOffset > 0 || line == nil { place.append("byte \(byteOffset)") }
+        return place.isEmpty ? message : message + " (" + place.joined(separator: ", ") + ")"
     }
 
     package static func unreadable(_ message: String, byteOffset: Int? = nil, line: Int? = nil) -> IngestError {

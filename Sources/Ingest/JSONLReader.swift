@@ -33,9 +33,9 @@ package final class JSONLReader: RecordReader {
         self.configuration = configuration
         self.buffer = .allocate(capacity: max(configuration.chunkSize * 2, 1 << 12))
         while !eof && end < 4 { try fill() }
-        if end == 0 { throw .unreadable("the file is empty", byteOffset: 0, line: 1) }
+        if end == 0 { throw .unreadable("the file is empty") }
         if let wide = WideText.encoding(UnsafeBufferPointer(rebasing: buffer[0..<end])) {
-            throw .unreadable(WideText.reason(wide), byteOffset: 0, line: 1)
+            throw .unreadable(WideText.reason(wide))
         }
         if end >= 3 && buffer[0] == 0xEF && buffer[1] == 0xBB && buffer[2] == 0xBF { start = 3 }
         // A NUL in the first line is a binary file; one further on only spoils its own line (bad JSON).

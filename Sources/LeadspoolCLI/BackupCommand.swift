@@ -43,7 +43,7 @@ struct BackupCommand: AsyncParsableCommand {
         let ledgerPath = settings.ledgerPath
         let keyPath = settings.ledgerKeyPath
         func fail(_ message: String) -> Int32 {
-            FileHandle.standardError.write(Data("leadspool: \(message)\n".utf8))
+            StderrMessage.error("\(message)")
             return 73
         }
         guard FileManager.default.fileExists(atPath: ledgerPath) else {

@@ -13,6 +13,9 @@ struct CheckCommand: AsyncParsableCommand {
 
     @OptionGroup var global: GlobalOptions
 
+    @Option(name: .long, help: "Summaries on stdout: text, or json (one object per line).")
+    var output: SummaryOutput = .text
+
     @Argument(help: "Batch files (.csv, .jsonl, .ndjson, optionally .gz).")
     var files: [String]
 
@@ -51,7 +54,7 @@ struct CheckCommand: AsyncParsableCommand {
                 try FileSystem.makeDirectory(reportDir)
             } catch {
                 let message = TerminalText.escaped("cannot create \(reportDir): \(error)")
-                FileHandle.standardError.write(Data("leadspool: \(message)\n".utf8))
+                StderrMessage.error("\(message)")
                 return 73
             }
             var ledger: LedgerLookup?
@@ -62,7 +65,7 @@ struct CheckCommand: AsyncParsableCommand {
             } catch {
                 // A ledger that is there but cannot be read (damaged, another key) would make every lead it
                 // holds look new: no verdicts rather than wrong ones.
-                FileHandle.standardError.write(Data("leadspool: cannot read the ledger: \(error)\n".utf8))
+                StderrMessage.error("cannot read the ledger: \(error)")
                 return 73
             }
             var unreadable = 0
@@ -76,17 +79,29 @@ struct CheckCommand: AsyncParsableCommand {
                 job.observer = observer
                 job.written = written
                 switch job.run() {
-                case .checked(let summary, let batch):
-                    StatusLine.shared.report(summary + "\n")
+                case .checked(let summary, let batch, let json):
+                    StatusLine.shared.report(output.line(text: summary, json: json) + "\n")
                     written[batch] = file
                 case .sameContent(let first, let batch):
-                    StatusLine.shared.report("\(file): the same content as \(first); its reports are \(batch).*\n")
+                    var json = JSONLine()
+                    json.add("file", file)
+                    json.add("batch", batch)
+                    json.add("status", "same_content")
+                    json.add("message", "the same content as \(first)")
+                    StatusLine.shared.report(
+                        output.line(text: "\(file): the same content as \(first); its reports are \(batch).*", json: json)
+                            + "\n")
                 case .unreadable(let reason):
                     unreadable += 1
-                    StatusLine.shared.report("\(file): cannot be read: \(reason)\n")
+                    var json = JSONLine()
+                    json.add("file", file)
+                    json.add("status", "unreadable")
+                    json.add("message", reason)
+                    json.add("exit_code", 65)
+                    StatusLine.shared.report(output.line(text: "\(file): cannot be read: \(reason)", json: json) + "\n")
                 case .reportFailed(let reason):
                     let message = TerminalText.escaped("\(file): \(reason)")
-                    FileHandle.standardError.write(Data("leadspool: \(message)\n".utf8))
+                    StderrMessage.error("\(message)")
                     return 73
                 }
             }

@@ -44,7 +44,7 @@ struct DemoCommand: AsyncParsableCommand {
             do {
                 try prepare(spool: settings.spool)
             } catch {
-                FileHandle.standardError.write(Data("leadspool: cannot prepare the demo spool: \(error)\n".utf8))
+                StderrMessage.error("cannot prepare the demo spool: \(error)")
                 return 73
             }
 

@@ -76,7 +76,7 @@ func withExitCodes(_ body: () async throws -> Int32) async throws {
         code = try await body()
     } catch let error as ConfigurationError {
         // The message may name a path as given, control characters and all.
-        FileHandle.standardError.write(Data("leadspool: \(TerminalText.escaped(error.message))\n".utf8))
+        StderrMessage.error(error.message)
         throw ExitCode(64)
     }
     if code != 0 { throw ExitCode(code) }

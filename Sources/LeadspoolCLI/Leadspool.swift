@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 
 @main
 struct Leadspool: AsyncParsableCommand {
@@ -9,10 +10,30 @@ struct Leadspool: AsyncParsableCommand {
             Shell completions: leadspool --generate-completion-script bash|zsh|fish (make install puts them \
             in place, with the man page).
             """,
+        version: LeadspoolVersion.text,
         subcommands: [
             RunCommand.self, WatchCommand.self, RetryCommand.self, DemoCommand.self, StatusCommand.self,
             ReportCommand.self, BackupCommand.self, CheckCommand.self, GenCommand.self, SandboxCommand.self,
-            BenchCommand.self, ClaimCommand.self, InitCommand.self,
+            BenchCommand.self, ClaimCommand.self, InitCommand.self, VersionCommand.self,
         ]
     )
+
+    /// ArgumentParser's `main`, but a usage error or a command's failure goes to stderr as a JSON event when
+    /// the log format is JSON (help and `--version` still print as text, on stdout).
+    static func main() async {
+        do {
+            var command = try parseAsRoot()
+            if var asyncCommand = command as? any AsyncParsableCommand {
+                try await asyncCommand.run()
+            } else {
+                try command.run()
+            }
+        } catch {
+            let code = exitCode(for: error)
+            guard StderrMessage.isJSON, code != .success else { exit(withError: error) }
+            let message = fullMessage(for: error)
+            if !message.isEmpty { StderrMessage.error(message) }
+            Foundation.exit(code.rawValue)
+        }
+    }
 }

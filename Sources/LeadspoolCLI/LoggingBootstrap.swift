@@ -1,8 +1,15 @@
 import Foundation
 import Logging
+import Synchronization
 
 enum LoggingBootstrap {
+    private static let installed = Mutex<LogFormat?>(nil)
+
+    /// The format of the installed log handler; `nil` before ``install(format:level:)``.
+    static var installedFormat: LogFormat? { installed.withLock { $0 } }
+
     static func install(format: LogFormat, level: Logger.Level) {
+        installed.withLock { $0 = format }
         LoggingSystem.bootstrap { label in
             var handler = StderrLogHandler(label: label, format: format)
             handler.logLevel = level
@@ -27,24 +34,31 @@ struct StderrLogHandler: LogHandler {
     func log(event: LogEvent) {
         var all = metadata
         if let extra = event.metadata { all.merge(extra) { $1 } }
+        StatusLine.shared.print(
+            Self.line(format: format, level: event.level, label: label, message: "\(event.message)", metadata: all))
+    }
+
+    /// One event as a line (newline included).
+    static func line(
+        format: LogFormat, level: Logger.Level, label: String, message: String, metadata: Logger.Metadata
+    ) -> String {
         let time = Self.timestamp()
         var line: String
         switch format {
         case .text:
             // Messages and values carry file names, which may hold newlines or escape sequences: escaped, so
             // one event stays one line and cannot pass for another.
-            line = "\(time) \(event.level) \(TerminalText.escaped("\(event.message)"))"
-            for key in all.keys.sorted() {
-                line += " \(TerminalText.escaped(key))=\(TerminalText.escaped("\(all[key]!)"))"
+            line = "\(time) \(level) \(TerminalText.escaped(message))"
+            for key in metadata.keys.sorted() {
+                line += " \(TerminalText.escaped(key))=\(TerminalText.escaped("\(metadata[key]!)"))"
             }
         case .json:
-            line = "{\"time\":\"\(time)\",\"level\":\"\(event.level)\",\"label\":\(Self.quote(label))"
-            line += ",\"message\":\(Self.quote("\(event.message)"))"
-            for key in all.keys.sorted() { line += ",\(Self.quote(key)):\(Self.quote("\(all[key]!)"))" }
+            line = "{\"time\":\"\(time)\",\"level\":\"\(level)\",\"label\":\(Self.quote(label))"
+            line += ",\"message\":\(Self.quote(message))"
+            for key in metadata.keys.sorted() { line += ",\(Self.quote(key)):\(Self.quote("\(metadata[key]!)"))" }
             line += "}"
         }
-        line += "\n"
-        StatusLine.shared.print(line)
+        return line + "\n"
     }
 
     private static func timestamp() -> String {

@@ -46,7 +46,7 @@ struct ReportCommand: AsyncParsableCommand {
                 }
                 rows = try ledger.rollup(since: sinceDate, until: untilDate, by: dimensions)
             } catch {
-                FileHandle.standardError.write(Data("leadspool: cannot read the ledger: \(error)\n".utf8))
+                StderrMessage.error("cannot read the ledger: \(error)")
                 return 73
             }
             let report = RollupReport(

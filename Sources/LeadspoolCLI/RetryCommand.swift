@@ -24,6 +24,9 @@ struct RetryCommand: AsyncParsableCommand {
             """)
 
     @OptionGroup var global: GlobalOptions
+
+    @Option(name: .long, help: "Summaries on stdout: text, or json (one object per line).")
+    var output: SummaryOutput = .text
     @OptionGroup var api: APIOptions
 
     @Option(name: .long, help: "Outcomes to re-drive, comma-separated: failed, unknown.")
@@ -41,6 +44,7 @@ struct RetryCommand: AsyncParsableCommand {
     func run() async throws {
         try await withExitCodes {
             var settings = try global.loadSettings()
+            settings.summaryOutput = output
             try api.apply(to: &settings)
             let states = try Self.outcomes(outcome)
             global.bootstrapLogging(settings)
@@ -94,7 +98,7 @@ struct SpoolRetry {
         guard FileManager.default.fileExists(atPath: settings.ledgerPath)
             || FileManager.default.fileExists(atPath: settings.ledgerKeyPath)
         else {
-            report("no ledger at \(settings.ledgerPath): nothing to retry")
+            report(settings.summaryOutput.line("no ledger at \(settings.ledgerPath): nothing to retry"))
             return 0
         }
         let ledger: Ledger
@@ -103,7 +107,7 @@ struct SpoolRetry {
                 path: settings.ledgerPath, keyPath: settings.ledgerKeyPath,
                 configuration: settings.ledgerConfiguration(), logger: logger)
         } catch {
-            FileHandle.standardError.write(Data("leadspool: cannot open the ledger: \(error)\n".utf8))
+            StderrMessage.error("cannot open the ledger: \(error)")
             return 73
         }
         // However retry ends, the ledger's file is left holding everything (see `Ledger.checkpoint`).
@@ -114,8 +118,7 @@ struct SpoolRetry {
         do {
             (unrecorded, _) = try UnrecordedAnswers.open(beside: ledger, logger: logger)
         } catch {
-            FileHandle.standardError.write(
-                Data("leadspool: cannot record the answers an earlier run kept beside the ledger: \(error)\n".utf8))
+            StderrMessage.error("cannot record the answers an earlier run kept beside the ledger: \(error)")
             return 73
         }
         defer { unrecorded.finish() }
@@ -132,7 +135,9 @@ struct SpoolRetry {
                         + "(\(matches.map(\.name).joined(separator: ", "))); give more of the hash")
             }
             guard match.state == .done else {
-                report("\(match.name): still being processed (its file is in work/); run or watch finishes it")
+                report(
+                    settings.summaryOutput.line(
+                        "\(match.name): still being processed (its file is in work/); run or watch finishes it"))
                 return 0
             }
             batchID = match.id
@@ -153,7 +158,9 @@ struct SpoolRetry {
         }
         let asked = states.map(\.rawValue).sorted().joined(separator: " or ")
         guard !batches.isEmpty else {
-            report("nothing to re-drive: no finished batch has \(asked) leads" + (batch.map { " (batch \($0))" } ?? ""))
+            report(
+                settings.summaryOutput.line(
+                    "nothing to re-drive: no finished batch has \(asked) leads" + (batch.map { " (batch \($0))" } ?? "")))
             return 0
         }
         if dryRun {
@@ -161,7 +168,7 @@ struct SpoolRetry {
             var codes: Set<Int32> = []
             for job in jobs {
                 let result = await job.run(submitter: nil)
-                report(result.summary)
+                report(settings.summaryOutput.line(text: result.summary, json: result.json))
                 codes.insert(result.exitCode)
             }
             return codes.contains(73) ? 73 : 0
@@ -170,7 +177,7 @@ struct SpoolRetry {
         do {
             try spool.ensureLayout()
         } catch {
-            FileHandle.standardError.write(Data("leadspool: cannot set up the spool: \(error)\n".utf8))
+            StderrMessage.error("cannot set up the spool: \(error)")
             return 73
         }
         let token = try RunCommand.token(settings: settings, preferFile: preferTokenFile)
@@ -188,7 +195,7 @@ struct SpoolRetry {
             retry.observer = observer
             retry.unrecorded = unrecorded
             let result = await retry.run(submitter: submitter)
-            report(result.summary)
+            report(settings.summaryOutput.line(text: result.summary, json: result.json))
             codes.insert(result.exitCode)
             if result.authStopped { break }
         }
@@ -209,7 +216,7 @@ struct SpoolRetry {
         do {
             return try body()
         } catch {
-            FileHandle.standardError.write(Data("leadspool: \(error)\n".utf8))
+            StderrMessage.error("\(error)")
             throw ExitCode(73)
         }
     }

@@ -18,6 +18,9 @@ struct RunCommand: AsyncParsableCommand {
         abstract: "Process every ready file in the spool once: validate, dedupe, submit, report, archive.")
 
     @OptionGroup var global: GlobalOptions
+
+    @Option(name: .long, help: "Summaries on stdout: text, or json (one object per line).")
+    var output: SummaryOutput = .text
     @OptionGroup var api: APIOptions
 
     @Flag(name: .long, help: "Exit 75 at once when another run holds the spool lock.")
@@ -34,6 +37,7 @@ struct RunCommand: AsyncParsableCommand {
     func run() async throws {
         try await withExitCodes {
             var settings = try global.loadSettings()
+            settings.summaryOutput = output
             try api.apply(to: &settings)
             global.bootstrapLogging(settings)
             let (apiToken, publisherTokens) = try api.tokens(settings)

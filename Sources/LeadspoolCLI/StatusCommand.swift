@@ -56,6 +56,9 @@ struct SpoolStatus {
     /// The ledger exists but cannot be read (not for an older schema, which the next writing command upgrades).
     var ledgerUnreadable = false
     var lastBatch: String = "none yet"
+    /// The same two as fields, for `--format json` (`nil`: none, or not readable).
+    var ledgerFields: [String: Any]?
+    var lastBatchFields: [String: Any]?
 
     static func collect(settings: Settings, now: Date) -> SpoolStatus {
         let spool = Spool(root: settings.spool)
@@ -105,16 +108,31 @@ struct SpoolStatus {
                 let info = try ledger.info()
                 status.ledger = "\(settings.ledgerPath): \(info.fileBytes / 1024) KiB, \(info.batches) batches "
                     + "(\(info.batchesProcessing) unfinished), \(info.leads) leads, \(info.dedupeKeys) dedupe keys"
+                status.ledgerFields = [
+                    "path": settings.ledgerPath, "bytes": info.fileBytes, "batches": info.batches,
+                    "batches_unfinished": info.batchesProcessing, "leads": info.leads, "dedupe_keys": info.dedupeKeys,
+                ]
                 lastFinished = .some(try ledger.lastFinishedBatch())
             }
         } catch {
             status.ledger = "\(settings.ledgerPath): cannot be read: \(error)"
+            status.ledgerFields = ["path": settings.ledgerPath, "error": "\(error)"]
             status.ledgerUnreadable = (error as? LedgerError)?.code != .upgradeNeeded
         }
         switch lastFinished {
         case .some(.some(let batch)):
             status.lastBatch = Self.summaryLine(at: spool.reports + "/" + batch.name + ".summary.json")
                 ?? Self.summaryLine(batch)
+            let c = batch.counts
+            status.lastBatchFields = [
+                "batch": batch.name, "file": batch.fileName, "publisher": batch.publisher, "rows": c.total,
+                "outcomes": [
+                    "accepted": c.accepted, "rejected": c.rejected, "invalid": c.invalid, "duplicate": c.duplicate,
+                    "failed": c.failed, "unknown": c.unknown,
+                ],
+                "claimed_at": Int(batch.claimedAt.timeIntervalSince1970),
+                "summary": spool.reports + "/" + batch.name + ".summary.json",
+            ]
         case .some(.none):
             break  // a ledger with no finished batch yet
         case .none:
@@ -185,7 +203,7 @@ struct SpoolStatus {
             lines.append("")
             lines.append("\(title): \(entries.count)")
             for e in entries {
-                lines.append("  \(FileSystem.baseName(e.path))  [\(e.publisher)]  \(e.bytes) bytes  \(Self.duration(e.ageSeconds))  \(e.note)")
+                lines.append("  \(FileSystem.baseName(e.path))  [\(e.publisher)]  \(e.bytes) bytes  age \(Self.duration(e.ageSeconds))  \(e.note)")
             }
         }
         section("waiting in incoming", waiting)
@@ -214,8 +232,8 @@ struct SpoolStatus {
         }
         let object: [String: Any] = [
             "spool": spool, "spool_exists": exists, "waiting": entries(waiting), "refused": entries(refused), "claimed": entries(claimed),
-            "done_today": entries(doneToday), "quarantined": entries(quarantined), "ledger": ledger,
-            "last_batch": lastBatch,
+            "done_today": entries(doneToday), "quarantined": entries(quarantined),
+            "ledger": ledgerFields ?? NSNull(), "last_batch": lastBatchFields ?? NSNull(),
             "ignored_folders": ignoredFolders.map {
                 ["folder": $0.path, "name": $0.name, "files": $0.files, "reason": $0.reason] as [String: Any]
             },

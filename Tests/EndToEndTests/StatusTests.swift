@@ -36,8 +36,13 @@ import Testing
         let quarantined = object["quarantined"] as? [[String: Any]] ?? []
         #expect(quarantined.count == 1)
         #expect((quarantined.first?["note"] as? String)?.hasPrefix("no header") == true)
-        #expect((object["last_batch"] as? String)?.contains("rows") == true)
-        #expect((object["ledger"] as? String)?.contains("1 batches") == true)
+        // Fields, not prose.
+        let last = try #require(object["last_batch"] as? [String: Any], "\(after.output)")
+        #expect(last["rows"] as? Int == (last["outcomes"] as? [String: Int])?.values.reduce(0, +))
+        #expect((last["batch"] as? String)?.isEmpty == false)
+        let ledger = try #require(object["ledger"] as? [String: Any], "\(after.output)")
+        #expect(ledger["batches"] as? Int == 1)
+        #expect((ledger["bytes"] as? Int ?? 0) > 0)
     }
 
     /// The last batch is the one that finished last, not the last summary name (names start with the claim
@@ -78,7 +83,8 @@ import Testing
         #expect(line?.contains("(a-long.csv): 30 rows") == true, "\(table.output)")
         let json = try spool.invoke(["status", "--spool", spool.root, "--format", "json"], environment: [:])
         let object = try #require(try JSONSerialization.jsonObject(with: Data(json.output.utf8)) as? [String: Any])
-        #expect((object["last_batch"] as? String)?.contains("(a-long.csv): 30 rows") == true, "\(json.output)")
+        let last = object["last_batch"] as? [String: Any]
+        #expect(last?["file"] as? String == "a-long.csv" && last?["rows"] as? Int == 30, "\(json.output)")
     }
 
     /// A spool not made yet is said so (exit 0: the first run makes it); one under a missing directory is a
@@ -127,6 +133,6 @@ import Testing
         let corrupt = try spool.invoke(["status", "--spool", spool.root, "--format", "json"], environment: [:])
         #expect(corrupt.status == 73)
         let object = try #require(try JSONSerialization.jsonObject(with: Data(corrupt.output.utf8)) as? [String: Any])
-        #expect((object["ledger"] as? String)?.contains("cannot be read") == true)
+        #expect(((object["ledger"] as? [String: Any])?["error"] as? String)?.isEmpty == false, "\(corrupt.output)")
     }
 }

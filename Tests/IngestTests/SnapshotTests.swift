@@ -70,3 +70,16 @@ import Testing
         #expect(mode?.intValue == 0o640)
     }
 }
+
+/// Where reading stopped, as a quarantine reason says it.
+@Suite struct IngestErrorTextTests {
+    @Test(arguments: [
+        (IngestError.unreadable("the file is empty"), "the file is empty"),
+        (IngestError.unreadable("no header", byteOffset: 0, line: 1), "no header (line 1)"),
+        (IngestError.unreadable("bad quote", byteOffset: 120, line: 3), "bad quote (line 3, byte 120)"),
+        (IngestError.unreadable("bad gzip", byteOffset: 4096), "bad gzip (byte 4096)"),
+    ])
+    func placeIsShownOnceAndOnlyWhereItSaysSomething(error: IngestError, text: String) {
+        #expect(error.description == text)
+    }
+}

@@ -8,7 +8,7 @@ import Pipeline
 /// read-only, when one exists) → reports.
 struct CheckJob {
     enum Result {
-        case checked(String, batch: String)
+        case checked(String, batch: String, json: JSONLine)
         case unreadable(String)
         case reportFailed(String)
         /// The same content as a file checked before in this call: its reports are that file's.
@@ -178,7 +178,22 @@ struct CheckJob {
         }
         logger.info(
             "checked", metadata: ["batch.id": "\(batch)", "batch.rows": "\(tally.rows)", "batch.file": "\(fileName)"])
-        return .checked(tally.render(file: fileName, batch: batch, resultsPath: paths.resultsCSV), batch: batch)
+        return .checked(
+            Self.withEncodingLine(tally.render(file: fileName, batch: batch, resultsPath: paths.resultsCSV), decision),
+            batch: batch,
+            json: {
+                var json = tally.json(file: fileName, publisher: nil, batch: batch, resultsPath: paths.resultsCSV)
+                json.add("encoding", decision.encoding.rawValue)
+                return json
+            }())
+    }
+
+    /// The summary with the encoding decision as its second line: `  encoding: windows-1252 (not valid UTF-8
+    /// at byte 162)`.
+    static func withEncodingLine(_ summary: String, _ decision: EncodingDecision) -> String {
+        var lines = summary.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        lines.insert("  encoding: \(decision)", at: min(1, lines.count))
+        return lines.joined(separator: "\n")
     }
 
     /// Rows per chunk handed between the threads.

@@ -22,12 +22,12 @@ final class ExclusiveLock {
     static func take(_ path: String, shared: Bool = false, holder: String) -> Result<ExclusiveLock, ExitStatus> {
         let fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o640)
         guard fd >= 0 else {
-            FileHandle.standardError.write(Data("leadspool: cannot open \(path)\n".utf8))
+            StderrMessage.error("cannot open \(path)")
             return .failure(ExitStatus(code: 73))
         }
         guard flock(fd, (shared ? LOCK_SH : LOCK_EX) | LOCK_NB) == 0 else {
             close(fd)
-            FileHandle.standardError.write(Data("leadspool: \(holder) holds \(path); nothing done\n".utf8))
+            StderrMessage.error("\(holder) holds \(path); nothing done")
             return .failure(ExitStatus(code: 75))
         }
         return .success(ExclusiveLock(fd: fd))

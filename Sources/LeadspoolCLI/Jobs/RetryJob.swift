@@ -24,6 +24,8 @@ struct RetryJob {
     /// What became of the batch: the lines for stdout and the exit code it asks for (0, 69, 73, 77, 78).
     struct BatchResult {
         var summary: String
+        /// The same as one JSON object (`--output json`); `nil` where `summary` says it all.
+        var json: JSONLine?
         var exitCode: Int32 = 0
         /// A 401 or a refused TLS handshake: the retry stops.
         var authStopped = false
@@ -176,6 +178,16 @@ struct RetryJob {
             metadata: metadata.merging(["batch.redriven": "\(rows.count)", "batch.sent": "\(send.answered)"]) { $1 })
         result.summary = lines.joined(separator: "\n")
         return result
+        var json = tally.json(
+            file: batch.fileName, publisher: batch.publisher, batch: batch.name, resultsPath: paths.resultsCSV)
+        json.add("redriven", rows.count)
+        json.add("answered", send.answered)
+        json.add("retries", after.retries - before.retries)
+        json.add("rate_limit_waits", after.rateLimitWaits - before.rateLimitWaits)
+        json.add("status", result.authStopped ? "stopped" : "done")
+        json.add("message", lines.count > 2 ? lines[2...].map { $0.trimmingPrefix("  ") }.joined(separator: "; ") : nil)
+        json.add("exit_code", Int(result.exitCode))
+        result.json = json
     }
 
     private func fail(_ message: String, _ metadata: Logger.Metadata) -> BatchResult {

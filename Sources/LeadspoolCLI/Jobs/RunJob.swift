@@ -11,6 +11,8 @@ struct RunJob {
     struct FileResult {
         /// The short summary for stdout (`nil` when no reports were written).
         var summary: String?
+        /// The same as one JSON object (`--output json`); `nil` where `summary` says it all.
+        var json: JSONLine?
         /// 0, or the exit code this file asks for (65, 69, 73, 77, 78).
         var exitCode: Int32 = 0
         /// The API answered 401, or its TLS handshake was refused (exit 78): the run must stop claiming.
@@ -222,26 +224,45 @@ struct RunJob {
         if let notSent = tally.byOutcome[.pending], notSent > 0 {
             lines.append("  \(notSent) not sent: the next run sends them")
         }
+        var json = tally.json(
+            file: file.name, publisher: status.publisher, batch: status.name, resultsPath: paths.resultsCSV)
+        json.add("answered", send.answered)
+        json.add("retries", after.retries - before.retries)
+        json.add("rate_limit_waits", after.rateLimitWaits - before.rateLimitWaits)
+        json.add("resent", send.resent)
+        json.add("held", send.held)
+        func stopped(_ text: String, _ code: Int32) -> JSONLine {
+            var line = json
+            line.add("status", "stopped")
+            line.add("message", text)
+            line.add("exit_code", Int(code))
+            return line
+        }
         var outcome = FileResult()
         switch stoppedBy {
         case .authFailed:
             file.release()
             observer?.batchFinished(tally, result: "stopped")
-            lines.append("  stopped: the API refused the token (HTTP 401); the file stays in work/ for the next run")
+            let text = "stopped: the API refused the token (HTTP 401); the file stays in work/ for the next run"
+            lines.append("  " + text)
             logger.error("run stopped by 401: batch left in work/", metadata: metadata)
-            return FileResult(summary: lines.joined(separator: "\n"), exitCode: 77, authStopped: true)
+            return FileResult(
+                summary: lines.joined(separator: "\n"), json: stopped(text, 77), exitCode: 77, authStopped: true)
         case .tlsFailed(let reason):
             // The submitter logged the reason once; the summary repeats it on stdout.
             file.release()
             observer?.batchFinished(tally, result: "stopped")
-            lines.append("  stopped: \(reason); the file stays in work/ for the next run")
-            return FileResult(summary: lines.joined(separator: "\n"), exitCode: 78, authStopped: true)
+            let text = "stopped: \(reason); the file stays in work/ for the next run"
+            lines.append("  " + text)
+            return FileResult(
+                summary: lines.joined(separator: "\n"), json: stopped(text, 78), exitCode: 78, authStopped: true)
         case .drained, .shutDown:
             file.release()
             observer?.batchFinished(tally, result: "stopped")
-            lines.append("  stopped by a signal: the rest of the file stays in work/ for the next run")
+            let text = "stopped by a signal: the rest of the file stays in work/ for the next run"
+            lines.append("  " + text)
             logger.warning("\(stoppedBy!): batch left in work/", metadata: metadata)
-            return FileResult(summary: lines.joined(separator: "\n"), interrupted: true)
+            return FileResult(summary: lines.joined(separator: "\n"), json: stopped(text, 0), interrupted: true)
         case nil:
             break
         }
@@ -282,6 +303,10 @@ struct RunJob {
             metadata: metadata.merging(
                 ["batch.rows": "\(tally.rows)", "batch.sent": "\(send.answered)"]) { $1 })
         outcome.summary = lines.joined(separator: "\n")
+        json.add("status", changed == nil ? "done" : "changed")
+        json.add("message", lines.count > 2 ? lines[2...].map { $0.trimmingPrefix("  ") }.joined(separator: "; ") : nil)
+        json.add("exit_code", Int(outcome.exitCode))
+        outcome.json = json
         return outcome
     }
 
@@ -303,10 +328,22 @@ struct RunJob {
                 metadata: metadata.merging(["spool.path": "\(target)", "batch.change": "\(change)"]) { $1 })
             if !sentRows { observer?.batchEnded(result: "quarantined") }
             return FileResult(
-                summary: "\(shownName): quarantined to \(TerminalText.escaped(target)): \(reason)", exitCode: 65)
+                summary: "\(shownName): quarantined to \(TerminalText.escaped(target)): \(reason)",
+                json: plainJSON("quarantined", "quarantined to \(target): \(reason)", 65), exitCode: 65)
         } catch {
             return fail("cannot quarantine: \(error)", metadata)
         }
+    }
+
+    /// A file's result without batch figures, for `--output json`.
+    private func plainJSON(_ status: String, _ message: String, _ code: Int32) -> JSONLine {
+        var line = JSONLine()
+        line.add("file", file.name)
+        line.add("publisher", file.publisher)
+        line.add("status", status)
+        line.add("message", message)
+        line.add("exit_code", Int(code))
+        return line
     }
 
     /// The file's name as summaries print it: a newline or escape in it cannot forge a line.
@@ -319,7 +356,7 @@ struct RunJob {
             observer?.batchEnded(result: "quarantined")
             return FileResult(
                 summary: "\(shownName): quarantined to \(TerminalText.escaped(target)): \(error.description)",
-                exitCode: 65)
+                json: plainJSON("quarantined", "quarantined to \(target): \(error.description)", 65), exitCode: 65)
         } catch {
             return fail("cannot quarantine: \(error)", metadata)
         }
@@ -331,7 +368,9 @@ struct RunJob {
         file.release()
         observer?.batchEnded(result: "failed")
         logger.error("\(message)", metadata: metadata)
-        return FileResult(summary: "\(shownName): \(message); the file stays in work/", exitCode: 73)
+        return FileResult(
+            summary: "\(shownName): \(message); the file stays in work/",
+            json: plainJSON("failed", "\(message); the file stays in work/", 73), exitCode: 73)
     }
 
     struct SendFigures {

@@ -1,3 +1,4 @@
+import Export
 import Foundation
 import Ingest
 import Logging
@@ -43,7 +44,7 @@ struct SpoolRun {
                 settings: settings, token: token, publisherTokens: publisherTokens, redact: redact, observer: observer,
                 logger: logger, newLedger: newLedger)
         } catch let failure as SpoolSession.StartFailure {
-            FileHandle.standardError.write(Data("leadspool: \(failure.message)\n".utf8))
+            StderrMessage.error("\(failure.message)")
             return failure.exitCode
         }
         if lock == nil {
@@ -65,16 +66,30 @@ struct SpoolRun {
         ticker?.cancel()
         await session.close()
         signals?.finish()
+        let output = settings.summaryOutput
         if pass.processed == 0 && !pass.interrupted {
             if pass.unclaimed > 0 {
                 report(
-                    "nothing processed: \(pass.unclaimed) ready file(s) in \(session.spool.incoming) could not be claimed "
-                        + "(an error logged above, or another run took it, or a file of the same name is still in work/)")
+                    output.line(
+                        "nothing processed: \(pass.unclaimed) ready file(s) in \(session.spool.incoming) could not be "
+                            + "claimed (an error logged above, or another run took it, or a file of the same name is "
+                            + "still in work/)"))
             } else {
-                report("nothing to do: no ready file in \(session.spool.incoming)")
+                report(output.line("nothing to do: no ready file in \(session.spool.incoming)"))
             }
         }
-        if pass.interrupted || (signals?.received ?? false) { report("stopped by a signal; unfinished files stay in work/") }
+        if let settling = pass.settling {
+            // Files seen but not ready yet: a run from cron says when the next one will take them.
+            let seconds = max(1, Int(((Double(settling.readyAt) / 1e9) - Date().timeIntervalSince1970).rounded(.up)))
+            report(
+                output.line(
+                    "\(settling.count) file(s) in \(session.spool.incoming) still settling (size or mtime changed less "
+                        + "than settle_seconds = \(NumberText.fixed(settings.settleSeconds, decimals: 0)) s ago): the "
+                        + "first is ready in \(seconds) s; a later run takes them (or write <name>.ready to skip the wait)"))
+        }
+        if pass.interrupted || (signals?.received ?? false) {
+            report(output.line("stopped by a signal; unfinished files stay in work/"))
+        }
         return pass.exitCode
     }
 }

@@ -113,6 +113,11 @@ final class SpoolSession: Sendable {
         /// Files still settling in `incoming/`, with the instant (nanoseconds since 1970) the
         /// earliest of them will be ready.
         var earliestSettled: Int64?
+        /// How many files were still settling, and when the first is ready (nanoseconds since 1970).
+        var settling: (count: Int, readyAt: Int64)? {
+            earliestSettled.map { (settlingCount, $0) }
+        }
+        var settlingCount = 0
         /// Paths (in `work/`) of files left there by a failure this pass.
         var failed: [String] = []
         /// Files left in `work/` because another process works on the same content.
@@ -126,7 +131,8 @@ final class SpoolSession: Sendable {
             codes.formUnion(next.codes)
             authStopped = authStopped || next.authStopped
             interrupted = interrupted || next.interrupted
-            earliestSettled = [earliestSettled, next.earliestSettled].compactMap { $0 }.min()
+            earliestSettled = next.earliestSettled
+            settlingCount = next.settlingCount
             failed += next.failed
             busy = next.busy
             unclaimed += next.unclaimed
@@ -161,11 +167,11 @@ final class SpoolSession: Sendable {
             let outcome = await job.run()
             if outcome.busy {
                 result.busy += 1
-                if let summary = outcome.summary { report(summary) }
+                if let summary = outcome.summary { report(settings.summaryOutput.line(text: summary, json: outcome.json)) }
                 return
             }
             result.processed += 1
-            if let summary = outcome.summary { report(summary) }
+            if let summary = outcome.summary { report(settings.summaryOutput.line(text: summary, json: outcome.json)) }
             if outcome.exitCode != 0 { result.codes.insert(outcome.exitCode) }
             if outcome.exitCode == 73 { result.failed.append(file.path) }
             result.authStopped = result.authStopped || outcome.authStopped
@@ -194,6 +200,7 @@ final class SpoolSession: Sendable {
         }
         let settleNanos = Int64(settings.settleSeconds * 1e9)
         result.earliestSettled = scan.settling.map { $0.mtimeNanos + settleNanos }.min()
+        result.settlingCount = scan.settling.count
         for candidate in scan.ready where going {
             let claimed: ClaimedFile?
             do {

@@ -12,6 +12,8 @@ struct Settings: Sendable {
     var archiveGzip = false
     /// Mode of the originals in `done/` (they hold raw PII): owner read-write, group read.
     var archiveMode: UInt32 = 0o640
+    /// How summaries print on stdout (`--output`; not a configuration key).
+    var summaryOutput = SummaryOutput.text
     var maxRecordBytes = 1 << 20
     // Logging
     var logFormat = LogFormat.text

@@ -31,7 +31,7 @@ struct SpoolWatcher {
                 settings: settings, token: token, publisherTokens: publisherTokens, redact: redact,
                 observer: observer, logger: logger, newLedger: newLedger)
         } catch let failure as SpoolSession.StartFailure {
-            FileHandle.standardError.write(Data("leadspool: \(failure.message)\n".utf8))
+            StderrMessage.error("\(failure.message)")
             return failure.exitCode
         }
         if let metrics, let finished = try? session.ledger.lastFinishedBatch()?.finishedAt {

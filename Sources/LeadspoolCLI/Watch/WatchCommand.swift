@@ -19,6 +19,9 @@ struct WatchCommand: AsyncParsableCommand {
             """)
 
     @OptionGroup var global: GlobalOptions
+
+    @Option(name: .long, help: "Summaries on stdout: text, or json (one object per line).")
+    var output: SummaryOutput = .text
     @OptionGroup var api: APIOptions
 
     @Option(name: .long, help: "Serve Prometheus metrics on 127.0.0.1:PORT/metrics (0: a free port, logged).")
@@ -41,6 +44,7 @@ struct WatchCommand: AsyncParsableCommand {
     func run() async throws {
         try await withExitCodes {
             var settings = try global.loadSettings()
+            settings.summaryOutput = output
             try api.apply(to: &settings)
             if let scanInterval {
                 guard scanInterval >= 0.1, scanInterval <= 3600 else {
