@@ -29,6 +29,8 @@ package final class CSVReader: RecordReader {
     /// allocating and copying its own.
     private var recent: [String] = []
     package private(set) var delimiter: UInt8 = UInt8(ascii: ",")
+    /// The header line ends in CRLF (set by `sniffDelimiter`).
+    private var headerEndsInCRLF = false
     package private(set) var columns = Columns(names: [])
 
     private enum SkipState { case none, toNewline, afterCR }
@@ -100,7 +102,7 @@ package final class CSVReader: RecordReader {
             throw .unreadable("the header line cannot be read: \(reason)", byteOffset: 0, line: 1)
         case .success(let values):
             let names = values.map(\.text)
-            let columns = Columns(names: names)
+            let columns = Columns(names: names, dialect: CSVDialect(delimiter: delimiter, crlf: headerEndsInCRLF))
             if columns.fields.allSatisfy({ $0 == nil }) {
                 let shown = names.prefix(5).map(Self.shownHeaderCell).joined(separator: ", ")
                 throw .unreadable(
@@ -143,7 +145,16 @@ package final class CSVReader: RecordReader {
             if b == UInt8(ascii: "\"") {
                 inQuotes.toggle()
             } else if !inQuotes {
-                if b == 0x0A || b == 0x0D { break }
+                if b == 0x0A { break }
+                if b == 0x0D {
+                    if i + 1 == end && !eof {
+                        let offset = i - start
+                        try fill()
+                        i = start + offset
+                    }
+                    headerEndsInCRLF = i + 1 < end && buffer[i + 1] == 0x0A
+                    break
+                }
                 if b == UInt8(ascii: ",") { counts.comma += 1 }
                 if b == UInt8(ascii: ";") { counts.semicolon += 1 }
                 if b == 0x09 { counts.tab += 1 }

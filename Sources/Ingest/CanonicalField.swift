@@ -87,9 +87,12 @@ package final class Columns: Sendable {
     /// Columns that name a field another column took, in the same order of preference: read when the
     /// chosen column is empty in a record (a file with `phone` twice, or `phone` and `mobile`).
     private let fallbacksByField: [CanonicalField: [Int]]
+    /// The separators of the CSV file the names came from; `nil` for JSONL keys.
+    package let dialect: CSVDialect?
 
-    package init(names: [String]) {
+    package init(names: [String], dialect: CSVDialect? = nil) {
         self.names = names
+        self.dialect = dialect
         var fields = [CanonicalField?](repeating: nil, count: names.count)
         var index: [CanonicalField: Int] = [:]
         var fallbacks: [CanonicalField: [Int]] = [:]

@@ -52,7 +52,10 @@ import Glibc
         #expect(csv[1][10] == "'+13052472001")
         #expect(csv[2][11] == "02134")  // 4-digit ZIP repaired
         #expect(csv[4][5].contains("phone \"800-247-2004\""))
-        let rejects = parseCSV(try String(contentsOfFile: try resultsFile(reports, suffix: ".rejects.csv"), encoding: .utf8))
+        // In the batch's own dialect (`;`), with a BOM so Excel reads it as UTF-8.
+        let rejectsBytes = try Data(contentsOf: URL(fileURLWithPath: try resultsFile(reports, suffix: ".rejects.csv")))
+        #expect(rejectsBytes.starts(with: [0xEF, 0xBB, 0xBF]))
+        let rejects = parseCSV(String(decoding: rejectsBytes, as: UTF8.self), delimiter: UInt8(ascii: ";"))
         #expect(rejects[0].first == "First Name")
         #expect(rejects[0].last == "leadspool_reason")
         #expect(rejects.count == 1 + 5)

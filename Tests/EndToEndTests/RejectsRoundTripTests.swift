@@ -15,7 +15,11 @@ import Testing
         #expect(try spool.run(endpoint: api.endpoint, token: Self.token).status == 0)
 
         let rejectsName = try #require(try spool.list("reports").first { $0.hasSuffix(".rejects.csv") })
-        let rejects = parseCSV(try String(contentsOfFile: spool.root + "/reports/" + rejectsName, encoding: .utf8))
+        // Written as the publisher's file was (`;`, LF), after a UTF-8 BOM.
+        let rejectsBytes = try Data(contentsOf: URL(fileURLWithPath: spool.root + "/reports/" + rejectsName))
+        #expect(rejectsBytes.starts(with: [0xEF, 0xBB, 0xBF]))
+        #expect(!rejectsBytes.contains(0x0D))
+        let rejects = parseCSV(String(decoding: rejectsBytes, as: UTF8.self), delimiter: UInt8(ascii: ";"))
         let header = rejects[0]
         #expect(header.last == "leadspool_reason")
         // With every consent time moved to yesterday, rows 2-5 need fixing (row 7 no longer expires).
@@ -41,8 +45,9 @@ import Testing
             }
             fixed.append(row)
         }
-        let csv = fixed.map { $0.map { "\"" + $0.replacingOccurrences(of: "\"", with: "\"\"") + "\"" }.joined(separator: ",") }
-            .joined(separator: "\r\n") + "\r\n"
+        let csv = "\u{FEFF}"
+            + fixed.map { $0.map { "\"" + $0.replacingOccurrences(of: "\"", with: "\"\"") + "\"" }.joined(separator: ";") }
+            .joined(separator: "\n") + "\n"
         try csv.write(toFile: spool.root + "/incoming/mortgage-fixed.csv", atomically: true, encoding: .utf8)
 
         let before = try api.stats().total

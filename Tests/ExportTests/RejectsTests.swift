@@ -73,6 +73,7 @@ struct RejectsTests {
             let (paths, _) = try writeBatch(accepted, in: directory)
             #expect(
                 try readText(paths.rejectsCSV) == sampleColumns.names.joined(separator: ",") + ",leadspool_reason\r\n")
+            #expect(try Self.readBytes(paths.rejectsCSV).starts(with: [0xEF, 0xBB, 0xBF]))
         }
     }
 
@@ -80,7 +81,8 @@ struct RejectsTests {
     func emptyBatch() throws {
         try withTemporaryDirectory { directory in
             let (paths, summary) = try writeBatch([], in: directory)
-            #expect(try readText(paths.rejectsCSV) == "leadspool_reason\r\n")
+            // The BOM, so Excel reads UTF-8; the header ends in a line end although no row follows.
+            #expect(try Self.readBytes(paths.rejectsCSV) == [0xEF, 0xBB, 0xBF] + Array("leadspool_reason\r\n".utf8))
             #expect(summary.rows == 0)
         }
     }
@@ -170,6 +172,55 @@ struct RejectsTests {
             #expect(parsed[2][5] == "41555***0123")
             #expect(parsed[1][2] == "Bob")
         }
+    }
+
+    static func readBytes(_ path: String) throws -> [UInt8] {
+        [UInt8](try Data(contentsOf: URL(fileURLWithPath: path)))
+    }
+
+    /// The publisher's dialect, whichever way the file is written: straight, or spooled and rewritten
+    /// because a later row is longer than the header.
+    static func dialectRows(_ dialect: CSVDialect) -> [(LeadResult, RawRecord?)] {
+        let columns = Columns(names: ["ref", "Nom", "note"], dialect: dialect)
+        let invalid = LeadResult(
+            row: 1, outcome: .invalid, problems: [problem(.zipInvalid, "zip", "1", "zip \"1\" is not valid; again")])
+        var second = invalid
+        second.row = 2
+        return [
+            (invalid, RawRecord(row: 1, line: 2, byteOffset: 0, columns: columns,
+                values: [.string("r1"), .string("José"), .string("a;b, c")])),
+            (second, RawRecord(row: 2, line: 3, byteOffset: 0, columns: columns,
+                values: [.string("r2"), .string("Zoë"), .string("x"), .string("past the header")])),
+        ]
+    }
+
+    @Test("`;` and LF input: rejects.csv in `;` and LF, with a BOM; cells holding `;` are quoted")
+    func semicolonAndLF() throws {
+        let dialect = CSVDialect(delimiter: UInt8(ascii: ";"), crlf: false)
+        let expected =
+            "\u{FEFF}ref;Nom;note;;leadspool_reason\n"
+            + "r1;José;\"a;b, c\";;\"zip \"\"1\"\" is not valid; again\"\n"
+            + "r2;Zoë;x;past the header;\"zip \"\"1\"\" is not valid; again\"\n"
+        for direct in [true, false] {
+            let bytes = try RejectsDirectTests.rejectsBytes(Self.dialectRows(dialect), direct: direct, redact: false)
+            #expect(String(decoding: bytes, as: UTF8.self) == expected, "direct: \(direct)")
+        }
+    }
+
+    @Test("CRLF input: CRLF line ends; a header-only batch still ends its header line", arguments: [true, false])
+    func crlf(crlf: Bool) throws {
+        let dialect = CSVDialect(delimiter: UInt8(ascii: ";"), crlf: crlf)
+        let end = crlf ? "\r\n" : "\n"
+        let rows = Self.dialectRows(dialect)
+        let bytes = try RejectsDirectTests.rejectsBytes(rows, direct: true, redact: false)
+        let text = String(decoding: bytes, as: UTF8.self)
+        #expect(text.hasPrefix("\u{FEFF}ref;Nom;note;;leadspool_reason" + end))
+        #expect(text.hasSuffix("again\"" + end))
+        #expect(text.utf8.filter { $0 == 0x0D }.count == (crlf ? 3 : 0))
+        // Nothing rejected: the header line alone, with its line end.
+        let valid = rows.map { (LeadResult(row: $0.0.row, outcome: .valid), $0.1) }
+        let headerOnly = try RejectsDirectTests.rejectsBytes(valid, direct: true, redact: false)
+        #expect(String(decoding: headerOnly, as: UTF8.self) == "\u{FEFF}ref;Nom;note;leadspool_reason" + end)
     }
 
     @Test("many rejected rows stream through the spool in order")
@@ -294,7 +345,8 @@ struct RejectsDirectTests {
             )
         }
         let bytes = try Self.rejectsBytes(rows, direct: true, redact: false)
-        let parsed = parseCSV(String(decoding: bytes, as: UTF8.self))
+        #expect(bytes.starts(with: [0xEF, 0xBB, 0xBF]))
+        let parsed = parseCSV(String(decoding: bytes.dropFirst(3), as: UTF8.self))
         #expect(parsed.first == ["ref", "phone", "note", "leadspool_reason"])
         let expected = (1...5_000).filter { $0 % 3 != 0 }
         #expect(parsed.dropFirst().map { $0[0] } == expected.map { "r\($0)" })
@@ -313,7 +365,7 @@ struct CSVRowSplitterTests {
         ]
         let expectedLast = ["c", "last", "only", "", "\"\"", "\"lf\nin\""]
         let bytes = Array(rows.joined().utf8)
-        var splitter = CSVRowSplitter()
+        var splitter = CSVRowSplitter(dialect: .standard)
         var seen: [(String, String)] = []
         var start = 0
         while start < bytes.count {
@@ -328,5 +380,28 @@ struct CSVRowSplitterTests {
         #expect(splitter.isEmpty)
         #expect(seen.map(\.0) == rows)
         #expect(seen.map(\.1) == expectedLast)
+    }
+
+    @Test("`;` and LF rows", arguments: [1, 3, 100])
+    func semicolonRows(chunk: Int) throws {
+        let rows = ["a;b,c\n", "\"x; y\";\"line\nbreak\";last\n", "only\n"]
+        let bytes = Array(rows.joined().utf8)
+        var splitter = CSVRowSplitter(dialect: CSVDialect(delimiter: UInt8(ascii: ";"), crlf: false))
+        var seen: [(String, String)] = []
+        var start = 0
+        while start < bytes.count {
+            let end = min(start + chunk, bytes.count)
+            try bytes[start..<end].withUnsafeBufferPointer { piece in
+                try splitter.feed(piece) { row, lastCell in
+                    seen.append(
+                        (String(decoding: row, as: UTF8.self),
+                         String(decoding: row[lastCell..<(row.count - 1)], as: UTF8.self)))
+                }
+            }
+            start = end
+        }
+        #expect(splitter.isEmpty)
+        #expect(seen.map(\.0) == rows)
+        #expect(seen.map(\.1) == ["b,c", "last", "only"])
     }
 }

@@ -1,8 +1,9 @@
 /// One CSV cell: RFC 4180 quoting and, for text leadspool writes, formula-injection neutralisation.
 ///
-/// Quoting: a cell containing `,` `"` CR or LF is wrapped in `"` with inner `"` doubled; any other
-/// cell is written as is. Neutralisation (CONTRACT §6): a cell that starts with `=`, `+`, `-`, `@`,
-/// TAB or CR gets a leading `'`, so a spreadsheet shows it as text instead of evaluating it.
+/// Quoting: a cell containing `,` `"` CR or LF (or the file's own delimiter) is wrapped in `"` with
+/// inner `"` doubled; any other cell is written as is. Neutralisation (CONTRACT §6): a cell that starts
+/// with `=`, `+`, `-`, `@`, TAB or CR gets a leading `'`, so a spreadsheet shows it as text instead of
+/// evaluating it.
 package enum CSVCell {
     /// The cell as it appears in the file (tests and non-hot paths; rows use the cursor writer).
     package static func encode(_ value: String, neutralise: Bool) -> String {
@@ -28,15 +29,16 @@ package enum CSVCell {
     static func maxEncodedCount(_ n: Int) -> Int { 2 * n + 3 }
 
     /// Writes the encoded cell at `cursor` (room for ``maxEncodedCount(_:)`` bytes) and answers the
-    /// cursor past it.
+    /// cursor past it. `delimiter` is the file's cell separator when it is not `,` (`;` or TAB).
     @inline(__always)
     static func write(
-        _ bytes: UnsafeBufferPointer<UInt8>, neutralise: Bool, at cursor: UnsafeMutablePointer<UInt8>
+        _ bytes: UnsafeBufferPointer<UInt8>, neutralise: Bool, delimiter: UInt8 = UInt8(ascii: ","),
+        at cursor: UnsafeMutablePointer<UInt8>
     ) -> UnsafeMutablePointer<UInt8> {
         guard let source = bytes.baseAddress, !bytes.isEmpty else { return cursor }
         var p = cursor
         let prefix = neutralise && isFormulaTrigger(source.pointee)
-        if !ByteScan.hasCSVSpecial(bytes) {
+        if !ByteScan.hasCSVSpecial(bytes) && (delimiter == UInt8(ascii: ",") || !bytes.contains(delimiter)) {
             if prefix {
                 p.pointee = UInt8(ascii: "'")
                 p += 1
@@ -66,13 +68,15 @@ package enum CSVCell {
 extension OutputBuffer {
     /// Appends one CSV cell (no separator).
     @inline(__always)
-    mutating func csvCell(_ bytes: UnsafeBufferPointer<UInt8>, neutralise: Bool) throws {
+    mutating func csvCell(
+        _ bytes: UnsafeBufferPointer<UInt8>, neutralise: Bool, delimiter: UInt8 = UInt8(ascii: ",")
+    ) throws {
         let p = try reserve(CSVCell.maxEncodedCount(bytes.count))
-        commit(CSVCell.write(bytes, neutralise: neutralise, at: p))
+        commit(CSVCell.write(bytes, neutralise: neutralise, delimiter: delimiter, at: p))
     }
 
     @inline(__always)
-    mutating func csvCell(_ text: String, neutralise: Bool) throws {
-        try withUTF8(text) { bytes in try csvCell(bytes, neutralise: neutralise) }
+    mutating func csvCell(_ text: String, neutralise: Bool, delimiter: UInt8 = UInt8(ascii: ",")) throws {
+        try withUTF8(text) { bytes in try csvCell(bytes, neutralise: neutralise, delimiter: delimiter) }
     }
 }

@@ -1,13 +1,19 @@
-/// Splits CSV that leadspool wrote (RFC 4180: quoted cells may hold `,`, CR and LF; rows end in CRLF
-/// outside quotes) into rows, fed in chunks of any size. Each row is handed over whole, CRLF included,
-/// with the offset where its last cell starts. Memory is bounded by the longest row that spans chunks.
+import Ingest
+
+/// Splits CSV that leadspool wrote (RFC 4180 in the file's dialect: quoted cells may hold the delimiter, CR
+/// and LF; rows end in CRLF, or LF, outside quotes) into rows, fed in chunks of any size. Each row is handed
+/// over whole, its line end included, with the offset where its last cell starts. Memory is bounded by the
+/// longest row that spans chunks.
 struct CSVRowSplitter {
+    let dialect: CSVDialect
     /// The start of a row that the previous chunks did not complete.
     private var carried: [UInt8] = []
     private var inQuotes = false
     /// Offset of the current row's last cell, counted from the row's start (carried bytes included).
     private var lastCell = 0
     private var previousWasCR = false
+
+    init(dialect: CSVDialect) { self.dialect = dialect }
 
     /// True when no partial row is pending (every byte fed so far belonged to a complete row).
     var isEmpty: Bool { carried.isEmpty }
@@ -24,9 +30,9 @@ struct CSVRowSplitter {
                 continue
             }
             if inQuotes { continue }
-            if byte == UInt8(ascii: ",") {
+            if byte == dialect.delimiter {
                 lastCell = carried.count + i + 1 - rowStart
-            } else if byte == 0x0A, previousWasCR {
+            } else if byte == 0x0A, previousWasCR || !dialect.crlf {
                 let piece = UnsafeBufferPointer(rebasing: bytes[rowStart...i])
                 if carried.isEmpty {
                     try body(piece, lastCell)

@@ -19,6 +19,12 @@ import Ingest
 /// `-`, `@`, TAB or CR): a JSONL batch's rejects are a CSV file only leadspool made, and a spreadsheet
 /// opens either kind. The CSV reader drops that `'` again (`CSVReader.isNeutralised`), so a fixed file
 /// dropped again sends the original values. With `--redact`, phone and email columns are masked here too.
+///
+/// The file is written the way the publisher's file was, so the spreadsheet that made it opens it the same
+/// way: the CSV batch's delimiter (`,`, `;` or TAB) and line ends (CRLF, else LF), from its header
+/// (``CSVDialect``); RFC 4180 (`,`, CRLF) for a JSONL batch. It starts with a UTF-8 BOM, without which Excel
+/// reads UTF-8 as the local code page and shows names with accents as mojibake. The header line always
+/// ends with a line end, also when no row follows.
 struct RejectsSpool {
     /// Name of the column appended with the reason (an ignorable unknown column on re-drop).
     static let reasonColumn = "leadspool_reason"
@@ -46,6 +52,10 @@ struct RejectsSpool {
     private var directReasonPosition: Int?
     /// Per union position, the index of the record's value there (-1: none); reused for every row.
     private var cellOfPosition: [Int] = []
+    /// The input's separators, from the first record that carries them; fixed once the header is written.
+    private var dialect = CSVDialect.standard
+    private var dialectKnown = false
+    private var delimiter: UInt8 { dialect.delimiter }
 
     init(spool: OutputBuffer, out: OutputBuffer, redact: Bool, mayWriteDirectly: Bool = true) {
         self.spool = spool
@@ -71,6 +81,7 @@ struct RejectsSpool {
     /// Starts the header with the first readable record's columns, so the rejects file of a CSV batch
     /// has the original header even when nothing (or only an unreadable row) is rejected.
     mutating func seed(_ raw: RawRecord?) throws {
+        adoptDialect(of: raw)
         guard !isSeeded, let raw, raw.unreadable == nil else { return }
         isSeeded = true
         _ = union.positions(of: raw.columns.names, extra: 0)
@@ -89,6 +100,7 @@ struct RejectsSpool {
     /// the reader could show (see `CSVReader`), so the publisher sees the row to fix.
     mutating func add(_ raw: RawRecord?, reason: String) throws {
         count += 1
+        adoptDialect(of: raw)
         let readable = raw.map { !$0.values.isEmpty } ?? false
         if writingDirectly {
             // A record with other columns (a JSONL line with other keys) ends direct writing: such lines
@@ -107,6 +119,17 @@ struct RejectsSpool {
         try addToSpool(raw, readable: readable, reason: reason)
     }
 
+    /// Takes the separators of the batch's file from its first record, before the header is written.
+    private mutating func adoptDialect(of raw: RawRecord?) {
+        guard !dialectKnown, !headerWritten, let raw else { return }
+        dialectKnown = true
+        dialect = raw.columns.dialect ?? .standard
+    }
+
+    private func appendLineEnd(to target: inout OutputBuffer) throws {
+        try target.append(dialect.crlf ? "\r\n" : "\n")
+    }
+
     /// One row of the file, its cells in union order; the same bytes as the spool's replay gives.
     /// `values` and `fields` are the record's (empty for an unreadable record, which has only its reason).
     private mutating func writeDirectly(
@@ -116,19 +139,20 @@ struct RejectsSpool {
         for i in cellOfPosition.indices { cellOfPosition[i] = -1 }
         for i in values.indices { cellOfPosition[positions[i]] = i }
         for position in 0..<directWidth {
-            if position > 0 { try out.append(UInt8(ascii: ",")) }
+            if position > 0 { try out.append(delimiter) }
             if position == directReasonPosition {
-                try out.csvCell(reason, neutralise: true)
+                try out.csvCell(reason, neutralise: true, delimiter: delimiter)
             } else if cellOfPosition[position] >= 0 {
                 let i = cellOfPosition[position]
-                try out.csvCell(cellText(values[i], field: i < fields.count ? fields[i] : nil), neutralise: true)
+                let text = cellText(values[i], field: i < fields.count ? fields[i] : nil)
+                try out.csvCell(text, neutralise: true, delimiter: delimiter)
             }
         }
         if directReasonPosition == nil {
-            if directWidth > 0 { try out.append(UInt8(ascii: ",")) }
-            try out.csvCell(reason, neutralise: true)
+            if directWidth > 0 { try out.append(delimiter) }
+            try out.csvCell(reason, neutralise: true, delimiter: delimiter)
         }
-        try out.append("\r\n")
+        try appendLineEnd(to: &out)
         try out.flushIfFull()
     }
 
@@ -218,7 +242,7 @@ struct RejectsSpool {
         let fd = POSIX.openForReading(directPath)
         guard fd >= 0 else { throw ExportError(.readFailed, path: directPath, systemError: POSIX.lastError) }
         defer { POSIX.closeQuietly(fd) }
-        var rows = CSVRowSplitter()
+        var rows = CSVRowSplitter(dialect: dialect)
         var chunk = [UInt8](repeating: 0, count: 256 * 1024)
         var seen = 0
         while true {
@@ -231,10 +255,11 @@ struct RejectsSpool {
                     // The first row is the old header.
                     guard seen > 1 else { return }
                     try target.append(UnsafeBufferPointer(rebasing: row[..<lastCell]))
-                    for _ in 0..<before { try target.append(UInt8(ascii: ",")) }
-                    try target.append(UnsafeBufferPointer(rebasing: row[lastCell..<(row.count - 2)]))
-                    for _ in 0..<after { try target.append(UInt8(ascii: ",")) }
-                    try target.append("\r\n")
+                    for _ in 0..<before { try target.append(delimiter) }
+                    let lineEnd = row.count - (dialect.crlf ? 2 : 1)
+                    try target.append(UnsafeBufferPointer(rebasing: row[lastCell..<lineEnd]))
+                    for _ in 0..<after { try target.append(delimiter) }
+                    try appendLineEnd(to: &target)
                     try target.flushIfFull()
                 }
             }
@@ -252,16 +277,17 @@ struct RejectsSpool {
 
     /// The header: the union's names, then `leadspool_reason` unless the records have that column.
     private func writeHeader(to target: inout OutputBuffer) throws {
+        try target.append("\u{FEFF}")
         let names = union.names
         for (i, name) in names.enumerated() {
-            if i > 0 { try target.append(UInt8(ascii: ",")) }
-            try target.csvCell(name, neutralise: true)
+            if i > 0 { try target.append(delimiter) }
+            try target.csvCell(name, neutralise: true, delimiter: delimiter)
         }
         if Self.reasonPosition(in: names) == nil {
-            if !names.isEmpty { try target.append(UInt8(ascii: ",")) }
+            if !names.isEmpty { try target.append(delimiter) }
             try target.append("leadspool_reason")
         }
-        try target.append("\r\n")
+        try appendLineEnd(to: &target)
     }
 
     /// Appends the spooled rows to `out` under the union's header (the spool drained first).
@@ -288,18 +314,20 @@ struct RejectsSpool {
             let reason = offset..<(offset + reasonLength)
             let bytes = record.bindMemory(to: UInt8.self)
             for position in cells.indices {
-                if position > 0 { try out.append(UInt8(ascii: ",")) }
+                if position > 0 { try out.append(delimiter) }
                 if position == reasonPosition {
-                    try out.csvCell(UnsafeBufferPointer(rebasing: bytes[reason]), neutralise: true)
+                    try out.csvCell(
+                        UnsafeBufferPointer(rebasing: bytes[reason]), neutralise: true, delimiter: delimiter)
                 } else {
-                    try out.csvCell(UnsafeBufferPointer(rebasing: bytes[cells[position]]), neutralise: true)
+                    try out.csvCell(
+                        UnsafeBufferPointer(rebasing: bytes[cells[position]]), neutralise: true, delimiter: delimiter)
                 }
             }
             if reasonPosition == nil {
-                if !cells.isEmpty { try out.append(UInt8(ascii: ",")) }
-                try out.csvCell(UnsafeBufferPointer(rebasing: bytes[reason]), neutralise: true)
+                if !cells.isEmpty { try out.append(delimiter) }
+                try out.csvCell(UnsafeBufferPointer(rebasing: bytes[reason]), neutralise: true, delimiter: delimiter)
             }
-            try out.append("\r\n")
+            try appendLineEnd(to: &out)
             try out.flushIfFull()
         }
     }

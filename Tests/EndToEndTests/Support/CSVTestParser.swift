@@ -1,7 +1,7 @@
 /// A small RFC 4180 reader for checking outputs in tests: quoted cells with doubled quotes, commas and
 /// line breaks inside quotes, CRLF or LF line ends, a leading UTF-8 BOM skipped. Not the product's
 /// reader: tests must not check the product with itself.
-func parseCSV(_ text: String) -> [[String]] {
+func parseCSV(_ text: String, delimiter: UInt8 = UInt8(ascii: ",")) -> [[String]] {
     var records: [[String]] = []
     var record: [String] = []
     var cell: [UInt8] = []
@@ -31,7 +31,7 @@ func parseCSV(_ text: String) -> [[String]] {
         } else {
             switch byte {
             case UInt8(ascii: "\""): inQuotes = true; cellStarted = true
-            case UInt8(ascii: ","): endCell(); cellStarted = true
+            case delimiter: endCell(); cellStarted = true
             case 0x0D, 0x0A:
                 if byte == 0x0D, i + 1 < bytes.count, bytes[i + 1] == 0x0A { i += 1 }
                 endCell()
