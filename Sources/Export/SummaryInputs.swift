@@ -29,6 +29,9 @@ package struct SummaryInputs: Sendable {
     /// that is not the time from claim to finish.
     package var workSeconds: Double?
     package var mode: ReportMode
+    /// The encoding the file was read in (`utf-8`, `windows-1252`, `utf-16le`, ...); `null` in summary.json
+    /// when not known (reports rewritten without reading the file).
+    package var encoding: String?
 
     package init(
         batch: String, fileName: String, publisher: String, claimedAt: Date, finishedAt: Date,

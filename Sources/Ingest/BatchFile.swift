@@ -16,6 +16,8 @@ package struct BatchFacts: Sendable {
     package var storedBytes: Int
     /// Size of the content after decompression.
     package var contentBytes: Int
+    /// What the whole content says about its encoding (``TextFacts/decision(_:)`` picks it).
+    package var text = TextFacts()
 
     /// `<yyyyMMdd'T'HHmmss'Z'>-<first 12 hex of the SHA-256>` for a claim at `claimedAt`.
     package func batchName(claimedAt unixSeconds: Int64) -> String {
@@ -52,6 +54,7 @@ package enum BatchFile {
         var head = [UInt8](repeating: 0, count: 2)
         var gzip = namedGzip
         var contentBytes = 0
+        var scanner = TextFactsScanner()
         let chunk = UnsafeMutableRawBufferPointer.allocate(byteCount: chunkSize, alignment: 16)
         defer { chunk.deallocate() }
 
@@ -68,19 +71,21 @@ package enum BatchFile {
             while true {
                 let n = try inflater.read(into: chunk)
                 if n == 0 { break }
+                scanner.feed(UnsafeRawBufferPointer(rebasing: chunk[0..<n]))
                 contentBytes += n
             }
         } else {
             while true {
                 let n = try hashing.read(into: chunk)
                 if n == 0 { break }
+                scanner.feed(UnsafeRawBufferPointer(rebasing: chunk[0..<n]))
                 contentBytes += n
             }
         }
         if contentBytes == 0 { throw .unreadable("the file is empty") }
         return BatchFacts(
             sha256: hashing.hexDigest(), format: format, gzip: gzip, storedBytes: hashing.total,
-            contentBytes: contentBytes)
+            contentBytes: contentBytes, text: scanner.facts())
     }
 
     /// The format and compression of a file from its name and first two bytes, without the full pass of
@@ -103,23 +108,74 @@ package enum BatchFile {
         return (format, count == 2 && GzipByteSource.hasMagic(head))
     }
 
-    /// A reader over the file's records (decompressing when `facts.gzip`).
+    /// A reader over the file's records (decompressing when `facts.gzip`), in the encoding
+    /// `configuration.encoding` decides for the file.
     package static func reader(
         path: String, facts: BatchFacts, configuration: ReaderConfiguration
     ) throws(IngestError) -> any RecordReader {
-        try reader(path: path, format: facts.format, gzip: facts.gzip, configuration: configuration)
+        try reader(
+            path: path, format: facts.format, gzip: facts.gzip,
+            encoding: facts.text.decision(configuration.encoding).encoding, configuration: configuration)
     }
 
-    /// A reader over the file's records (decompressing when `gzip`).
+    /// A reader over the file's records (decompressing when `gzip`), decoding `encoding` to UTF-8.
     package static func reader(
-        path: String, format: BatchFormat, gzip: Bool, configuration: ReaderConfiguration
+        path: String, format: BatchFormat, gzip: Bool, encoding: TextEncoding = .utf8,
+        configuration: ReaderConfiguration
     ) throws(IngestError) -> any RecordReader {
         let file = try FileByteSource(path: path)
         if gzip {
             let inflater = try GzipByteSource(wrapping: file)
-            return try makeReader(format, inflater, configuration)
+            return try makeReader(format, inflater, encoding: encoding, configuration)
         }
-        return try makeReader(format, file, configuration)
+        return try makeReader(format, file, encoding: encoding, configuration)
+    }
+
+    /// The text facts of the first `limit` bytes of content (decompressed when `gzip`): enough to start
+    /// reading before the first pass has looked at the whole file. A sequence cut off at the limit is not
+    /// taken as invalid.
+    package static func sniffText(path: String, gzip: Bool, limit: Int = 1 << 16) throws(IngestError) -> TextFacts {
+        var scanner = TextFactsScanner()
+        let chunk = UnsafeMutableRawBufferPointer.allocate(byteCount: limit, alignment: 16)
+        defer { chunk.deallocate() }
+        func fill(_ source: inout some ByteSource) throws(IngestError) -> Int {
+            var count = 0
+            while count < limit {
+                let n = try source.read(into: UnsafeMutableRawBufferPointer(rebasing: chunk[count...]))
+                if n == 0 { return count }
+                count += n
+            }
+            return count
+        }
+        var file = try FileByteSource(path: path)
+        let count: Int
+        if gzip {
+            var inflater = try GzipByteSource(wrapping: file)
+            count = try fill(&inflater)
+        } else {
+            count = try fill(&file)
+        }
+        scanner.feed(UnsafeRawBufferPointer(rebasing: chunk[0..<count]))
+        return scanner.facts(complete: count < limit)
+    }
+
+    /// A reader over `source`, decoding `encoding` to UTF-8 below it.
+    package static func makeReader(
+        _ format: BatchFormat, _ source: some ByteSource, encoding: TextEncoding,
+        _ configuration: ReaderConfiguration
+    ) throws(IngestError) -> any RecordReader {
+        switch encoding {
+        case .utf8:
+            return try makeReader(format, source, configuration)
+        case .windows1252, .latin1:
+            return try makeReader(
+                format, SingleByteDecodingSource(source, encoding: encoding, chunkSize: configuration.chunkSize),
+                configuration)
+        case .utf16LE, .utf16BE, .utf32LE, .utf32BE:
+            return try makeReader(
+                format, WideDecodingSource(source, encoding: encoding, chunkSize: configuration.chunkSize),
+                configuration)
+        }
     }
 
     package static func makeReader(

@@ -54,3 +54,27 @@ extension String {
         return acc & 0x8080_8080_8080_8080 == 0
     }
 }
+
+extension String {
+    /// The text of bytes that are not all valid UTF-8, for showing a record the reader could not read (in
+    /// `rejects.csv`): valid UTF-8 as it is, each byte of an invalid sequence as its Windows-1252 character
+    /// (what such a byte most often meant), and a NUL as U+2400 (␀), so nothing shown is ever U+FFFD.
+    package init(showing bytes: [UInt8]) {
+        var scalars = String.UnicodeScalarView()
+        bytes.withUnsafeBufferPointer { all in
+            var i = 0
+            while i < all.count {
+                let rest = UnsafeBufferPointer(rebasing: all[i...])
+                let valid = firstInvalidUTF8Offset(rest) ?? rest.count
+                let text = String(decoding: UnsafeBufferPointer(rebasing: rest[..<valid]), as: UTF8.self)
+                scalars.append(contentsOf: text.unicodeScalars.lazy.map { $0 == "\u{0}" ? "\u{2400}" : $0 })
+                i += valid
+                if i < all.count {
+                    scalars.append(Windows1252.scalar(all[i]))
+                    i += 1
+                }
+            }
+        }
+        self = String(scalars)
+    }
+}

@@ -191,9 +191,9 @@ package final class CSVReader: RecordReader {
 
     private enum RecordValues {
         case success([RawValue])
-        /// The reason, and the record's cells as far as they can be shown (bytes that are not text replaced
-        /// by U+FFFD), so `rejects.csv` gives the publisher the row to fix; empty when the record has no
-        /// cells (an unbalanced quote, a record too long).
+        /// The reason, and the record's cells as far as they can be shown (bytes that are not text shown as
+        /// their Windows-1252 characters, never U+FFFD), so `rejects.csv` gives the publisher the row to fix;
+        /// empty when the record has no cells (an unbalanced quote, a record too long).
         case failure(String, shown: [RawValue] = [])
     }
 
@@ -338,8 +338,8 @@ package final class CSVReader: RecordReader {
         }
     }
 
-    /// The cells of the current record as text whatever their bytes: invalid UTF-8 and NUL bytes become
-    /// U+FFFD. Only for records that are unreadable anyway (rare), so nothing here is fast.
+    /// The cells of the current record as text whatever their bytes (``Swift/String/init(showing:)``: never
+    /// U+FFFD). Only for records that are unreadable anyway (rare), so nothing here is fast.
     private func shownValues() -> [RawValue] {
         bounds.map { field in
             switch field.kind {
@@ -368,7 +368,7 @@ package final class CSVReader: RecordReader {
     }
 
     private static func shown(_ bytes: [UInt8]) -> String {
-        String(decoding: bytes.flatMap { $0 == 0 ? [0xEF, 0xBF, 0xBD] : [$0] }, as: UTF8.self)
+        String(showing: bytes)
     }
 
     /// The index of the first byte in `from..<n` equal to `a`, `b` or `c`, or `n`. Eight bytes at a time:

@@ -16,6 +16,8 @@ package struct ReaderConfiguration: Sendable {
     package var maxRecordBytes: Int = 1 << 20
     /// Bytes asked of the source at a time.
     package var chunkSize: Int = 1 << 18
+    /// The publisher's `encoding` setting, which ``BatchFile/reader(path:facts:configuration:)`` applies.
+    package var encoding: EncodingSetting = .auto
     /// The publisher the records belong to.
     package var publisher: String = "default"
 

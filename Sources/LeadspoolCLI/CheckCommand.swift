@@ -77,6 +77,7 @@ struct CheckCommand: AsyncParsableCommand {
                 var job = CheckJob(
                     path: file, validator: validator, reports: reports, ledger: ledger, now: now, logger: logger)
                 job.observer = observer
+                job.encoding = settings.encoding
                 job.written = written
                 switch job.run() {
                 case .checked(let summary, let batch, let json):

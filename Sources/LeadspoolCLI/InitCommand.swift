@@ -167,6 +167,9 @@ struct InitCommand: ParsableCommand {
         Entry(
             "max_record_bytes", "1048576",
             "A record longer than this is invalid / RECORD_UNREADABLE; reading goes on at the next line."),
+        Entry(
+            "encoding", #""auto""#,
+            #"Files' encoding: "auto" (UTF-8, else Windows-1252), "utf-8", "windows-1252" or "latin-1"."#),
         Entry("log_format", #""text""#, #"Log format on stderr: "text" or "json"."#),
         Entry(
             "api.endpoint", #""https://api.dreamyleads.com/webhook/lead""#,
@@ -220,6 +223,8 @@ struct InitCommand: ParsableCommand {
         Entry(
             "publishers.NAME.token_env", #""ACME_DL_KEY""#,
             "Variable holding the token for the files in incoming/acme/ (default: api.token_env)."),
+        Entry(
+            "publishers.NAME.encoding", #""windows-1252""#, "The encoding of this publisher's files (default: encoding)."),
     ]
 
     /// The example publisher's name in the file (`[publishers.NAME]`).

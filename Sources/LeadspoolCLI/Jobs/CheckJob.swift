@@ -23,16 +23,22 @@ struct CheckJob {
     let logger: Logger
     /// Progress line.
     var observer: RunObserver?
-    /// Batch names written earlier in this call, with their files: a file with the same content (so the same
-    /// name) is not checked again, which would overwrite those reports.
+    /// The `encoding` setting.
+    var encoding = EncodingSetting.auto
+    /// Batch names written earlier in this call, with their files: a file with the same content (the same
+    /// hash at the end of the name) is not checked again, which could overwrite those reports.
     var written: [String: String] = [:]
 
     func run() -> Result {
         let clock = ContinuousClock()
         let started = clock.now
         let sniffed: (format: BatchFormat, gzip: Bool)
+        // Reading starts in the encoding the file's first 64 KiB suggest; the first pass decides on the whole
+        // file, and reading starts over in the other encoding when that decision differs (nothing is sent).
+        var decision: EncodingDecision
         do {
             sniffed = try BatchFile.sniff(path: path)
+            decision = try BatchFile.sniffText(path: path, gzip: sniffed.gzip).decision(encoding)
         } catch {
             return .unreadable(error.description)
         }
@@ -49,51 +55,57 @@ struct CheckJob {
             case rows([(CheckedRecord, RawRecord?)], Int, checked: Bool)
             case failed(IngestError)
         }
-        let handoff = Handoff<Chunk>(capacity: 32)
         // Rows this thread is done with go back to the reader's thread to be freed there: their strings
         // were allocated there, and freeing them here made both threads contend for one malloc arena
         // (and left this thread, the busier one, with the releases).
-        let recycle = Handoff<[(CheckedRecord, RawRecord?)]>(capacity: 40)
+        typealias Recycle = Handoff<[(CheckedRecord, RawRecord?)]>
         let validator = self.validator
         let path = self.path
         // The report writer reads a record only to copy it into rejects.csv (and the first one for the
         // header): a CSV record that passed validation is freed at once instead of going on. (JSONL records
         // each bring their own keys, so they all go on.)
         let keepsEveryRecord = sniffed.format == .jsonl
-        let producer = Thread {
-            var chunk: [(CheckedRecord, RawRecord?)] = []
-            chunk.reserveCapacity(Self.chunkRows)
-            var first = true
-            var validating = false
-            do {
-                var reader = try BatchFile.reader(
-                    path: path, format: sniffed.format, gzip: sniffed.gzip, configuration: ReaderConfiguration())
-                while let record = try reader.next() {
-                    if validating {
-                        let checked = validator.check(record)
-                        let keep = keepsEveryRecord || first || !checked.problems.isEmpty
-                        chunk.append((checked, keep ? consume record : nil))
-                    } else {
-                        chunk.append((Self.unchecked, consume record))
+        func startReading(_ encoding: TextEncoding) -> (Handoff<Chunk>, Recycle) {
+            let handoff = Handoff<Chunk>(capacity: 32)
+            let recycle = Recycle(capacity: 40)
+            let producer = Thread {
+                var chunk: [(CheckedRecord, RawRecord?)] = []
+                chunk.reserveCapacity(Self.chunkRows)
+                var first = true
+                var validating = false
+                do {
+                    var reader = try BatchFile.reader(
+                        path: path, format: sniffed.format, gzip: sniffed.gzip, encoding: encoding,
+                        configuration: ReaderConfiguration())
+                    while let record = try reader.next() {
+                        if validating {
+                            let checked = validator.check(record)
+                            let keep = keepsEveryRecord || first || !checked.problems.isEmpty
+                            chunk.append((checked, keep ? consume record : nil))
+                        } else {
+                            chunk.append((Self.unchecked, consume record))
+                        }
+                        first = false
+                        if chunk.count == Self.chunkRows {
+                            _ = recycle.drain()
+                            guard handoff.put(.rows(chunk, reader.bytesRead, checked: validating)) else { return }
+                            chunk = []
+                            chunk.reserveCapacity(Self.chunkRows)
+                            validating = handoff.count >= Self.backlogToValidate
+                        }
                     }
-                    first = false
-                    if chunk.count == Self.chunkRows {
-                        _ = recycle.drain()
-                        guard handoff.put(.rows(chunk, reader.bytesRead, checked: validating)) else { return }
-                        chunk = []
-                        chunk.reserveCapacity(Self.chunkRows)
-                        validating = handoff.count >= Self.backlogToValidate
-                    }
+                    if !chunk.isEmpty { handoff.put(.rows(chunk, reader.bytesRead, checked: validating)) }
+                } catch {
+                    handoff.put(.failed(error as? IngestError ?? IngestError(.io, "\(error)")))
                 }
-                if !chunk.isEmpty { handoff.put(.rows(chunk, reader.bytesRead, checked: validating)) }
-            } catch {
-                handoff.put(.failed(error as? IngestError ?? IngestError(.io, "\(error)")))
+                handoff.close()
+                recycle.close()
             }
-            handoff.close()
-            recycle.close()
+            producer.stackSize = 1 << 22
+            producer.start()
+            return (handoff, recycle)
         }
-        producer.stackSize = 1 << 22
-        producer.start()
+        var (handoff, recycle) = startReading(decision.encoding)
         defer { handoff.close() }
 
         let facts: BatchFacts
@@ -102,9 +114,18 @@ struct CheckJob {
         } catch {
             return .unreadable(error.description)
         }
-        let batch = facts.batchName(claimedAt: now)
-        if let first = written[batch] { return .sameContent(asFile: first, batch: batch) }
+        let decided = facts.text.decision(encoding)
+        if decided.encoding != decision.encoding {
+            handoff.close()
+            (handoff, recycle) = startReading(decided.encoding)
+        }
+        decision = decided
         let fileName = FileSystem.baseName(path)
+        let batch = facts.batchName(claimedAt: now, uploadName: fileName)
+        // Same content under any name: the batch name ends in the content's hash.
+        if let (firstBatch, first) = written.first(where: { $0.key.hasSuffix("-" + facts.sha256.prefix(12)) }) {
+            return .sameContent(asFile: first, batch: firstBatch)
+        }
         observer?.batchStarted(file: fileName, contentBytes: facts.contentBytes)
         defer { observer?.batchEnded(result: "checked") }
         let writer: BatchReportWriter
@@ -164,15 +185,16 @@ struct CheckJob {
         let finished = clock.now
         let paths: ReportPaths
         do {
-            paths = try writer.finish(
-                summary: SummaryInputs(
-                    batch: batch, fileName: fileName, publisher: Publisher.defaultName,
-                    claimedAt: Date(timeIntervalSince1970: TimeInterval(now)),
-                    finishedAt: Date(timeIntervalSince1970: TimeInterval(now) + (finished - started).seconds),
-                    stageSeconds: [
-                        ("inspect", (readStarted - started).seconds), ("check", (finished - readStarted).seconds),
-                    ],
-                    mode: .check))
+            var summary = SummaryInputs(
+                batch: batch, fileName: fileName, publisher: Publisher.defaultName,
+                claimedAt: Date(timeIntervalSince1970: TimeInterval(now)),
+                finishedAt: Date(timeIntervalSince1970: TimeInterval(now) + (finished - started).seconds),
+                stageSeconds: [
+                    ("inspect", (readStarted - started).seconds), ("check", (finished - readStarted).seconds),
+                ],
+                mode: .check)
+            summary.encoding = decision.encoding.rawValue
+            paths = try writer.finish(summary: summary)
         } catch {
             return .reportFailed("cannot write reports: \(error)")
         }

@@ -58,6 +58,8 @@ extension Settings {
     }
 
     func readerConfiguration(publisher: String) -> ReaderConfiguration {
-        ReaderConfiguration(maxRecordBytes: maxRecordBytes, publisher: publisher)
+        var configuration = ReaderConfiguration(maxRecordBytes: maxRecordBytes, publisher: publisher)
+        configuration.encoding = publishers[publisher]?.encoding ?? encoding
+        return configuration
     }
 }

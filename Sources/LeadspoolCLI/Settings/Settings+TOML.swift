@@ -83,6 +83,7 @@ extension Settings {
             s.archiveMode = mode
         },
         Key(path: "max_record_bytes") { s, v, c in s.maxRecordBytes = try c.int(v, 1024...(1 << 30)) },
+        Key(path: "encoding") { s, v, c in s.encoding = EncodingSetting(name: try c.oneOf(v, EncodingSetting.names))! },
         Key(path: "log_format") { s, v, c in
             s.logFormat = LogFormat(rawValue: try c.oneOf(v, LogFormat.allCases.map(\.rawValue)))!
         },
@@ -137,7 +138,8 @@ extension Settings {
     /// vertical and `publishers.NAME.token_env` (NAME standing for any publisher). `leadspool init` writes
     /// each of them but ``testOnlyKeyPaths``, and refuses to run when it does not know one.
     static var keyPaths: [String] {
-        keys.map(\.path) + verticals.sorted().map { "dedupe.vertical_days." + $0 } + ["publishers.NAME.token_env"]
+        keys.map(\.path) + verticals.sorted().map { "dedupe.vertical_days." + $0 }
+            + ["publishers.NAME.token_env", "publishers.NAME.encoding"]
     }
 
     /// Keys for the tests only, which `leadspool init` and the README leave out.
@@ -203,6 +205,8 @@ extension Settings {
                 let context = Context(file: file, path: path + "." + key)
                 switch key {
                 case "token_env": publisher.tokenEnv = try context.name(sub[key]!)
+                case "encoding":
+                    publisher.encoding = EncodingSetting(name: try context.oneOf(sub[key]!, EncodingSetting.names))!
                 default: throw ConfigurationError("\(file): unknown key '\(path).\(key)'")
                 }
             }

@@ -15,6 +15,8 @@ struct Settings: Sendable {
     /// How summaries print on stdout (`--output`; not a configuration key).
     var summaryOutput = SummaryOutput.text
     var maxRecordBytes = 1 << 20
+    /// How files are decoded (`encoding`): detected per file, or one encoding for all.
+    var encoding = EncodingSetting.auto
     // Logging
     var logFormat = LogFormat.text
     // API
@@ -63,6 +65,8 @@ struct Settings: Sendable {
 struct PublisherSettings: Sendable, Equatable {
     /// Name of the environment variable holding this publisher's API token.
     var tokenEnv: String?
+    /// How this publisher's files are decoded (`encoding`; the top-level `encoding` when unset).
+    var encoding: EncodingSetting?
 }
 
 enum LogFormat: String, Sendable, CaseIterable {
