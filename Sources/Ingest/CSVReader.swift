@@ -102,7 +102,9 @@ package final class CSVReader: RecordReader {
             throw .unreadable("the header line cannot be read: \(reason)", byteOffset: 0, line: 1)
         case .success(let values):
             let names = values.map(\.text)
-            let columns = Columns(names: names, dialect: CSVDialect(delimiter: delimiter, crlf: headerEndsInCRLF))
+            let columns = Columns(
+                names: names, dialect: CSVDialect(delimiter: delimiter, crlf: headerEndsInCRLF),
+                mapping: configuration.columnMapping, publisher: configuration.publisher)
             if columns.fields.allSatisfy({ $0 == nil }) {
                 let shown = names.prefix(5).map(Self.shownHeaderCell).joined(separator: ", ")
                 throw .unreadable(

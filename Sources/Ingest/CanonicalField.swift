@@ -89,20 +89,37 @@ package final class Columns: Sendable {
     private let fallbacksByField: [CanonicalField: [Int]]
     /// The separators of the CSV file the names came from; `nil` for JSONL keys.
     package let dialect: CSVDialect?
+    /// The publisher whose mapping was applied (named in the hints of ``ColumnReport``).
+    package let publisher: String
+    /// Columns that name no field, by the alias table or the publisher's mapping, and are not ignored on
+    /// purpose, in header order.
+    package let unrecognised: [Int]
+    /// For each required field without a column, the note its rows' "missing" reason carries (see
+    /// ``ColumnReport``); empty when every required field has a column or every column was recognised.
+    package let absenceNotes: [CanonicalField: String]
 
-    package init(names: [String], dialect: CSVDialect? = nil) {
+    package init(
+        names: [String], dialect: CSVDialect? = nil, mapping: ColumnMapping = ColumnMapping(),
+        publisher: String = "default"
+    ) {
         self.names = names
         self.dialect = dialect
+        self.publisher = publisher
         var fields = [CanonicalField?](repeating: nil, count: names.count)
         var index: [CanonicalField: Int] = [:]
         var fallbacks: [CanonicalField: [Int]] = [:]
-        let matches = names.map { CanonicalField.matchWithKind($0) }
+        // A publisher's mapping ranks above the field's own name (it was written for this file's header).
+        let matches = names.map { name -> (field: CanonicalField, rank: Int)? in
+            if let mapped = mapping.field(for: name) { return (mapped, 0) }
+            if mapping.isIgnored(name) { return nil }
+            return CanonicalField.matchWithKind(name).map { ($0.field, $0.exact ? 1 : 2) }
+        }
         // A column under the field's own name wins over aliases wherever it stands (a file with an empty
         // `mobile` column before `phone` means `phone`); among columns of one kind the first wins. A column
         // that loses is kept as an unknown column, and read for the field where the winner is empty.
-        for exact in [true, false] {
+        for rank in 0...2 {
             for (i, match) in matches.enumerated() {
-                guard let match, match.exact == exact else { continue }
+                guard let match, match.rank == rank else { continue }
                 if index[match.field] == nil {
                     index[match.field] = i
                     fields[i] = match.field
@@ -114,6 +131,10 @@ package final class Columns: Sendable {
         self.fields = fields
         self.indexByField = index
         self.fallbacksByField = fallbacks
+        let unrecognised = names.indices.filter { matches[$0] == nil && !mapping.isIgnored(names[$0]) }
+        self.unrecognised = unrecognised
+        self.absenceNotes = ColumnReport.absenceNotes(
+            names: names, present: Set(index.keys), unrecognised: unrecognised, publisher: publisher)
     }
 
     package func index(of field: CanonicalField) -> Int? { indexByField[field] }

@@ -139,7 +139,7 @@ package final class JSONLReader: RecordReader {
             }
             return found
         }
-        let made = Columns(names: parser.keys)
+        let made = Columns(names: parser.keys, mapping: configuration.columnMapping, publisher: configuration.publisher)
         if recentColumns.count == Self.recentColumnsLimit { recentColumns.removeLast() }
         recentColumns.insert(made, at: 0)
         return made

@@ -20,10 +20,16 @@ package struct ReaderConfiguration: Sendable {
     package var encoding: EncodingSetting = .auto
     /// The publisher the records belong to.
     package var publisher: String = "default"
+    /// The publisher's own header names (`[publishers.NAME.columns]`).
+    package var columnMapping = ColumnMapping()
 
-    package init(maxRecordBytes: Int = 1 << 20, chunkSize: Int = 1 << 18, publisher: String = "default") {
+    package init(
+        maxRecordBytes: Int = 1 << 20, chunkSize: Int = 1 << 18, publisher: String = "default",
+        columnMapping: ColumnMapping = ColumnMapping()
+    ) {
         self.maxRecordBytes = maxRecordBytes
         self.chunkSize = chunkSize
         self.publisher = publisher
+        self.columnMapping = columnMapping
     }
 }

@@ -76,7 +76,8 @@ struct RetryJob {
         let reader: any RecordReader
         let readerConfiguration = settings.readerConfiguration(publisher: batch.publisher)
         do {
-            validator = try settings.makeValidator(now: Int64(batch.claimedAt.timeIntervalSince1970))
+            validator = try settings.makeValidator(
+                now: Int64(batch.claimedAt.timeIntervalSince1970), publisher: batch.publisher)
             reader = try BatchFile.reader(
                 path: original.path, facts: original.facts, configuration: readerConfiguration)
         } catch {

@@ -132,7 +132,7 @@ struct RunJob {
         let validationNow = Int64(status.claimedAt.timeIntervalSince1970)
         let validator: Validator
         do {
-            validator = try settings.makeValidator(now: validationNow)
+            validator = try settings.makeValidator(now: validationNow, publisher: file.publisher)
         } catch {
             return fail("\(error)", metadata)
         }

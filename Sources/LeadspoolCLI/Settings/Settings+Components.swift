@@ -4,7 +4,10 @@ import Pipeline
 
 /// The one place where settings become the components' configurations.
 extension Settings {
-    func validatorConfiguration(verticalOverride: String? = nil) throws -> Validator.Configuration {
+    /// `publisher`'s consent times without a zone are read in its `timezone`, else in `assume_timezone`.
+    func validatorConfiguration(verticalOverride: String? = nil, publisher: String? = nil) throws
+        -> Validator.Configuration
+    {
         let verticalName = verticalOverride ?? defaultVertical
         var vertical: Vertical?
         if let verticalName {
@@ -15,12 +18,14 @@ extension Settings {
         }
         return Validator.Configuration(
             defaultVertical: vertical, repairZip: repairZip, zipCheck: ZipCheckMode(rawValue: zipCheck) ?? .exists,
-            assumeTimezone: assumeTimezone, tcpaMaxAgeDays: tcpaMaxAgeDays)
+            assumeTimezone: publisher.flatMap { publishers[$0]?.timezone } ?? assumeTimezone,
+            tcpaMaxAgeDays: tcpaMaxAgeDays)
     }
 
-    func makeValidator(now: Int64, verticalOverride: String? = nil) throws -> Validator {
+    func makeValidator(now: Int64, verticalOverride: String? = nil, publisher: String? = nil) throws -> Validator {
         do {
-            return try Validator(configuration: try validatorConfiguration(verticalOverride: verticalOverride), now: now)
+            let configuration = try validatorConfiguration(verticalOverride: verticalOverride, publisher: publisher)
+            return try Validator(configuration: configuration, now: now)
         } catch let error as ValidatorError {
             throw ConfigurationError("\(error)")
         }
@@ -58,7 +63,9 @@ extension Settings {
     }
 
     func readerConfiguration(publisher: String) -> ReaderConfiguration {
-        var configuration = ReaderConfiguration(maxRecordBytes: maxRecordBytes, publisher: publisher)
+        var configuration = ReaderConfiguration(
+            maxRecordBytes: maxRecordBytes, publisher: publisher,
+            columnMapping: columns.merging(publishers[publisher]?.columns ?? ColumnMapping()))
         configuration.encoding = publishers[publisher]?.encoding ?? encoding
         return configuration
     }

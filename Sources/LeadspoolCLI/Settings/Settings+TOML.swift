@@ -36,6 +36,15 @@ extension Settings {
             return text.isEmpty ? nil : text
         }
 
+        /// An IANA time zone name Foundation knows.
+        func timeZone(_ v: any TOMLValueConvertible) throws -> String {
+            let zone = try name(v)
+            guard TimeZone(identifier: zone) != nil else {
+                throw fail("an IANA time zone name such as \"America/New_York\"", v)
+            }
+            return zone
+        }
+
         func bool(_ v: any TOMLValueConvertible) throws -> Bool {
             guard let b = v.bool else { throw fail("true or false", v) }
             return b
@@ -118,13 +127,7 @@ extension Settings {
         },
         Key(path: "validate.repair_zip") { s, v, c in s.repairZip = try c.bool(v) },
         Key(path: "validate.zip_check") { s, v, c in s.zipCheck = try c.oneOf(v, ["exists", "format"]) },
-        Key(path: "validate.assume_timezone") { s, v, c in
-            let zone = try c.name(v)
-            guard TimeZone(identifier: zone) != nil else {
-                throw c.fail("an IANA time zone name such as \"America/New_York\"", v)
-            }
-            s.assumeTimezone = zone
-        },
+        Key(path: "validate.assume_timezone") { s, v, c in s.assumeTimezone = try c.timeZone(v) },
         Key(path: "validate.tcpa_max_age_days") { s, v, c in s.tcpaMaxAgeDays = try c.int(v, 1...3650) },
         Key(path: "dedupe.dedupe_days") { s, v, c in s.dedupeDays = try c.int(v, 0...3650) },
         Key(path: "reports.redact") { s, v, c in s.redact = try c.bool(v) },
@@ -180,6 +183,10 @@ extension Settings {
                 try applyPublishers(sub, file: file)
                 continue
             }
+            if path == "columns" {
+                columns = try Self.columnMapping(value, context: context)
+                continue
+            }
             if let known = byPath[path] {
                 try known.apply(&self, value, context)
             } else if let sub = value.table, byPath.keys.contains(where: { $0.hasPrefix(path + ".") }) {
@@ -207,10 +214,40 @@ extension Settings {
                 case "token_env": publisher.tokenEnv = try context.name(sub[key]!)
                 case "encoding":
                     publisher.encoding = EncodingSetting(name: try context.oneOf(sub[key]!, EncodingSetting.names))!
+                case "timezone": publisher.timezone = try context.timeZone(sub[key]!)
+                case "columns": publisher.columns = try Self.columnMapping(sub[key]!, context: context)
                 default: throw ConfigurationError("\(file): unknown key '\(path).\(key)'")
                 }
             }
             publishers[name] = publisher
         }
+    }
+
+    /// A `[columns]` table: `"Header as written" = "field"` lines, and `ignore = ["Header", ...]` for columns
+    /// left unused on purpose.
+    private static func columnMapping(_ value: any TOMLValueConvertible, context: Context) throws -> ColumnMapping {
+        guard let table = value.table else {
+            throw context.fail("a table of \"Header\" = \"field\" lines and ignore = [\"Header\", ...]", value)
+        }
+        var mapping = ColumnMapping()
+        for header in table.keys.sorted() {
+            let entry = table[header]!
+            let inner = Context(file: context.file, path: context.path + "." + header)
+            if header == "ignore" {
+                guard let list = entry.array else { throw inner.fail("a list of header names", entry) }
+                for item in list {
+                    guard let name = item.string else { throw inner.fail("a list of header names", entry) }
+                    mapping.ignore(name)
+                }
+                continue
+            }
+            guard let name = entry.string, let field = CanonicalField(rawValue: name) ?? CanonicalField.match(name)
+            else {
+                let fields = CanonicalField.allCases.map(\.rawValue).joined(separator: ", ")
+                throw inner.fail("the name of a field (\(fields))", entry)
+            }
+            mapping.map(header, to: field)
+        }
+        return mapping
     }
 }

@@ -57,6 +57,8 @@ struct Settings: Sendable {
     var drainSeconds = 30.0
     // Per-publisher settings (`[publishers.NAME]`)
     var publishers: [String: PublisherSettings] = [:]
+    /// Header names mapped for every publisher (`[columns]`); a publisher's own mapping adds to it.
+    var columns = ColumnMapping()
 
     var ledgerPath: String { ledger ?? (spool + "/ledger.sqlite") }
     var ledgerKeyPath: String { FileSystem.parent(ledgerPath) + "/ledger.key" }
@@ -67,6 +69,10 @@ struct PublisherSettings: Sendable, Equatable {
     var tokenEnv: String?
     /// How this publisher's files are decoded (`encoding`; the top-level `encoding` when unset).
     var encoding: EncodingSetting?
+    /// IANA zone of this publisher's zone-less consent times (`timezone`; `validate.assume_timezone` when unset).
+    var timezone: String?
+    /// This publisher's header names (`[publishers.NAME.columns]`).
+    var columns = ColumnMapping()
 }
 
 enum LogFormat: String, Sendable, CaseIterable {

@@ -22,15 +22,28 @@ package enum TimestampParse: Sendable, Equatable {
 /// `YYYY-MM-DD`, `T`/`t`/space, `HH:MM[:SS[(.|,)fraction]]`, then optionally one space and a zone:
 /// `Z`/`z`, `UTC`, `GMT`, `±HH:MM`, `±HHMM` or `±HH` (at most ±18:00). Fractions are dropped
 /// (truncated). Dates and times must exist (no Feb 30, hour 24 or second 60).
+///
+/// What spreadsheets make of a date and time is read too, always without a zone (see
+/// `TimestampParser+Spreadsheet.swift`); it is tried only when the text is not ISO 8601.
 package enum TimestampParser {
     package static func parse(_ raw: String) -> TimestampParse {
         UTF8Bytes.with(raw) { parse($0) }
     }
 
+    static let notISODetail = "is not an ISO 8601 date and time"
+
     static func parse(_ bytes: UTF8Bytes.Buffer) -> TimestampParse {
+        let iso = parseISO(bytes)
+        if case .invalid(let detail) = iso, detail == notISODetail, let spreadsheet = parseSpreadsheet(bytes) {
+            return spreadsheet
+        }
+        return iso
+    }
+
+    static func parseISO(_ bytes: UTF8Bytes.Buffer) -> TimestampParse {
         let range = UTF8Bytes.trimmed(bytes)
         var reader = Reader(bytes: bytes, index: range.lowerBound, end: range.upperBound)
-        let notISO = TimestampParse.invalid(detail: "is not an ISO 8601 date and time")
+        let notISO = TimestampParse.invalid(detail: notISODetail)
 
         guard let year = reader.digits(4), reader.take(UInt8(ascii: "-")),
             let month = reader.digits(2), reader.take(UInt8(ascii: "-")),
@@ -99,7 +112,7 @@ package enum TimestampParser {
         return .parsed(ParsedTimestamp(localSeconds: local, offsetSeconds: offset, isCanonicalUTC: canonical))
     }
 
-    private struct Reader {
+    struct Reader {
         let bytes: UTF8Bytes.Buffer
         var index: Int
         let end: Int

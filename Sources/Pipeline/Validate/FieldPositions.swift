@@ -41,11 +41,20 @@ struct RecordFields {
     private let values: [RawValue]
     /// The columns, kept only when some field is named by more than one of them (see `Columns.fallbacks`).
     private let columnsWithFallbacks: Columns?
+    /// The columns, kept only when some required field has no column and some column was not recognised.
+    private let columnsWithAbsences: Columns?
 
     init(_ record: RawRecord) {
         positions = FieldPositions(record.columns)
         values = record.values
         columnsWithFallbacks = record.columns.hasFallbacks ? record.columns : nil
+        columnsWithAbsences = record.columns.absenceNotes.isEmpty ? nil : record.columns
+    }
+
+    /// What the rows of a file without a column for `field` say to fix that (see `Columns.absenceNotes`).
+    func absenceNote(_ field: CanonicalField) -> String? {
+        guard let columns = columnsWithAbsences, positions.index(field) < 0 else { return nil }
+        return columns.absenceNotes[field]
     }
 
     /// The field's value, `nil` when the column is absent or the record short; where it is blank, another

@@ -96,8 +96,11 @@ enum ProblemText {
         problem(code, field, value, "is not a valid \(what) (\(detail))")
     }
 
-    static func missing(_ code: ReasonCode, _ field: CanonicalField) -> Problem {
-        Problem(code, field: field.rawValue, value: "", text: "\(field.rawValue) is missing")
+    /// `field is missing`, with `note` in brackets after it when there is one.
+    static func missing(_ code: ReasonCode, _ field: CanonicalField, note: String? = nil) -> Problem {
+        Problem(
+            code, field: field.rawValue, value: "",
+            text: note.map { "\(field.rawValue) is missing (\($0))" } ?? "\(field.rawValue) is missing")
     }
 
     /// A JSON value of the wrong kind for the field (`FIELD_INVALID`).

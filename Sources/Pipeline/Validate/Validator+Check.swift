@@ -47,7 +47,7 @@ extension Validator {
 
         var timestamp: String?
         if let raw = text(.tcpaTimestamp, fields, .tcpaTimestampMissing, &problems) {
-            timestamp = checkTimestamp(raw, &problems)
+            timestamp = checkTimestamp(raw, publisher: record.publisher, &problems)
         }
 
         var consentText: String?
@@ -100,7 +100,7 @@ extension Validator {
         switch fields.text(field) {
         case .text(let s): return s
         case .missing:
-            problems.append(ProblemText.missing(missing, field))
+            problems.append(ProblemText.missing(missing, field, note: fields.absenceNote(field)))
             return nil
         case .other(let value):
             problems.append(ProblemText.wrongType(field, value, expected: "text"))
@@ -168,7 +168,7 @@ extension Validator {
         return ProblemText.problem(code, .phone, raw, detail.isEmpty ? what : "\(what) (\(detail))")
     }
 
-    private func checkTimestamp(_ raw: String, _ problems: inout [Problem]) -> String? {
+    private func checkTimestamp(_ raw: String, publisher: String, _ problems: inout [Problem]) -> String? {
         let parsed: ParsedTimestamp
         switch TimestampParser.parse(raw) {
         case .parsed(let p): parsed = p
@@ -187,7 +187,7 @@ extension Validator {
             problems.append(
                 ProblemText.invalid(
                     .tcpaTimestampInvalid, .tcpaTimestamp, raw, what: "timestamp",
-                    detail: "has no time zone; add Z or an offset, or set assume_timezone"
+                    detail: Self.noZoneDetail(localSeconds: parsed.localSeconds, publisher: publisher)
                 )
             )
             return nil
@@ -211,5 +211,12 @@ extension Validator {
         }
         return parsed.isCanonicalUTC && raw.utf8.count == 20 ? raw : CivilTime.utcString(utc)
     }
-}
 
+    /// Why a wall-clock time without a zone is refused, with the setting that fixes it for the publisher and
+    /// the same time as an accepted form (New York's winter offset standing for the publisher's own).
+    static func noZoneDetail(localSeconds: Int64, publisher: String) -> String {
+        let example = CivilTime.utcString(localSeconds).dropLast() + "-05:00"
+        return "has no time zone; set timezone under [publishers.\(publisher)] (e.g. \"America/New_York\"), "
+            + "or write the offset, e.g. \(example)"
+    }
+}
