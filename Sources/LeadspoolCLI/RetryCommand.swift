@@ -32,7 +32,9 @@ struct RetryCommand: AsyncParsableCommand {
     @Option(name: .long, help: "Outcomes to re-drive, comma-separated: failed, unknown.")
     var outcome = "failed,unknown"
 
-    @Option(name: .long, help: "Only this batch: its name (as in the report file names) or a prefix of its hash.")
+    @Option(
+        name: .long,
+        help: "Only this batch: its name (as in the report file names), its upload file name, or a prefix of its hash.")
     var batch: String?
 
     @Option(name: .long, help: "Only batches claimed from this date (YYYY-MM-DD, UTC) or this long ago (7d).")
@@ -81,7 +83,7 @@ struct RetryCommand: AsyncParsableCommand {
 struct SpoolRetry {
     let settings: Settings
     let states: Set<LeadState>
-    /// `--batch`: a batch name or a prefix of its hash.
+    /// `--batch`: a batch name, an upload file name or a prefix of the hash.
     let batch: String?
     let since: Date?
     let dryRun: Bool
@@ -127,12 +129,14 @@ struct SpoolRetry {
         if let batch {
             let matches = try ledgerCall { () throws(LedgerError) in try ledger.batches(matching: batch) }
             guard let match = matches.first else {
-                throw ConfigurationError("--batch \(batch): no batch of that name or hash prefix in the ledger")
+                throw ConfigurationError(
+                    "--batch \(batch): no batch of that name, upload name or hash prefix in the ledger")
             }
             guard matches.count == 1 else {
+                let listed = matches.map { "\($0.name) from \($0.fileName), hash \($0.id.prefix(12))" }
                 throw ConfigurationError(
-                    "--batch \(batch) matches \(matches.count) batches "
-                        + "(\(matches.map(\.name).joined(separator: ", "))); give more of the hash")
+                    "--batch \(batch) matches \(matches.count) batches (\(listed.joined(separator: "; "))); "
+                        + "say which with its hash: --batch \(matches[0].id.prefix(12))")
             }
             guard match.state == .done else {
                 report(

@@ -132,7 +132,7 @@ import Testing
         for group in groups {
             let batch = try #require(group["batch"] as? String)
             let want = try #require(expected[batch])
-            #expect(batch.range(of: #"^\d{8}T\d{6}Z-[0-9a-f]{12}$"#, options: .regularExpression) != nil, "\(batch)")
+            #expect(batch.range(of: #"^\d{8}T\d{6}Z-[A-Za-z0-9._-]+-[0-9a-f]{12}$"#, options: .regularExpression) != nil, "\(batch)")
             #expect(group["file_name"] as? String == want.file)
             #expect(group["leads"] as? Int == want.leads, "\(batch)")
             let top = want.reasons.sorted { $0.value != $1.value ? $0.value > $1.value : $0.key < $1.key }.prefix(3)

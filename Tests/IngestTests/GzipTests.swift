@@ -123,6 +123,10 @@ import Testing
             sha256: "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad", format: .csv, gzip: false,
             storedBytes: 3, contentBytes: 3)
         #expect(facts.batchName(claimedAt: 1_779_874_462) == "20260527T093422Z-ba7816bf8f01")
+        #expect(
+            facts.batchName(claimedAt: 1_779_874_462, uploadName: "Leads Nov 5.csv.gz")
+                == "20260527T093422Z-Leads_Nov_5-ba7816bf8f01")
+        #expect(facts.batchName(claimedAt: 1_779_874_462, uploadName: "….csv") == "20260527T093422Z-ba7816bf8f01")
     }
 }
 

@@ -119,7 +119,8 @@ struct RunJob {
         let status: BatchStatus
         do {
             status = try ledger.beginBatch(
-                id: facts.sha256, name: facts.batchName(claimedAt: claimSeconds), fileName: file.name,
+                id: facts.sha256, name: facts.batchName(claimedAt: claimSeconds, uploadName: file.name),
+                fileName: file.name,
                 publisher: file.publisher, claimedAt: Date(timeIntervalSince1970: TimeInterval(claimSeconds)))
         } catch {
             return fail("ledger: \(error)", metadata)

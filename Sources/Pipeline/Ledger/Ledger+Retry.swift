@@ -52,13 +52,18 @@ extension Ledger {
         }
     }
 
-    /// Batches whose report name is `text`, or whose content hash starts with `text` (lowercase hex).
+    /// Batches whose report name is `text`; else those claimed from a file named `text` (the upload name,
+    /// which several batches may share: a file dropped again with other content), in claim order; else those
+    /// whose content hash starts with `text` (lowercase hex).
     package func batches(matching text: String) throws(LedgerError) -> [BatchStatus] {
         let hex = text.lowercased()
         let isHex = !hex.isEmpty && hex.utf8.allSatisfy { (0x30...0x39).contains($0) || (0x61...0x66).contains($0) }
         let ids = try read("cannot find batches") { db in
             let named = try String.fetchAll(db, sql: "SELECT id FROM batches WHERE name = ?", arguments: [text])
-            guard named.isEmpty && isHex else { return named }
+            guard named.isEmpty else { return named }
+            let uploaded = try String.fetchAll(
+                db, sql: "SELECT id FROM batches WHERE file_name = ? ORDER BY seq", arguments: [text])
+            guard uploaded.isEmpty && isHex else { return uploaded }
             // `id >= prefix AND id < prefix + 'g'` is the prefix as a range over the unique index.
             return try String.fetchAll(
                 db, sql: "SELECT id FROM batches WHERE id >= ? AND id < ? ORDER BY id", arguments: [hex, hex + "g"])
