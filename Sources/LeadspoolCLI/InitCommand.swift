@@ -172,6 +172,10 @@ struct InitCommand: ParsableCommand {
             #"Files' encoding: "auto" (UTF-8, else Windows-1252), "utf-8", "windows-1252" or "latin-1"."#),
         Entry("log_format", #""text""#, #"Log format on stderr: "text" or "json"."#),
         Entry(
+            "columns.HEADER", #""zip""#,
+            "A column header as the files write it = the field it holds (first_name, phone, zip, tcpa_text...)."),
+        Entry("columns.ignore", #"["Campaign"]"#, "Columns left unused on purpose."),
+        Entry(
             "api.endpoint", #""https://api.dreamyleads.com/webhook/lead""#,
             "The Dreamy Leads API (DL_API_URL and --endpoint override it)."),
         Entry(
@@ -224,8 +228,23 @@ struct InitCommand: ParsableCommand {
             "publishers.NAME.token_env", #""ACME_DL_KEY""#,
             "Variable holding the token for the files in incoming/acme/ (default: api.token_env)."),
         Entry(
-            "publishers.NAME.encoding", #""windows-1252""#, "The encoding of this publisher's files (default: encoding)."),
+            "publishers.NAME.encoding", #""windows-1252""#,
+            "The encoding of this publisher's files (default: encoding)."),
+        Entry(
+            "publishers.NAME.timezone", #""America/Chicago""#,
+            "The zone of this publisher's consent timestamps written without one (default: assume_timezone)."),
+        Entry("publishers.NAME.columns.HEADER", #""zip""#, "This publisher's column mapping, as [columns]."),
+        Entry("publishers.NAME.columns.ignore", #"["Campaign"]"#, "Its columns left unused on purpose."),
     ]
+
+    /// A line above a table's header.
+    static let tableNotes = [
+        "columns": "Column headers the aliases do not cover, mapped to fields for every publisher.",
+        "publishers.NAME": "A publisher: the files of incoming/\(examplePublisher)/ (a folder name).",
+    ]
+
+    /// How the file shows a key standing for any column header (`HEADER` in `Settings.keyPaths`).
+    static let exampleHeader = #""Zip/Postal""#
 
     /// The example publisher's name in the file (`[publishers.NAME]`).
     static let examplePublisher = "acme"
@@ -249,19 +268,17 @@ struct InitCommand: ParsableCommand {
         for entry in entries where loader.contains(entry.path) {
             let dot = entry.path.lastIndex(of: ".")
             var section = dot.map { String(entry.path[..<$0]) } ?? ""
-            let key = dot.map { String(entry.path[entry.path.index(after: $0)...]) } ?? entry.path
+            var key = dot.map { String(entry.path[entry.path.index(after: $0)...]) } ?? entry.path
+            if key == "HEADER" { key = exampleHeader }
             // A publisher's table only exists when named: its header is commented out too.
             let commentedHeader = section.hasPrefix("publishers.")
+            let note = tableNotes[section]
             section = section.replacingOccurrences(of: "publishers.NAME", with: "publishers." + examplePublisher)
             if section != table {
                 table = section
                 lines.append("")
-                if commentedHeader {
-                    lines.append("# A publisher: the files of incoming/\(examplePublisher)/ (a folder name).")
-                    lines.append("# [\(section)]")
-                } else {
-                    lines.append("[\(section)]")
-                }
+                if let note { lines.append("# " + note) }
+                lines.append(commentedHeader ? "# [\(section)]" : "[\(section)]")
             }
             lines.append("")
             lines.append("# " + entry.help)

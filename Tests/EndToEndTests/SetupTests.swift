@@ -79,7 +79,7 @@ import Testing
     }
 
     /// The dotted key paths of a file `init` wrote: the commented-out `# key = value` lines under their
-    /// table (`[t]` or `# [t]`), with the example publisher's name as `NAME`.
+    /// table (`[t]` or `# [t]`), with the example publisher's name as `NAME` and a quoted header as `HEADER`.
     static func keys(in text: String) -> Set<String> {
         var table = ""
         var keys = Set<String>()
@@ -87,14 +87,16 @@ import Testing
             var body = Substring(line)
             if body.hasPrefix("# ") { body = body.dropFirst(2) }
             if body.hasPrefix("["), body.hasSuffix("]") {
-                table = String(body.dropFirst().dropLast())
-                if table.hasPrefix("publishers.") { table = "publishers.NAME" }
+                var parts = body.dropFirst().dropLast().split(separator: ".").map(String.init)
+                if parts.first == "publishers", parts.count > 1 { parts[1] = "NAME" }
+                table = parts.joined(separator: ".")
                 continue
             }
             guard line.hasPrefix("# "), let equals = body.range(of: " = ") else { continue }
-            let key = body[..<equals.lowerBound]
-            guard !key.isEmpty, key.allSatisfy(Self.isKeyCharacter) else { continue }
-            keys.insert(table.isEmpty ? String(key) : table + "." + key)
+            var key = String(body[..<equals.lowerBound])
+            if key.count > 2, key.hasPrefix("\""), key.hasSuffix("\"") { key = "HEADER" }
+            guard !key.isEmpty, key.allSatisfy(Self.isKeyCharacter) || key == "HEADER" else { continue }
+            keys.insert(table.isEmpty ? key : table + "." + key)
         }
         return keys
     }
@@ -107,8 +109,11 @@ import Testing
             let body = line.dropFirst(2)
             guard line.hasPrefix("# ") else { return String(line) }
             if body.hasPrefix("["), body.hasSuffix("]") { return String(body) }
-            if let equals = body.range(of: " = "), body[..<equals.lowerBound].allSatisfy(Self.isKeyCharacter) {
-                return String(body)
+            if let equals = body.range(of: " = ") {
+                let key = body[..<equals.lowerBound]
+                if key.allSatisfy(Self.isKeyCharacter) || (key.hasPrefix("\"") && key.hasSuffix("\"")) {
+                    return String(body)
+                }
             }
             return String(line)
         }.joined(separator: "\n")

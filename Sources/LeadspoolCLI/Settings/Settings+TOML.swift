@@ -138,12 +138,21 @@ extension Settings {
     private static let verticals: Set<String> = ["insurance", "mortgage", "solar", "debt"]
 
     /// Every key path this loader accepts, in table order, then `dedupe.vertical_days.<vertical>` for each
-    /// vertical and `publishers.NAME.token_env` (NAME standing for any publisher). `leadspool init` writes
-    /// each of them but ``testOnlyKeyPaths``, and refuses to run when it does not know one.
+    /// vertical, the `[columns]` table (HEADER standing for any header) and each key of ``publisherKeys``
+    /// (NAME standing for any publisher). `leadspool init` writes each of them but ``testOnlyKeyPaths``,
+    /// and refuses to run when it does not know one.
     static var keyPaths: [String] {
-        keys.map(\.path) + verticals.sorted().map { "dedupe.vertical_days." + $0 }
-            + ["publishers.NAME.token_env", "publishers.NAME.encoding"]
+        let publisher = publisherKeys.flatMap { key in
+            key == "columns" ? columnKeys("publishers.NAME.columns") : ["publishers.NAME." + key]
+        }
+        return keys.map(\.path) + verticals.sorted().map { "dedupe.vertical_days." + $0 } + columnKeys("columns")
+            + publisher
     }
+
+    /// The keys of a `[publishers.NAME]` table; `applyPublishers` refuses any other.
+    private static let publisherKeys = ["token_env", "encoding", "timezone", "columns"]
+
+    private static func columnKeys(_ table: String) -> [String] { [table + ".HEADER", table + ".ignore"] }
 
     /// Keys for the tests only, which `leadspool init` and the README leave out.
     static let testOnlyKeyPaths: Set<String> = ["api.retry_time_scale"]
@@ -210,6 +219,9 @@ extension Settings {
             var publisher = PublisherSettings()
             for key in sub.keys.sorted() {
                 let context = Context(file: file, path: path + "." + key)
+                guard Self.publisherKeys.contains(key) else {
+                    throw ConfigurationError("\(file): unknown key '\(path).\(key)'")
+                }
                 switch key {
                 case "token_env": publisher.tokenEnv = try context.name(sub[key]!)
                 case "encoding":
