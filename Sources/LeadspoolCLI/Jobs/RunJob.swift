@@ -86,6 +86,7 @@ struct RunJob {
         } catch {
             return error.code == .unreadableFile ? quarantine(error, metadata) : fail("cannot read: \(error)", metadata)
         }
+        let encoding = facts.text.decision(settings.readerConfiguration(publisher: file.publisher).encoding)
         // The same content dropped twice under two names is one batch: only one process works on it. With
         // `waitIfBusy` this one waits for the other to finish it, then goes on as with a file dropped again
         // (nothing is re-sent, the reports are written again); otherwise, or after a stop while waiting, the
@@ -127,6 +128,7 @@ struct RunJob {
         }
         let batchID = facts.sha256
         metadata["batch.id"] = "\(status.name)"
+        if encoding.encoding != .utf8 { logger.info("read as \(encoding)", metadata: metadata) }
         observer?.batchStarted(file: file.name, contentBytes: facts.contentBytes)
         // A batch seen before keeps its name (so its reports are rewritten in place) and its claim
         // time, which is also the validator's `now`, so its local verdicts come out the same.
@@ -196,7 +198,7 @@ struct RunJob {
             ) { finished in
                 thisPass.workSeconds = (finished - started).seconds
                 let whole = status.figures + (status.state == .done ? BatchFigures() : thisPass)
-                return SummaryInputs(
+                var inputs = SummaryInputs(
                     // A batch seen before keeps the file name and publisher it was first claimed with (the
                     // same content dropped again under another name or publisher folder is the same batch).
                     batch: status.name, fileName: status.fileName, publisher: status.publisher,
@@ -205,6 +207,8 @@ struct RunJob {
                     stageSeconds: [("submit", (sent - started).seconds), ("report", (finished - sent).seconds)],
                     retries: whole.retries, rateLimitWaits: whole.rateLimitWaits,
                     workSeconds: whole.workSeconds > 0 ? whole.workSeconds : nil, mode: .run)
+                inputs.encoding = encoding.encoding.rawValue
+                return inputs
             }
         } catch {
             return fail("cannot write reports: \(error)", metadata)
