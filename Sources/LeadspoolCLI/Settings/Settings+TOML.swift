@@ -104,7 +104,8 @@ extension Settings {
             s.endpoint = text
         },
         Key(path: "api.token_env") { s, v, c in s.tokenEnv = try c.name(v) },
-        Key(path: "api.token_file") { s, v, c in s.tokenFile = try c.name(v) },
+        // An empty string leaves an optional key unset, as the README's example writes them.
+        Key(path: "api.token_file") { s, v, c in s.tokenFile = v.string == "" ? nil : try c.name(v) },
         Key(path: "api.timeout_seconds") { s, v, c in s.timeoutSeconds = try c.seconds(v, 0.1...600) },
         Key(path: "api.max_in_flight") { s, v, c in s.maxInFlight = try c.int(v, 1...1024) },
         Key(path: "api.rate_limit") { s, v, c in
@@ -123,11 +124,13 @@ extension Settings {
         // Test-only, deliberately undocumented for users: see `Settings.retryTimeScale`.
         Key(path: "api.retry_time_scale") { s, v, c in s.retryTimeScale = try c.number(v, 0.001...1, "a factor") },
         Key(path: "validate.default_vertical") { s, v, c in
-            s.defaultVertical = try c.oneOf(v, ["insurance", "mortgage", "solar", "debt"])
+            s.defaultVertical = v.string == "" ? nil : try c.oneOf(v, ["insurance", "mortgage", "solar", "debt"])
         },
         Key(path: "validate.repair_zip") { s, v, c in s.repairZip = try c.bool(v) },
         Key(path: "validate.zip_check") { s, v, c in s.zipCheck = try c.oneOf(v, ["exists", "format"]) },
-        Key(path: "validate.assume_timezone") { s, v, c in s.assumeTimezone = try c.timeZone(v) },
+        Key(path: "validate.assume_timezone") { s, v, c in
+            s.assumeTimezone = v.string == "" ? nil : try c.timeZone(v)
+        },
         Key(path: "validate.tcpa_max_age_days") { s, v, c in s.tcpaMaxAgeDays = try c.int(v, 1...3650) },
         Key(path: "dedupe.dedupe_days") { s, v, c in s.dedupeDays = try c.int(v, 0...3650) },
         Key(path: "reports.redact") { s, v, c in s.redact = try c.bool(v) },
