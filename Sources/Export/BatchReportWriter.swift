@@ -33,6 +33,10 @@ package final class BatchReportWriter {
     private var files: [TempFile] = []
     private var spoolFile: TempFile?
     private var fold: RowFold
+    /// Unrecognised columns of the records added, in first-seen order, and the columns last seen (JSONL lines
+    /// may each have their own keys; CSV records share one header).
+    private var unmatchedColumns: [String]?
+    private var lastColumns: Columns?
 
     /// Creates the report directory when missing and the temporary files.
     /// - Parameters:
@@ -88,6 +92,7 @@ package final class BatchReportWriter {
     /// `rejects.csv`. Rows must arrive in input order.
     package func add(_ result: LeadResult, raw: RawRecord?) throws {
         guard state == .open else { throw ExportError(.closed, path: paths.resultsCSV) }
+        if let columns = raw?.columns, columns !== lastColumns { noteColumns(columns) }
         do {
             try fold.add(result, raw: raw)
         } catch {
@@ -96,9 +101,18 @@ package final class BatchReportWriter {
         }
     }
 
+    private func noteColumns(_ columns: Columns) {
+        lastColumns = columns
+        var seen = unmatchedColumns ?? []
+        for i in columns.unrecognised where !seen.contains(columns.names[i]) { seen.append(columns.names[i]) }
+        unmatchedColumns = seen
+    }
+
     /// Completes every report and renames them into place; answers their paths.
     package func finish(summary inputs: SummaryInputs) throws -> ReportPaths {
         guard state == .open else { throw ExportError(.closed, path: paths.resultsCSV) }
+        var inputs = inputs
+        if inputs.unmatchedColumns == nil { inputs.unmatchedColumns = unmatchedColumns }
         do {
             try fold.csv.drain()
             try fold.jsonl.drain()

@@ -32,6 +32,9 @@ package struct SummaryInputs: Sendable {
     /// The encoding the file was read in (`utf-8`, `windows-1252`, `utf-16le`, ...); `null` in summary.json
     /// when not known (reports rewritten without reading the file).
     package var encoding: String?
+    /// Header names that name no field and are not ignored on purpose (`unmatched_columns`); `nil` lets the
+    /// writer take them from the records it was given.
+    package var unmatchedColumns: [String]?
 
     package init(
         batch: String, fileName: String, publisher: String, claimedAt: Date, finishedAt: Date,

@@ -58,8 +58,13 @@ package struct ColumnMapping: Sendable, Equatable {
 
     /// The TOML line mapping `header` to `field`: `"Zip/Postal" = "zip"`.
     package static func tomlLine(header: String, field: CanonicalField) -> String {
+        tomlString(header) + " = \"\(field.rawValue)\""
+    }
+
+    /// `text` as a TOML basic string, quotes included.
+    package static func tomlString(_ text: String) -> String {
         var quoted = "\""
-        for scalar in header.unicodeScalars {
+        for scalar in text.unicodeScalars {
             switch scalar {
             case "\"": quoted += "\\\""
             case "\\": quoted += "\\\\"
@@ -72,6 +77,6 @@ package struct ColumnMapping: Sendable, Equatable {
                 }
             }
         }
-        return quoted + "\" = \"\(field.rawValue)\""
+        return quoted + "\""
     }
 }

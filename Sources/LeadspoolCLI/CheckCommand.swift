@@ -48,7 +48,8 @@ struct CheckCommand: AsyncParsableCommand {
             global.bootstrapLogging(settings)
             let logger = Logger(label: "leadspool.check")
             let now = self.now ?? Int64(Date().timeIntervalSince1970)
-            let validator = try settings.makeValidator(now: now, verticalOverride: vertical)
+            let validator = try settings.makeValidator(
+                now: now, verticalOverride: vertical, publisher: Publisher.defaultName)
             let reports = settings.reportConfiguration(directory: reportDir, redact: redact)
             do {
                 try FileSystem.makeDirectory(reportDir)
@@ -78,6 +79,7 @@ struct CheckCommand: AsyncParsableCommand {
                     path: file, validator: validator, reports: reports, ledger: ledger, now: now, logger: logger)
                 job.observer = observer
                 job.encoding = settings.encoding
+                job.readerConfiguration = settings.readerConfiguration(publisher: Publisher.defaultName)
                 job.written = written
                 switch job.run() {
                 case .checked(let summary, let batch, let json):

@@ -14,6 +14,7 @@ extension BatchSummary {
             ("batch", .string(inputs.batch)),
             ("file_name", .string(inputs.fileName)),
             ("encoding", inputs.encoding.map { .string($0) } ?? .null),
+            ("unmatched_columns", inputs.unmatchedColumns.map { .array($0.map { .string($0) }) } ?? .null),
             ("publisher", .string(inputs.publisher)),
             ("mode", .string(inputs.mode.rawValue)),
             ("claimed_at", .string(CivilTime.utcString(Int64(Self.wholeSeconds(inputs.claimedAt))))),

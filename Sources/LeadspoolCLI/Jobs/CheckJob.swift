@@ -25,6 +25,8 @@ struct CheckJob {
     var observer: RunObserver?
     /// The `encoding` setting.
     var encoding = EncodingSetting.auto
+    /// How records are read: the publisher's column mapping.
+    var readerConfiguration = ReaderConfiguration()
     /// Batch names written earlier in this call, with their files: a file with the same content (the same
     /// hash at the end of the name) is not checked again, which could overwrite those reports.
     var written: [String: String] = [:]
@@ -61,6 +63,7 @@ struct CheckJob {
         typealias Recycle = Handoff<[(CheckedRecord, RawRecord?)]>
         let validator = self.validator
         let path = self.path
+        let readerConfiguration = self.readerConfiguration
         // The report writer reads a record only to copy it into rejects.csv (and the first one for the
         // header): a CSV record that passed validation is freed at once instead of going on. (JSONL records
         // each bring their own keys, so they all go on.)
@@ -76,7 +79,7 @@ struct CheckJob {
                 do {
                     var reader = try BatchFile.reader(
                         path: path, format: sniffed.format, gzip: sniffed.gzip, encoding: encoding,
-                        configuration: ReaderConfiguration())
+                        configuration: readerConfiguration)
                     while let record = try reader.next() {
                         if validating {
                             let checked = validator.check(record)
@@ -137,6 +140,8 @@ struct CheckJob {
         var deduper = BatchDeduper()
         var sized = false
         var firstChunk = true
+        /// The header's columns (JSONL: the first line's keys), from the first record.
+        var columns: Columns?
         var tally = OutcomeTally()
         let readStarted = clock.now
         do {
@@ -152,6 +157,7 @@ struct CheckJob {
                             Self.validate(&rows[i], with: validator, keepRecord: keepsEveryRecord || (firstChunk && i == 0))
                         }
                     }
+                    if firstChunk, !rows.isEmpty { columns = rows[0].1?.columns }
                     firstChunk = false
                     // The table slots of the row `prefetchDistance` ahead are fetched while this one is probed.
                     let count = rows.count
@@ -200,12 +206,19 @@ struct CheckJob {
         }
         logger.info(
             "checked", metadata: ["batch.id": "\(batch)", "batch.rows": "\(tally.rows)", "batch.file": "\(fileName)"])
+        let missingColumns = columns.map(ColumnLines.missingColumnMessages) ?? []
+        for message in missingColumns {
+            logger.warning("\(message)", metadata: ["batch.id": "\(batch)", "batch.file": "\(fileName)"])
+        }
         return .checked(
-            Self.withEncodingLine(tally.render(file: fileName, batch: batch, resultsPath: paths.resultsCSV), decision),
+            ColumnLines.inserted(
+                columns, into: Self.withEncodingLine(
+                    tally.render(file: fileName, batch: batch, resultsPath: paths.resultsCSV), decision)),
             batch: batch,
             json: {
                 var json = tally.json(file: fileName, publisher: nil, batch: batch, resultsPath: paths.resultsCSV)
                 json.add("encoding", decision.encoding.rawValue)
+                if !missingColumns.isEmpty { json.add("missing_columns", missingColumns.joined(separator: "; ")) }
                 return json
             }())
     }
