@@ -75,7 +75,8 @@ enum RemoteAnswerBody {
         }
     }
 
-    /// One line: control characters and runs of whitespace become one space; trimmed; cut.
+    /// One line: control characters and runs of whitespace become one space; trimmed; cut. A replacement
+    /// character (bytes that were not UTF-8, a lone surrogate escape) becomes `?`: no report holds U+FFFD.
     static func clean(_ text: String) -> String? {
         var out = ""
         var pendingSpace = false
@@ -96,7 +97,7 @@ enum RemoteAnswerBody {
                 count += 1
                 pendingSpace = false
             }
-            out.append(character)
+            out.append(character.unicodeScalars.contains("\u{FFFD}") ? "?" : character)
             count += 1
         }
         return out.isEmpty ? nil : out
