@@ -87,6 +87,34 @@ import Testing
         #expect(page.pngWidth == 1400)
     }
 
+    /// `check`'s page: a dry run shows what would be submitted and what to fix, not revenue or acceptance.
+    @Test func checkSummaryRendersWithoutRunFigures() throws {
+        let work = try TemporaryDirectory("leadspool-render-check")
+        let reports = work.path("reports")
+        let fixture = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+            .appendingPathComponent("../../fixtures/batches/mortgage-messy.csv").standardized.path
+        let result = try runLeadspool(["check", "--quiet", "--report-dir", reports, fixture], directory: work.url)
+        try #require(result.status == 0, "\(result.stderr)")
+        let name = try #require(
+            try FileManager.default.contentsOfDirectory(atPath: reports).first { $0.hasSuffix(".summary.json") })
+        let base = reports + "/" + name.dropLast(".summary.json".count)
+        let json = try Data(contentsOf: URL(fileURLWithPath: base + ".summary.json"))
+        let summary = try #require(try JSONSerialization.jsonObject(with: json) as? [String: Any])
+        let outcomes = try #require(summary["outcomes"] as? [String: Any])
+        let page = try Self.render(base + ".summary.html", screenshot: "summary-check.png")
+        #expect(page.console.isEmpty, "console: \(page.console)")
+        for outcome in ["valid", "invalid", "duplicate"] {
+            let label = ["valid": "Valid (would submit)", "invalid": "Invalid", "duplicate": "Duplicates"][outcome]!
+            #expect(page.dom.contains(Self.card(label, Self.grouped(try #require(outcomes[outcome] as? Int)))), "\(label)")
+        }
+        for label in ["Accepted", "Rejected", "Revenue", "Acceptance rate"] {
+            #expect(!page.dom.contains("<div class=\"k\">\(label)</div>"), "\(label) in a dry run")
+        }
+        #expect(page.dom.contains("How to fix"))
+        #expect(page.dom.contains("format the phone column as Text in Excel"), "PHONE_EXCEL_MANGLED's fix")
+        #expect(page.pngWidth == 1100)
+    }
+
     /// The console check itself: a page that logs an error is caught.
     @Test func consoleErrorsAreCaught() throws {
         let work = try TemporaryDirectory("leadspool-render")

@@ -85,6 +85,40 @@ struct SummaryHTMLTests {
         let page = try html(rows, mode: .check)
         #expect(page.contains("<div class=\"k\">Valid (would submit)</div><div class=\"v\">4</div>"))
         #expect(page.contains("dry run (check)"))
-        #expect(page.contains("<div class=\"k\">Acceptance rate</div><div class=\"v\">–</div>"))
+        // Nothing was sent: no figures that only a run has.
+        for label in ["Accepted", "Rejected", "Revenue", "Acceptance rate", "Failed"] {
+            #expect(!page.contains("<div class=\"k\">\(label)</div>"), "\(label)")
+        }
+        #expect(!page.contains("Revenue by vertical"))
+        #expect(!page.contains("Latency"))
+    }
+
+    @Test("a check run: valid, invalid and duplicate counts, top reasons with their fixes")
+    func checkModeReasons() throws {
+        let rows = sampleRows().map { row -> (LeadResult, RawRecord?) in
+            var result = row.0
+            if [.accepted, .rejected, .failed].contains(result.outcome) { result.outcome = .valid }
+            return (result, row.1)
+        }
+        let page = try html(rows, mode: .check)
+        for text in [
+            "<div class=\"k\">Invalid</div><div class=\"v\">3</div>",
+            "<div class=\"k\">Duplicates</div><div class=\"v\">1</div>",
+            "<div class=\"k\">Rows to fix (rejects file)</div><div class=\"v\">3</div>",
+            "<th>How to fix</th>",
+            "<td>\(HTMLText.escape(ReasonCode.verticalUnknown.guide.label))<br><code>VERTICAL_UNKNOWN</code></td>",
+            HTMLText.escape(ReasonCode.verticalUnknown.guide.fix),
+            "Rows by vertical",
+        ] {
+            #expect(page.contains(text), "missing: \(text)")
+        }
+        #expect(!page.contains("<div class=\"k\">Revenue</div>"))
+    }
+
+    @Test("a run's top reasons carry their fixes too")
+    func runReasons() throws {
+        let page = try html(sampleRows())
+        #expect(page.contains(HTMLText.escape(ReasonCode.recordUnreadable.guide.fix)))
+        #expect(page.contains("<div class=\"k\">Revenue</div>"))
     }
 }

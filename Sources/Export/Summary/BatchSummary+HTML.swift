@@ -14,16 +14,19 @@ extension BatchSummary {
             \(NumberText.fixed(durationSeconds, decimals: 1)) s</p>
 
             """
-        html += headline()
+        // A dry run sent nothing: accepted, rejected, revenue and delivery figures would all read 0 there.
+        let dryRun = inputs.mode == .check
+        html += dryRun ? checkHeadline() : headline()
         html += section("Outcomes", body: outcomeChart())
-        html += section("Top reasons", body: reasonChart())
-        html += section("Revenue by vertical", body: verticalTable())
+        html += section("Top reasons", body: reasonChart() + reasonTable())
+        html +=
+            dryRun
+            ? section("Rows by vertical", body: checkVerticalTable())
+            : section("Revenue by vertical", body: verticalTable())
         html += section("Rows needing attention", body: attentionTable())
-        html += section("Delivery", body: deliveryFacts())
+        html += dryRun ? section("Check", body: checkFacts()) : section("Delivery", body: deliveryFacts())
+        html += dryRun ? Self.checkFoot : Self.runFoot
         html += """
-            <p class="muted foot">Acceptance rate = accepted ÷ submitted, where submitted = accepted + rejected \
-            (the leads the API judged), as in <code>leadspool report</code>; sent counts every row a request went \
-            out for (also those refused as invalid, failed or held after sending). Written by leadspool.</p>
             </main>
             </body>
             </html>
@@ -31,6 +34,19 @@ extension BatchSummary {
             """
         return html
     }
+
+    private static let runFoot = """
+        <p class="muted foot">Acceptance rate = accepted ÷ submitted, where submitted = accepted + rejected \
+        (the leads the API judged), as in <code>leadspool report</code>; sent counts every row a request went \
+        out for (also those refused as invalid, failed or held after sending). Written by leadspool.</p>
+
+        """
+
+    private static let checkFoot = """
+        <p class="muted foot">A dry run: nothing was sent. Valid rows are those <code>leadspool run</code> \
+        would submit; fix the rows of the rejects file and drop it again. Written by leadspool.</p>
+
+        """
 
     private var modeText: String {
         inputs.mode == .check ? "dry run (check)" : "submitted (run)"
@@ -54,6 +70,23 @@ extension BatchSummary {
         if inputs.mode == .check || count(of: .valid) > 0 {
             cards.insert(("Valid (would submit)", HTMLText.grouped(count(of: .valid)), "good"), at: 1)
         }
+        var html = "<div class=\"cards\">\n"
+        for (label, value, tone) in cards {
+            html += "<div class=\"card \(tone)\"><div class=\"k\">\(label)</div><div class=\"v\">\(value)</div></div>\n"
+        }
+        return html + "</div>\n"
+    }
+
+    /// The cards of a dry run: what would be submitted and what needs fixing first.
+    private func checkHeadline() -> String {
+        let invalid = count(of: .invalid)
+        let cards: [(String, String, String)] = [
+            ("Rows", HTMLText.grouped(rows), ""),
+            ("Valid (would submit)", HTMLText.grouped(count(of: .valid)), "good"),
+            ("Invalid", HTMLText.grouped(invalid), invalid > 0 ? "bad" : ""),
+            ("Duplicates", HTMLText.grouped(count(of: .duplicate)), ""),
+            ("Rows to fix (rejects file)", HTMLText.grouped(rejects), rejects > 0 ? "bad" : ""),
+        ]
         var html = "<div class=\"cards\">\n"
         for (label, value, tone) in cards {
             html += "<div class=\"card \(tone)\"><div class=\"k\">\(label)</div><div class=\"v\">\(value)</div></div>\n"
@@ -86,6 +119,51 @@ extension BatchSummary {
         // line on the terminal and `leadspool report` count each row once, by its first code.
         return Self.barChart(Array(top), title: "Most frequent reason codes")
             + "<p class=\"muted\">Every problem of a row is counted, so a row may count under several codes.</p>\n"
+    }
+
+    /// The most frequent codes with what each means and how to fix it (``ReasonCode/guide``).
+    private func reasonTable() -> String {
+        let top = topReasons()
+        guard !top.isEmpty else { return "" }
+        var html =
+            "<table class=\"reasons\">\n"
+            + "<thead><tr><th>Reason</th><th class=\"n\">Rows</th><th>How to fix</th></tr></thead>\n<tbody>\n"
+        for (code, count) in top {
+            let guide = code.guide
+            html +=
+                "<tr><td>\(HTMLText.escape(guide.label))<br><code>\(code.rawValue)</code></td>"
+                + "<td class=\"n\">\(HTMLText.grouped(count))</td><td>\(HTMLText.escape(guide.fix))</td></tr>\n"
+        }
+        return html + "</tbody>\n</table>\n"
+    }
+
+    /// The ten most frequent codes among all problems, ties in code order.
+    private func topReasons() -> [(code: ReasonCode, count: Int)] {
+        Array(
+            reasonCodes.enumerated()
+                .filter { $0.element.count > 0 }
+                .sorted {
+                    $0.element.count != $1.element.count ? $0.element.count > $1.element.count : $0.offset < $1.offset
+                }
+                .prefix(10)
+                .map(\.element))
+    }
+
+    /// Per vertical in a dry run: rows, valid, invalid and duplicates.
+    private func checkVerticalTable() -> String {
+        var html =
+            "<table>\n<thead><tr><th>Vertical</th><th class=\"n\">Rows</th><th class=\"n\">Valid</th>"
+            + "<th class=\"n\">Invalid</th><th class=\"n\">Duplicates</th></tr></thead>\n<tbody>\n"
+        func cells(_ rows: Int, _ count: (Outcome) -> Int) -> String {
+            [rows, count(.valid), count(.invalid), count(.duplicate)]
+                .map { "<td class=\"n\">\(HTMLText.grouped($0))</td>" }.joined()
+        }
+        for group in verticals {
+            let name = group.name.isEmpty ? "<span class=\"muted\">(no vertical)</span>" : HTMLText.escape(group.name)
+            html += "<tr><td>\(name)</td>" + cells(group.rows, group.count(of:)) + "</tr>\n"
+        }
+        html += "</tbody>\n<tfoot><tr><th>Total</th>" + cells(rows, count(of:)) + "</tr></tfoot>\n</table>\n"
+        return html
     }
 
     private func verticalTable() -> String {
@@ -135,6 +213,22 @@ extension BatchSummary {
                 + "<td><span class=\"tag\" style=\"background:\(Self.colour(row.outcome))\">"
                 + "\(row.outcome.rawValue)</span></td>"
                 + "<td>\(HTMLText.escape(row.reason))</td></tr>\n"
+        }
+        return html + "</tbody>\n</table>\n"
+    }
+
+    /// The facts of a dry run: how long it took.
+    private func checkFacts() -> String {
+        var facts: [(String, String)] = [
+            ("Duration", NumberText.fixed(durationSeconds, decimals: 1) + " s"),
+            ("Rows per second", rowsPerSecond.map { NumberText.fixed($0, decimals: 0) } ?? "–"),
+        ]
+        for (stage, seconds) in inputs.stageSeconds {
+            facts.append(("Stage " + HTMLText.escape(stage), NumberText.fixed(seconds, decimals: 2) + " s"))
+        }
+        var html = "<table class=\"facts\">\n<tbody>\n"
+        for (label, value) in facts {
+            html += "<tr><th>\(HTMLText.escape(label))</th><td>\(value)</td></tr>\n"
         }
         return html + "</tbody>\n</table>\n"
     }
@@ -217,6 +311,8 @@ extension BatchSummary {
         .facts th{font-weight:normal;color:#5a6475;width:45%}
         td{word-break:break-word}
         .tag{color:#fff;border-radius:3px;padding:1px 6px;font-size:12px}
+        .reasons{margin-top:12px}.reasons td:first-child{width:32%}
+        .reasons code{font-size:11px;color:#5a6475;white-space:nowrap}
         .chart text{font-size:13px;fill:#1d2330}
         @media print{body{background:#fff;font-size:10pt}main{max-width:none;padding:0}\
         section,.card{border-color:#999}.card,tr,svg{break-inside:avoid}\
