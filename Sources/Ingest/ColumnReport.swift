@@ -83,8 +83,12 @@ package enum ColumnReport {
         let shown = unrecognised.prefix(6).map(shownName).joined(separator: ", ")
             + (unrecognised.count > 6 ? ", …" : "")
         let section = ColumnMapping.section(publisher: publisher)
-        let line = ColumnMapping.tomlLine(header: candidate ?? unrecognised[0], field: field)
-        let fix = candidate != nil ? "add \(line) under \(section)" : "map the right one under \(section), e.g. \(line)"
+        let fix =
+            if let candidate {
+                "add \(ColumnMapping.tomlLine(header: candidate, field: field)) under \(section)"
+            } else {
+                "if one of them holds \(field.rawValue), map it under \(section): \"<header>\" = \"\(field.rawValue)\""
+            }
         return "no column for \(field.rawValue); columns not recognised: \(shown) — \(fix)"
     }
 

@@ -93,6 +93,24 @@ import Testing
         #expect(object["unmatched_columns"] as? [String] == [])
     }
 
+    @Test func aMissingColumnIsOneLineEvenWhenEveryColumnIsRecognised() throws {
+        let directory = try TemporaryDirectory()
+        let file = directory.path("no-zip.csv")
+        try """
+            first_name,last_name,email,phone,tcpa_timestamp,tcpa_text,tcpa_url,vertical
+            Ana,Lopez,ana@example.com,(813) 247-1001,2026-11-10T09:14:22Z,I agree.,https://a.example.com/,debt
+            Ben,Okafor,ben@example.com,(813) 247-1002,2026-11-10T09:15:22Z,I agree.,https://a.example.com/,debt
+
+            """.write(toFile: file, atomically: true, encoding: .utf8)
+        let result = try runLeadspool(
+            ["check", "--quiet", "--report-dir", directory.path("out"), "--now", Self.now, file])
+        let stdout = String(decoding: result.stdout, as: UTF8.self)
+        #expect(result.status == 0)
+        #expect(stdout.components(separatedBy: "\n  no column for zip\n").count == 2, "\(stdout)")
+        #expect(!stdout.contains("not recognised"))
+        #expect(stdout.contains("2 rows: 2 invalid"))
+    }
+
     @Test(arguments: [
         ("[publishers.default.columns]\n\"Zip/Postal\" = \"postcode_ish\"\n", "'publishers.default.columns.Zip/Postal' must be the name of a field"),
         ("[columns]\nignore = \"Notes\"\n", "'columns.ignore' must be a list of header names"),

@@ -87,7 +87,7 @@ import Testing
         let columns = Columns(names: ["first_name", "Notes", "tcpa_text"], publisher: "acme")
         let note = try #require(columns.absenceNotes[.email])
         #expect(
-            note == #"no column for email; columns not recognised: Notes — map the right one under [publishers.acme.columns], e.g. "Notes" = "email""#
+            note == #"no column for email; columns not recognised: Notes — if one of them holds email, map it under [publishers.acme.columns]: "<header>" = "email""#
         )
     }
 

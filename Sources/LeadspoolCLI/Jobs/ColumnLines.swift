@@ -9,7 +9,7 @@ enum ColumnLines {
         var lines: [String] = []
         let recognised = columns.recognised.map { "\(shown($0.name)) → \($0.field.rawValue)" }
         lines.append("  columns recognised: " + (recognised.isEmpty ? "none" : recognised.joined(separator: ", ")))
-        guard !columns.unrecognised.isEmpty else { return lines }
+        guard !columns.unrecognised.isEmpty else { return lines + missingColumnMessages(columns).map { "  " + $0 } }
         var mapped: [String] = []
         var unused: [String] = []
         let described = columns.unrecognised.map { index -> String in
@@ -33,9 +33,9 @@ enum ColumnLines {
         return lines
     }
 
-    /// One message per required field without a column, when some column was not recognised.
+    /// One message per required field without a column, with the fix when some column was not recognised.
     static func missingColumnMessages(_ columns: Columns) -> [String] {
-        columns.absentRequiredFields.compactMap { columns.absenceNotes[$0] }
+        columns.absentRequiredFields.map { columns.absenceNotes[$0] ?? "no column for \($0.rawValue)" }
     }
 
     private static func shown(_ name: String) -> String {
