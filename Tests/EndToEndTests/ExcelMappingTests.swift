@@ -111,6 +111,18 @@ import Testing
         #expect(stdout.contains("2 rows: 2 invalid"))
     }
 
+    @Test func runLogsTheMissingColumnOnceForTheBatch() throws {
+        let spool = try TempSpool()
+        defer { spool.remove() }
+        try spool.drop(fixture: "excel-mapping.csv", folder: "spreadsheets")
+        // Every row is invalid, so nothing is sent and no API is needed.
+        let (status, output) = try spool.run(endpoint: "http://127.0.0.1:9/webhook/lead", token: "dl_test_x")
+        #expect(status == 0, "\(output)")
+        let message = #"no column for zip; columns not recognised: Zip/Postal, Lead ID — add "Zip/Postal" = "zip" under [publishers.default.columns]"#
+        #expect(output.components(separatedBy: message).count == 2, "\(output)")
+        #expect(output.contains("6 rows: 6 invalid"))
+    }
+
     @Test(arguments: [
         ("[publishers.default.columns]\n\"Zip/Postal\" = \"postcode_ish\"\n", "'publishers.default.columns.Zip/Postal' must be the name of a field"),
         ("[columns]\nignore = \"Notes\"\n", "'columns.ignore' must be a list of header names"),

@@ -19,6 +19,10 @@ struct ReportPass {
     /// Pass 1's in-batch deduper (the rows it read): replayed rather than built again, so the run never
     /// holds two tables. Taken by the first `write`.
     var firstPass: BatchDeduper? = nil
+    /// One line per required field the header has no column for (see ``ColumnLines``), from the first
+    /// record written; for the batch's log.
+    var missingColumns: [String] = []
+    var sawColumns = false
 
     /// Writes every row through `writer`, counting into `tally`.
     mutating func write(reader: inout any RecordReader, to writer: BatchReportWriter, tally: inout OutcomeTally)
@@ -41,6 +45,10 @@ struct ReportPass {
             return record
         }
         func emit(_ raw: RawRecord, _ stored: StoredLeadResult?) throws {
+            if !sawColumns {
+                sawColumns = true
+                missingColumns = ColumnLines.missingColumnMessages(raw.columns)
+            }
             var checked = validator.check(raw)
             deduper.check(&checked)
             let result = merge(consume checked, stored)

@@ -213,6 +213,7 @@ struct RunJob {
         } catch {
             return fail("cannot write reports: \(error)", metadata)
         }
+        for message in pass.missingColumns { logger.warning("\(message)", metadata: metadata) }
         if status.state != .done {
             do {
                 try ledger.addFigures(thisPass, batch: batchID)
