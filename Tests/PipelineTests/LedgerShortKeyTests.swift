@@ -57,7 +57,8 @@ private typealias F = LedgerFixture
     /// batch 1 holds row 1 (accepted), row 2 (failed: its keys are free) and row 3 (solar, phone only).
     static func oldLedger(_ dir: LedgerDirectory) throws {
         try Data(key).write(to: URL(fileURLWithPath: dir.keyPath))
-        let ledger = try dir.open()
+        // A key before its ledger: a new ledger is asked for deliberately (otherwise an orphaned key).
+        let ledger = try Ledger(path: dir.path, keyPath: dir.keyPath, newLedger: true)
         try F.begin(ledger, 1)
         let answered = F.now.days(-1).ledgerSeconds
         let seq = "(SELECT seq FROM batches WHERE id = '\(F.batchID(1))')"
