@@ -59,6 +59,31 @@ import Testing
         try noReplacementCharacter(in: reports)
     }
 
+    /// The first accent 150 KB into the file: check starts reading in the encoding the first 64 KiB suggest
+    /// (UTF-8), and starts over as Windows-1252 once the first pass has seen the whole file.
+    @Test func anAccentFarIntoTheFileStillDecides() throws {
+        let dir = try TemporaryDirectory()
+        let reports = try TemporaryDirectory()
+        var text = "first_name,last_name,phone,zip\r\n"
+        for i in 0..<5000 { text += "Ann,Lee,81324\(String(format: "%05d", i)),33601\r\n" }
+        text += "José,Martínez O’Brien,8132479999,33601\r\n"
+        let bytes = text.unicodeScalars.map { scalar -> UInt8 in
+            switch scalar {
+            case "’": 0x92
+            default: UInt8(scalar.value)
+            }
+        }
+        try Data(bytes).write(to: URL(fileURLWithPath: dir.path("late.csv")))
+        let result = try runLeadspool(
+            ["check", "--quiet", "--report-dir", reports.url.path, "--now", CheckTests.now, dir.path("late.csv")])
+        #expect(result.status == 0, "\(result.stderr)")
+        let stdout = String(decoding: result.stdout, as: UTF8.self)
+        #expect(stdout.contains("encoding: windows-1252 (not valid UTF-8 at byte \(bytes.count - 37))"), "\(stdout)")
+        #expect(!stdout.contains("RECORD_UNREADABLE"), "\(stdout)")
+        #expect(stdout.contains("5001 rows"), "\(stdout)")
+        try noReplacementCharacter(in: reports)
+    }
+
     /// `encoding = "utf-8"` reads the Windows-1252 export as UTF-8: each row with an accent is unreadable, naming
     /// the byte, and still shows its cells in rejects.csv without U+FFFD.
     @Test func forcedUTF8MakesRowsWithOtherBytesUnreadable() throws {
