@@ -12,7 +12,9 @@ package enum ColumnReport {
     ]
 
     /// The field an unrecognised header most plausibly means, among the fields not in `present`.
-    package static func closestField(to header: String, excluding present: Set<CanonicalField> = []) -> CanonicalField? {
+    package static func closestField(to header: String, excluding present: Set<CanonicalField> = [])
+        -> CanonicalField?
+    {
         let folded = CanonicalField.fold(header)
         guard !folded.isEmpty else { return nil }
         // One typo away from a whole name.
@@ -77,9 +79,9 @@ package enum ColumnReport {
 
     /// `no column for zip; columns not recognised: Zip/Postal — add "Zip/Postal" = "zip" under
     /// [publishers.default.columns]`.
-    package static func absenceNote(field: CanonicalField, unrecognised: [String], candidate: String?, publisher: String)
-        -> String
-    {
+    package static func absenceNote(
+        field: CanonicalField, unrecognised: [String], candidate: String?, publisher: String
+    ) -> String {
         let shown = unrecognised.prefix(6).map(shownName).joined(separator: ", ")
             + (unrecognised.count > 6 ? ", …" : "")
         let section = ColumnMapping.section(publisher: publisher)

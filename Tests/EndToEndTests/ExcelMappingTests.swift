@@ -23,17 +23,20 @@ import Testing
 
     func file(_ reports: TemporaryDirectory, suffix: String) throws -> String {
         let names = try FileManager.default.contentsOfDirectory(atPath: reports.path("out"))
-        return try String(
-            contentsOfFile: reports.path("out/" + (try #require(names.first { $0.hasSuffix(suffix) }))), encoding: .utf8)
+        let name = try #require(names.first { $0.hasSuffix(suffix) })
+        return try String(contentsOfFile: reports.path("out/" + name), encoding: .utf8)
     }
 
     @Test func withoutSettingsCheckExplainsTheFix() throws {
         let (status, stdout, stderr, reports) = try check(config: nil)
         #expect(status == 0)
         #expect(stdout.contains("6 rows: 6 invalid"))
-        #expect(stdout.contains("columns recognised: First Name → first_name, Last Name → last_name, E-mail → email, Cell # → phone"))
+        #expect(
+            stdout.contains(
+                "columns recognised: First Name → first_name, Last Name → last_name, E-mail → email, Cell # → phone"))
         #expect(stdout.contains("columns not recognised: Zip/Postal (closest: zip), Lead ID (closest: ref)"))
-        #expect(stdout.contains("    [publishers.default.columns]\n    \"Zip/Postal\" = \"zip\"\n    \"Lead ID\" = \"ref\"\n"))
+        #expect(
+            stdout.contains("    [publishers.default.columns]\n    \"Zip/Postal\" = \"zip\"\n    \"Lead ID\" = \"ref\"\n"))
         let message = #"no column for zip; columns not recognised: Zip/Postal, Lead ID — add "Zip/Postal" = "zip" under [publishers.default.columns]"#
         #expect(stdout.components(separatedBy: message).count == 2, "one file-level line on stdout")
         #expect(stderr.contains(message))
@@ -42,7 +45,8 @@ import Testing
         for row in rows.dropFirst() {
             #expect(row[4] == "MISSING_FIELD")
             #expect(row[5].hasPrefix("zip is missing (" + message + ")"))
-            #expect(row[5].contains("(has no time zone; set timezone under [publishers.default] (e.g. \"America/New_York\")"))
+            #expect(
+                row[5].contains("(has no time zone; set timezone under [publishers.default] (e.g. \"America/New_York\")"))
         }
         let summary = try file(reports, suffix: ".summary.json")
         let object = try #require(try JSONSerialization.jsonObject(with: Data(summary.utf8)) as? [String: Any])

@@ -58,7 +58,8 @@ import Testing
         ("Zip/Postal", CanonicalField.zip), ("Lead ID", .ref), ("LeadID", .ref), ("Mobile No.", .phone),
         ("Cell Number", .phone), ("Home Phone", .phone), ("Emial", .email), ("Frist Name", .firstName),
         ("Surname 1", .lastName), ("Landing Page URL", .tcpaURL), ("Consent Timestamp UTC", .tcpaTimestamp),
-        ("Zip5", .zip), ("Vehicle Yr", .vehicleYear), ("Adress", nil), ("Address 2", nil), ("Notes", nil), ("Campaign ID", nil),
+        ("Zip5", .zip), ("Vehicle Yr", .vehicleYear), ("Adress", nil), ("Address 2", nil), ("Notes", nil),
+        ("Campaign ID", nil),
         ("Source", nil), ("Date", nil), ("Name", nil), ("Consent", nil), ("Loan Amt", nil), ("", nil), ("#", nil),
     ] as [(String, CanonicalField?)])
     func closestField(header: String, expected: CanonicalField?) {
@@ -129,7 +130,8 @@ import Testing
     }
 
     @Test(arguments: [
-        ("Zip/Postal", ["zip", "postal"]), ("LeadID", ["lead", "id"]), ("cell_phone#2", ["cell", "phone"]), ("Address 2", ["address"]),
+        ("Zip/Postal", ["zip", "postal"]), ("LeadID", ["lead", "id"]), ("cell_phone#2", ["cell", "phone"]),
+        ("Address 2", ["address"]),
         ("E-mail", ["e", "mail"]),
     ])
     func words(text: String, words: [String]) {
