@@ -121,6 +121,9 @@ package final class BatchReportWriter {
             } else {
                 try fold.rejects.finish(spoolPath: spoolFile!.tempPath)
             }
+            if configuration.rejectsInInputEncoding && configuration.inputEncoding != .utf8 {
+                try transcodeRejects(to: configuration.inputEncoding)
+            }
 
             let summary = BatchSummary(accumulator: fold.totals, inputs: inputs, rejects: fold.rejects.count)
             try Self.writeWhole(summary.renderHTML(), to: files[3])
@@ -150,6 +153,20 @@ package final class BatchReportWriter {
             defer { out.deallocate() }
             try fold.rejects.rewrite(to: &out, from: files[2].tempPath, spoolPath: spoolFile!.tempPath)
             try out.drain()
+        } catch {
+            replacement.discard()
+            throw error
+        }
+        files[2].discard()
+        files[2] = replacement
+    }
+
+    /// Writes `rejects.csv` again in `encoding` into a new temporary file, which replaces the UTF-8 one.
+    private func transcodeRejects(to encoding: TextEncoding) throws {
+        var replacement = try TempFile.create(finalPath: paths.rejectsCSV, mode: configuration.fileMode)
+        do {
+            try RejectsTranscoder.transcode(
+                from: files[2].tempPath, to: replacement.fd, targetPath: replacement.tempPath, encoding: encoding)
         } catch {
             replacement.discard()
             throw error

@@ -1,3 +1,5 @@
+package import Ingest
+
 /// Where and how a batch's reports are written.
 package struct ReportConfiguration: Sendable {
     /// The report directory (`spool/reports`, or `--report-dir` for `check`); created when missing.
@@ -8,6 +10,10 @@ package struct ReportConfiguration: Sendable {
     package var fileMode: UInt32
     /// Permission bits of a report directory this writer has to create.
     package var directoryMode: UInt32
+    /// `reports.rejects_encoding = "same"`: `rejects.csv` in ``inputEncoding`` instead of UTF-8 with a BOM.
+    package var rejectsInInputEncoding = false
+    /// The encoding the batch's file was read in (set per batch).
+    package var inputEncoding = TextEncoding.utf8
 
     package init(directory: String, redact: Bool = false, fileMode: UInt32 = 0o640, directoryMode: UInt32 = 0o750) {
         self.directory = directory

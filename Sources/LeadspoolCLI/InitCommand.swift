@@ -221,6 +221,9 @@ struct InitCommand: ParsableCommand {
         Entry("dedupe.vertical_days.solar", "30", "dedupe_days for solar leads (default: dedupe_days)."),
         Entry("reports.redact", "false", "Mask phones and emails in the reports (as --redact)."),
         Entry(
+            "reports.rejects_encoding", #""utf-8""#,
+            #"rejects.csv: "utf-8" (with a BOM, so Excel reads it) or "same" as the batch's file."#),
+        Entry(
             "watch.scan_interval_seconds", "10",
             "watch: the scan of incoming/ behind inotify, every this many seconds."),
         Entry("watch.drain_seconds", "30", "watch and run: how long a stop signal waits for requests in flight."),

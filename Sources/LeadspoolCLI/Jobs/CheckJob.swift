@@ -133,7 +133,9 @@ struct CheckJob {
         defer { observer?.batchEnded(result: "checked") }
         let writer: BatchReportWriter
         do {
-            writer = try BatchReportWriter(batch: batch, publisher: Publisher.defaultName, configuration: reports)
+            var batchReports = reports
+            batchReports.inputEncoding = decision.encoding
+            writer = try BatchReportWriter(batch: batch, publisher: Publisher.defaultName, configuration: batchReports)
         } catch {
             return .reportFailed("cannot write reports: \(error)")
         }

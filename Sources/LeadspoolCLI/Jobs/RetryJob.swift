@@ -137,12 +137,14 @@ struct RetryJob {
             ) { finished in
                 thisPass.workSeconds = (finished - started).seconds
                 let whole = earlier + thisPass
-                return SummaryInputs(
+                var inputs = SummaryInputs(
                     batch: batch.name, fileName: batch.fileName, publisher: batch.publisher,
                     claimedAt: batch.claimedAt, finishedAt: startedAt.addingTimeInterval((finished - started).seconds),
                     stageSeconds: [("submit", (sent - started).seconds), ("report", (finished - sent).seconds)],
                     retries: whole.retries, rateLimitWaits: whole.rateLimitWaits,
                     workSeconds: whole.workSeconds, mode: .run)
+                inputs.encoding = original.facts.text.decision(readerConfiguration.encoding).encoding.rawValue
+                return inputs
             }
             try ledger.updateCounts(batch: batch.id, counts: tally.counts)
             try ledger.addFigures(thisPass, batch: batch.id)

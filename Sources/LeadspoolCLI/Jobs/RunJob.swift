@@ -190,11 +190,13 @@ struct RunJob {
         // before (re-dropped) adds nothing: its summary is the one it had.
         var thisPass = BatchFigures(
             retries: after.retries - before.retries, rateLimitWaits: after.rateLimitWaits - before.rateLimitWaits)
+        var batchReports = reports
+        batchReports.inputEncoding = encoding.encoding
         do {
             (paths, tally) = try pass.writeReports(
                 path: snapshot.path, facts: facts,
                 readerConfiguration: settings.readerConfiguration(publisher: status.publisher), batch: status.name,
-                publisher: status.publisher, configuration: reports
+                publisher: status.publisher, configuration: batchReports
             ) { finished in
                 thisPass.workSeconds = (finished - started).seconds
                 let whole = status.figures + (status.state == .done ? BatchFigures() : thisPass)

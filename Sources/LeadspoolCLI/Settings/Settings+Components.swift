@@ -32,7 +32,9 @@ extension Settings {
     }
 
     func reportConfiguration(directory: String, redact: Bool) -> ReportConfiguration {
-        ReportConfiguration(directory: directory, redact: redact || self.redact)
+        var configuration = ReportConfiguration(directory: directory, redact: redact || self.redact)
+        configuration.rejectsInInputEncoding = rejectsInInputEncoding
+        return configuration
     }
 }
 

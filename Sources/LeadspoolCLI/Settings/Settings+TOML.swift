@@ -134,6 +134,9 @@ extension Settings {
         Key(path: "validate.tcpa_max_age_days") { s, v, c in s.tcpaMaxAgeDays = try c.int(v, 1...3650) },
         Key(path: "dedupe.dedupe_days") { s, v, c in s.dedupeDays = try c.int(v, 0...3650) },
         Key(path: "reports.redact") { s, v, c in s.redact = try c.bool(v) },
+        Key(path: "reports.rejects_encoding") { s, v, c in
+            s.rejectsInInputEncoding = try c.oneOf(v, ["utf-8", "same"]) == "same"
+        },
         Key(path: "watch.scan_interval_seconds") { s, v, c in s.scanIntervalSeconds = try c.seconds(v, 0.1...3600) },
         Key(path: "watch.drain_seconds") { s, v, c in s.drainSeconds = try c.seconds(v, 0...3600) },
     ]

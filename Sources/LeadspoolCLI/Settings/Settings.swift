@@ -52,6 +52,8 @@ struct Settings: Sendable {
     var dedupeDaysByVertical: [String: Int] = [:]
     // Reports
     var redact = false
+    /// `reports.rejects_encoding = "same"`: rejects.csv in the batch file's encoding (default "utf-8", with a BOM).
+    var rejectsInInputEncoding = false
     // Watch
     var scanIntervalSeconds = 10.0
     var drainSeconds = 30.0
