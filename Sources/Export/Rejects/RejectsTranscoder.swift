@@ -57,7 +57,9 @@ enum RejectsTranscoder {
             if out.count >= 1 << 18 { try flush() }
         }
         if !pending.isEmpty {
-            for scalar in String(decoding: pending, as: UTF8.self).unicodeScalars { encode(scalar, encoding, into: &out) }
+            for scalar in String(decoding: pending, as: UTF8.self).unicodeScalars {
+                encode(scalar, encoding, into: &out)
+            }
         }
         try flush()
     }
@@ -69,7 +71,8 @@ enum RejectsTranscoder {
             out += Array(String(scalar).utf8)
         case .utf16LE, .utf16BE:
             for unit in UTF16.encode(scalar)! {
-                out += encoding == .utf16LE ? [UInt8(unit & 0xFF), UInt8(unit >> 8)] : [UInt8(unit >> 8), UInt8(unit & 0xFF)]
+                let (low, high) = (UInt8(unit & 0xFF), UInt8(unit >> 8))
+                out += encoding == .utf16LE ? [low, high] : [high, low]
             }
         case .utf32LE:
             out += [UInt8(value & 0xFF), UInt8(value >> 8 & 0xFF), UInt8(value >> 16 & 0xFF), UInt8(value >> 24)]
