@@ -16,7 +16,8 @@ extension ReasonCode {
                 label: "Required field empty or missing",
                 fix: "Fill in the field the reason names (first and last name, email, phone, ZIP, the consent "
                     + "time, text and page URL are required); if the column is there under another heading, "
-                    + "rename it or map it in the publisher's [publishers.NAME.columns]")
+                    + "rename it or map it in the publisher's [publishers.NAME.columns]; for a file of one "
+                    + "vertical without a vertical column, run with --vertical or set validate.default_vertical")
         case .verticalUnknown:
             Guide(
                 label: "Vertical missing or not known",
