@@ -129,11 +129,13 @@ struct RetryJob {
         // The summary shows the whole batch: the earlier passes' figures and this one's.
         var thisPass = BatchFigures(
             retries: after.retries - before.retries, rateLimitWaits: after.rateLimitWaits - before.rateLimitWaits)
+        var batchReports = reports
+        batchReports.inputEncoding = original.facts.text.decision(readerConfiguration.encoding).encoding
         do {
             let earlier = try ledger.batchStatus(id: batch.id)?.figures ?? BatchFigures()
             (paths, tally) = try pass.writeReports(
                 path: original.path, facts: original.facts, readerConfiguration: readerConfiguration,
-                batch: batch.name, publisher: batch.publisher, configuration: reports
+                batch: batch.name, publisher: batch.publisher, configuration: batchReports
             ) { finished in
                 thisPass.workSeconds = (finished - started).seconds
                 let whole = earlier + thisPass
@@ -180,7 +182,6 @@ struct RetryJob {
             "batch re-driven",
             metadata: metadata.merging(["batch.redriven": "\(rows.count)", "batch.sent": "\(send.answered)"]) { $1 })
         result.summary = lines.joined(separator: "\n")
-        return result
         var json = tally.json(
             file: batch.fileName, publisher: batch.publisher, batch: batch.name, resultsPath: paths.resultsCSV)
         json.add("redriven", rows.count)
@@ -191,6 +192,7 @@ struct RetryJob {
         json.add("message", lines.count > 2 ? lines[2...].map { $0.trimmingPrefix("  ") }.joined(separator: "; ") : nil)
         json.add("exit_code", Int(result.exitCode))
         result.json = json
+        return result
     }
 
     private func fail(_ message: String, _ metadata: Logger.Metadata) -> BatchResult {
