@@ -147,7 +147,7 @@ import Testing
         #expect(!FileManager.default.fileExists(atPath: spool.root + "/ledger.sqlite"), "no new ledger made")
         #expect(try spool.list("incoming") == ["again.csv"], "nothing claimed")
 
-        FileManager.default.createFile(atPath: spool.root + "/ledger.sqlite", contents: Data())
+        _ = FileManager.default.createFile(atPath: spool.root + "/ledger.sqlite", contents: Data())
         let empty = try spool.run(endpoint: api.endpoint, token: Self.token)
         #expect(empty.status == 73, "\(empty.output)")
         #expect(empty.output.contains("is empty"), "\(empty.output)")

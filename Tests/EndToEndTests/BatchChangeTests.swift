@@ -115,7 +115,7 @@ import Testing
         let cut = whole[..<half].lastIndex(of: UInt8(ascii: "\n"))! + 1
         let first = whole[..<cut]
         let path = spool.root + "/incoming/grow.csv"
-        FileManager.default.createFile(atPath: path, contents: first)
+        _ = FileManager.default.createFile(atPath: path, contents: first)
         let upload = try FileHandle(forWritingTo: URL(fileURLWithPath: path))
         try upload.seekToEnd()
         let claimedHash = try TempSpool.sha256Prefix(Data(first))

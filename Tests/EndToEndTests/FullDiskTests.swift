@@ -34,7 +34,7 @@ import Testing
         try #require(process.isRunning, "the run ended before the disk could fill")
         // Fill the ledger's file system to the last byte.
         let filler = disk + "/filler"
-        FileManager.default.createFile(atPath: filler, contents: nil)
+        _ = FileManager.default.createFile(atPath: filler, contents: nil)
         let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: filler))
         let chunk = Data(count: 1 << 16)
         while (try? handle.write(contentsOf: chunk)) != nil {}

@@ -96,7 +96,7 @@ import Testing
         switch loss {
         case .deleted, .truncated, .freshSQLiteFile:
             let other = try Self.copy(["ledger.key"], of: dir)
-            if loss == .truncated { FileManager.default.createFile(atPath: other.path, contents: Data()) }
+            if loss == .truncated { _ = FileManager.default.createFile(atPath: other.path, contents: Data()) }
             if loss == .freshSQLiteFile {
                 try Self.sqlite3(other.path, "PRAGMA user_version = 1")
                 #expect((Self.size(other.path) ?? 0) > 0)
