@@ -219,10 +219,16 @@ extension BatchSummary {
 
     /// The facts of a dry run: how long it took.
     private func checkFacts() -> String {
-        var facts: [(String, String)] = [
+        let facts: [(String, String)] = [
             ("Duration", NumberText.fixed(durationSeconds, decimals: 1) + " s"),
             ("Rows per second", rowsPerSecond.map { NumberText.fixed($0, decimals: 0) } ?? "–"),
         ]
+        return factsTable(facts)
+    }
+
+    /// `facts` (values already HTML), then a row per stage's duration.
+    private func factsTable(_ facts: [(String, String)]) -> String {
+        var facts = facts
         for (stage, seconds) in inputs.stageSeconds {
             facts.append(("Stage " + HTMLText.escape(stage), NumberText.fixed(seconds, decimals: 2) + " s"))
         }
@@ -235,7 +241,7 @@ extension BatchSummary {
 
     private func deliveryFacts() -> String {
         func ms(_ value: Int?) -> String { value.map { HTMLText.grouped($0) + " ms" } ?? "–" }
-        var facts: [(String, String)] = [
+        let facts: [(String, String)] = [
             ("Submitted (accepted + rejected)", HTMLText.grouped(submitted)),
             ("Sent (a request went out)", HTMLText.grouped(sent)),
             ("Refused by the API as invalid (400/422)", HTMLText.grouped(remoteInvalid)),
@@ -247,14 +253,7 @@ extension BatchSummary {
             ("Duration", NumberText.fixed(durationSeconds, decimals: 1) + " s"),
             ("Rows per second", rowsPerSecond.map { NumberText.fixed($0, decimals: 0) } ?? "–"),
         ]
-        for (stage, seconds) in inputs.stageSeconds {
-            facts.append(("Stage " + HTMLText.escape(stage), NumberText.fixed(seconds, decimals: 2) + " s"))
-        }
-        var html = "<table class=\"facts\">\n<tbody>\n"
-        for (label, value) in facts {
-            html += "<tr><th>\(HTMLText.escape(label))</th><td>\(value)</td></tr>\n"
-        }
-        return html + "</tbody>\n</table>\n"
+        return factsTable(facts)
     }
 
     /// A horizontal bar chart as inline SVG: label, bar scaled to the largest count, count.

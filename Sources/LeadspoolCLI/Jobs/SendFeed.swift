@@ -145,11 +145,7 @@ final class SendFeed: AsyncSequence, @unchecked Sendable {
                         row: checked.row, lead: lead,
                         idempotencyKey: Self.idempotencyKey(batchID: batchID, row: checked.row)))
             } else {
-                let result = checked.localResult()
-                local.append(
-                    LocalOutcomeRecord(
-                        row: checked.row, vertical: checked.vertical,
-                        state: result.outcome == .duplicate ? .duplicate : .invalid, problems: checked.problems))
+                local.append(Self.localRecord(checked))
             }
         }
         let now = Date()
@@ -235,15 +231,18 @@ final class SendFeed: AsyncSequence, @unchecked Sendable {
             if let lead = checked.lead, checked.problems.isEmpty {
                 settle(checked.row, lead.vertical)
             } else {
-                let result = checked.localResult()
-                unsent.append(
-                    LocalOutcomeRecord(
-                        row: checked.row, vertical: checked.vertical,
-                        state: result.outcome == .duplicate ? .duplicate : .invalid, problems: checked.problems))
+                unsent.append(Self.localRecord(checked))
             }
             if unsent.count + held.count >= Self.groupSize { try flush() }
         }
         try flush()
+    }
+
+    /// The ledger's record of a row settled without sending (invalid, or a duplicate in the batch).
+    private static func localRecord(_ checked: CheckedRecord) -> LocalOutcomeRecord {
+        LocalOutcomeRecord(
+            row: checked.row, vertical: checked.vertical,
+            state: checked.localResult().outcome == .duplicate ? .duplicate : .invalid, problems: checked.problems)
     }
 
     /// Sizes the deduper once for the leads the whole file should hold, going by the first group, so
