@@ -64,22 +64,26 @@ ingest "JSONL" "$jsonl" >/dev/null
 ingest "gzip CSV" "$gz" >/dev/null
 row "ingest RSS flatness" "$((ROWS * 4)) vs $ROWS rows: ${rss4} MB vs ${rss1} MB" ""
 
-# Three runs; the figure is the median one's, and all three walls are listed with its CPU time (user +
-# system: on a shared host, a slow period shows as more CPU seconds for the same work).
-cat "$dirty" >/dev/null
-: >"$DATA/.checks"
-for _ in 1 2 3; do
-    reports=$(mktemp -d)
-    exec 3>>"$DATA/.checks"
-    TIME_FORMAT="%e %M %U %S" timed "$BIN" check --quiet --report-dir "$reports" --now "$NOW" "$dirty" >/dev/null
-    exec 3>&-
-    rm -rf "$reports"
-done
-read -r wall rss user sys < <(sort -n "$DATA/.checks" | sed -n 2p)
-walls=$(sort -n "$DATA/.checks" | awk '{printf "%s%s", (NR > 1 ? ", " : ""), $1}')
-rate=$(awk -v r="$ROWS" -v w="$wall" 'BEGIN{printf "%d", r/w}')
-cpu=$(awk -v u="$user" -v s="$sys" 'BEGIN{printf "%.2f", u + s}')
-row "check, dirty 0.1, reports included" "$rate rows/s ($ROWS rows in ${wall} s, ${cpu} CPU-s, whole process; median of 3 runs: $walls s)" "peak RSS $((rss / 1024)) MB"
+# `check` of FILE three times; the figure is the median run's, and all three walls are listed with its CPU
+# time (user + system: on a shared host, a slow period shows as more CPU seconds for the same work).
+check_median() {
+    local label=$1 file=$2 reports wall rss user sys walls rate cpu
+    cat "$file" >/dev/null
+    : >"$DATA/.checks"
+    for _ in 1 2 3; do
+        reports=$(mktemp -d)
+        exec 3>>"$DATA/.checks"
+        TIME_FORMAT="%e %M %U %S" timed "$BIN" check --quiet --report-dir "$reports" --now "$NOW" "$file" >/dev/null
+        exec 3>&-
+        rm -rf "$reports"
+    done
+    read -r wall rss user sys < <(sort -n "$DATA/.checks" | sed -n 2p)
+    walls=$(sort -n "$DATA/.checks" | awk '{printf "%s%s", (NR > 1 ? ", " : ""), $1}')
+    rate=$(awk -v r="$ROWS" -v w="$wall" 'BEGIN{printf "%d", r/w}')
+    cpu=$(awk -v u="$user" -v s="$sys" 'BEGIN{printf "%.2f", u + s}')
+    row "$label" "$rate rows/s ($ROWS rows in ${wall} s, ${cpu} CPU-s, whole process; median of 3 runs: $walls s)" "peak RSS $((rss / 1024)) MB"
+}
+check_median "check, dirty 0.1, reports included" "$dirty"
 
 # The same file with every consent in the future (a "now" a year earlier): every row rejected, so
 # rejects.csv is as large as the input. One run.
@@ -97,20 +101,7 @@ row "check, every row rejected (consent in the future)" "$rate rows/s ($ROWS row
 # the median one's figure, beside the UTF-8 file's above.
 cp1252="$DATA/rows-${ROWS}-dirty-windows-1252.csv"
 [ -s "$cp1252" ] || iconv -f utf-8 -t windows-1252//TRANSLIT "$dirty" >"$cp1252"
-cat "$cp1252" >/dev/null
-: >"$DATA/.checks"
-for _ in 1 2 3; do
-    reports=$(mktemp -d)
-    exec 3>>"$DATA/.checks"
-    TIME_FORMAT="%e %M %U %S" timed "$BIN" check --quiet --report-dir "$reports" --now "$NOW" "$cp1252" >/dev/null
-    exec 3>&-
-    rm -rf "$reports"
-done
-read -r wall rss user sys < <(sort -n "$DATA/.checks" | sed -n 2p)
-walls=$(sort -n "$DATA/.checks" | awk '{printf "%s%s", (NR > 1 ? ", " : ""), $1}')
-rate=$(awk -v r="$ROWS" -v w="$wall" 'BEGIN{printf "%d", r/w}')
-cpu=$(awk -v u="$user" -v s="$sys" 'BEGIN{printf "%.2f", u + s}')
-row "check, dirty 0.1, windows-1252" "$rate rows/s ($ROWS rows in ${wall} s, ${cpu} CPU-s, whole process; median of 3 runs: $walls s)" "peak RSS $((rss / 1024)) MB"
+check_median "check, dirty 0.1, windows-1252" "$cp1252"
 
 if [ -x scripts/bench-sandbox.sh ] && "$BIN" sandbox --help >/dev/null 2>&1; then
     rps=$(scripts/bench-sandbox.sh 2>/dev/null | sed -n 's/^sandbox_rps=//p' | tail -1)
