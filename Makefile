@@ -17,6 +17,7 @@ build: deps
 
 release: deps
 	$(SWIFT) build -c release --product leadspool
+	$(SWIFT) build -c release --product leadspool-bench
 
 demo: build
 	$(BIN_DEBUG) demo

@@ -17,7 +17,9 @@ let package = Package(
     name: "leadspool",
     platforms: [.macOS(.v15)],
     products: [
-        .executable(name: "leadspool", targets: ["LeadspoolCLI"])
+        .executable(name: "leadspool", targets: ["LeadspoolCLI"]),
+        // Stage measurements for `make bench`; not installed.
+        .executable(name: "leadspool-bench", targets: ["LeadspoolBench"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -49,24 +51,49 @@ let package = Package(
                 .product(name: "Crypto", package: "swift-crypto"),
             ]
         ),
+        // The pipeline, one target per stage (docs/ARCHITECTURE.md): what a lead is, how a row becomes one,
+        // where its fate is kept, how it is sent, and the batch run that ties them together.
+        .target(name: "LeadModel", dependencies: ["Ingest"], path: "Sources/Pipeline/Model"),
         .target(
-            name: "Pipeline",
+            name: "Validation",
+            dependencies: ["LeadModel", "Ingest", "CSupport"],
+            path: "Sources/Pipeline/Validation"
+        ),
+        .target(
+            name: "LeadLedger",
             dependencies: [
-                "Ingest",
-                "CSupport",
+                "LeadModel", "Ingest", "CSupport",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Sources/Pipeline/Ledger"
+        ),
+        .target(
+            name: "Submission",
+            dependencies: [
+                "LeadModel", "Ingest",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 .product(name: "Logging", package: "swift-log"),
-            ]
+            ],
+            path: "Sources/Pipeline/Submit"
+        ),
+        .target(
+            name: "Pipeline",
+            dependencies: [
+                "LeadModel", "Validation", "LeadLedger", "Submission", "Ingest", "CSupport",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Sources/Pipeline/Run"
         ),
         .target(
             name: "Export",
-            dependencies: ["Pipeline", "Ingest", "CSupport"]
+            dependencies: ["LeadModel", "Validation", "LeadLedger", "Submission", "Pipeline", "Ingest", "CSupport"]
         ),
         .target(
             name: "Sandbox",
@@ -82,7 +109,7 @@ let package = Package(
         .executableTarget(
             name: "LeadspoolCLI",
             dependencies: [
-                "Ingest", "Pipeline", "Export", "Sandbox", "CZlib",
+                "Ingest", "LeadModel", "Validation", "LeadLedger", "Submission", "Pipeline", "Export", "Sandbox", "CZlib",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "TOMLKit", package: "TOMLKit"),
@@ -96,11 +123,32 @@ let package = Package(
             linkerSettings: [.unsafeFlags(["-Xlinker", jemalloc])],
             plugins: ["BuildInfo"]
         ),
-        .testTarget(name: "IngestTests", dependencies: ["Ingest"]),
-        .testTarget(
-            name: "PipelineTests",
+        .executableTarget(
+            name: "LeadspoolBench",
             dependencies: [
-                "Pipeline", "Ingest",
+                "Ingest", "LeadModel", "Validation", "LeadLedger", "Submission", "Pipeline", "Export", "CSupport",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "GRDB", package: "GRDB.swift"),
+            ],
+            path: "Sources/Bench",
+            linkerSettings: [.unsafeFlags(["-Xlinker", jemalloc])]
+        ),
+        .testTarget(name: "IngestTests", dependencies: ["Ingest"]),
+        .testTarget(name: "LeadModelTests", dependencies: ["LeadModel"]),
+        .testTarget(name: "ValidationTests", dependencies: ["Validation", "LeadModel", "Ingest"]),
+        .testTarget(
+            name: "LedgerTests",
+            dependencies: [
+                "LeadLedger", "LeadModel", "Ingest", "CSupport",
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "InMemoryLogging", package: "swift-log"),
+            ]
+        ),
+        .testTarget(
+            name: "SubmissionTests",
+            dependencies: [
+                "Submission", "LeadModel", "Ingest",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
@@ -108,11 +156,15 @@ let package = Package(
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "InMemoryLogging", package: "swift-log"),
-            ],
+            ]
+        ),
+        .testTarget(
+            name: "PipelineTests",
+            dependencies: ["Pipeline", "LeadModel", "LeadLedger", "Ingest", "CSupport"],
             // The allocator of `leadspool` (above), so ProcessMemoryTests test the binary's.
             linkerSettings: [.unsafeFlags(["-Xlinker", "-l:libjemalloc.a"])]
         ),
-        .testTarget(name: "ExportTests", dependencies: ["Export", "Pipeline", "Ingest", "CSupport"], exclude: ["Golden"]),
+        .testTarget(name: "ExportTests", dependencies: ["Export", "LeadModel", "Validation", "LeadLedger", "Submission", "Pipeline", "Ingest", "CSupport"], exclude: ["Golden"]),
         .testTarget(
             name: "SandboxTests",
             dependencies: [

@@ -4,6 +4,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 BIN=.build/release/leadspool
+BENCH=.build/release/leadspool-bench
 DATA=bench-data
 ROWS=${BENCH_ROWS:-1000000}
 mkdir -p "$DATA"
@@ -42,7 +43,7 @@ ingest() { # label file
     local json rss
     cat "$2" >/dev/null # page cache warm: the figures are CPU throughput, not disk reads
     exec 3>"$DATA/.time"
-    json=$(timed "$BIN" _bench ingest "$2")
+    json=$(timed "$BENCH" ingest "$2")
     exec 3>&-
     rss=$(awk '{print int($2/1024)}' "$DATA/.time")
     echo "$json" >&2
@@ -157,9 +158,9 @@ run_bench "sandbox latency 100 ms, max_in_flight 64 (ideal 640/s)" --latency-ms 
 RUN_ROWS=$RUN_ROWS_SAVED
 rm -f "$cfg"
 
-if "$BIN" _bench ledger --help >/dev/null 2>&1; then
+if "$BENCH" ledger --help >/dev/null 2>&1; then
     for preload in 0 ${BENCH_LEDGER_PRELOAD:-10000000}; do
-        j=$("$BIN" _bench ledger --leads 200000 --preload "$preload" 2>/dev/null | tail -1)
+        j=$("$BENCH" ledger --leads 200000 --preload "$preload" 2>/dev/null | tail -1)
         row "ledger dedupe + state recording, $preload keys preloaded" "$j" ""
     done
 fi
@@ -213,7 +214,7 @@ bench_reports() {
     rowsfile=$(mktemp)
     spool=$(mktemp -d)
     # Always a fresh fill: a ledger left by an earlier build may have an older schema.
-    fill=$("$bin" _bench rollup-fill --leads "$leads" --path "$ledger" | tail -1)
+    fill=$("$BENCH" rollup-fill --leads "$leads" --path "$ledger" | tail -1)
     echo "rollup fill: $fill" >&2
     cat "$ledger" >/dev/null # page cache warm, as for the ingest figures
     for by in day,vertical publisher,batch; do
@@ -227,7 +228,7 @@ bench_reports() {
     local dirty="$data/rows-$rows-dirty.csv"
     [ -s "$dirty" ] || "$bin" gen --rows "$rows" --format csv --dirty 0.1 --seed 7 --output "$dirty" 2>/dev/null
     cat "$dirty" >/dev/null
-    json=$("$bin" _bench check-reports "$dirty" --now "$(date -u +%s)" | tail -1)
+    json=$("$BENCH" check-reports "$dirty" --now "$(date -u +%s)" | tail -1)
     echo "check-reports: $json" >&2
     local pct
     pct=$(echo "$json" | sed -E 's/.*"overhead_pct":(-?[0-9.]+).*/\1/')

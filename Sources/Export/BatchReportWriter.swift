@@ -1,5 +1,5 @@
 package import Ingest
-package import Pipeline
+package import LeadModel
 
 /// Writes the five reports of one batch (CONTRACT §6) as a fold over its results.
 ///

@@ -1,5 +1,5 @@
 import Ingest
-import Pipeline
+import LeadModel
 
 /// `--redact`: masks phone numbers and email addresses so reports can travel without them.
 ///

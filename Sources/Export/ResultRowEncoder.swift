@@ -1,4 +1,4 @@
-import Pipeline
+import LeadModel
 
 /// Writes one `LeadResult` as a row of `results.csv` and a line of `results.jsonl` (CONTRACT §6),
 /// straight into the output buffers: no intermediate strings, no formatters, one capacity check

@@ -1,5 +1,5 @@
 import Ingest
-import Pipeline
+import LeadModel
 
 /// The per-row state of a ``BatchReportWriter`` in one struct, so that adding a row is a single
 /// access to the writer's storage (one exclusivity check, not one per buffer and counter).

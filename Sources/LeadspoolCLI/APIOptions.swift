@@ -1,6 +1,6 @@
 import ArgumentParser
 import Foundation
-import Pipeline
+import Submission
 
 /// The API options of the commands that submit (`run`, `watch`, `retry`).
 struct APIOptions: ParsableArguments {

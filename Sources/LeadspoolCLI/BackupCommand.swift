@@ -1,7 +1,7 @@
 import ArgumentParser
 import Foundation
 import Ingest
-import Pipeline
+import LeadLedger
 
 #if canImport(Glibc)
 import Glibc

@@ -2,8 +2,10 @@ import ArgumentParser
 import Export
 import Foundation
 import Ingest
+import LeadLedger
+import LeadModel
 import Logging
-import Pipeline
+import Submission
 
 /// `leadspool check FILE...`: the publisher's dry run. Everything up to, never including, the network.
 struct CheckCommand: AsyncParsableCommand {

@@ -1,8 +1,9 @@
 import ArgumentParser
 import Foundation
+import LeadModel
 import Logging
-import Pipeline
 import Sandbox
+import Submission
 
 #if canImport(Glibc)
 import Glibc

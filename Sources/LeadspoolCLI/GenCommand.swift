@@ -1,5 +1,5 @@
 import ArgumentParser
-import Pipeline
+import LeadModel
 
 #if canImport(Glibc)
 import Glibc

@@ -1,7 +1,9 @@
 import ArgumentParser
 import Export
 import Foundation
-import Pipeline
+import Ingest
+import LeadLedger
+import LeadModel
 
 /// `leadspool report`: roll-ups across batches from the ledger (read-only).
 struct ReportCommand: AsyncParsableCommand {

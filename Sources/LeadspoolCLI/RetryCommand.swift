@@ -2,6 +2,7 @@ import ArgumentParser
 import Export
 import Foundation
 import Ingest
+import LeadLedger
 import Logging
 import Pipeline
 

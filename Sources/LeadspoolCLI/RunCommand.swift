@@ -3,7 +3,7 @@ import Export
 import Foundation
 import Ingest
 import Logging
-import Pipeline
+import Submission
 
 #if canImport(Glibc)
 import Glibc

@@ -1,7 +1,7 @@
 import ArgumentParser
 import Foundation
 import Ingest
-import Pipeline
+import LeadLedger
 
 /// `leadspool status`: what is waiting, claimed, done today and quarantined; the ledger's size
 /// and the last batch's summary. Reads only.

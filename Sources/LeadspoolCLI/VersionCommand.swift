@@ -2,7 +2,7 @@ import ArgumentParser
 import CZlib
 import Export
 import Foundation
-import Pipeline
+import LeadLedger
 
 /// What `leadspool --version` and `leadspool version` print: this build and the libraries it runs on.
 enum LeadspoolVersion {

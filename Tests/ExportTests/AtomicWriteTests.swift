@@ -1,7 +1,6 @@
 import Export
 import Foundation
 import Ingest
-import Pipeline
 import Testing
 
 @Suite("atomic report files")

@@ -1,7 +1,7 @@
 @testable import Export
 import Foundation
 import Ingest
-import Pipeline
+import LeadModel
 import Testing
 
 @Suite("rejects.csv")

@@ -1,7 +1,7 @@
 @testable import Export
 import Foundation
 import Ingest
-import Pipeline
+import LeadModel
 import Testing
 
 /// `reports.rejects_encoding = "same"`: the rejects file in the batch file's encoding.

@@ -2,7 +2,7 @@ import Foundation
 import Testing
 
 @testable import Export
-@testable import Pipeline
+@testable import LeadLedger
 
 @Suite struct RollupReportTests {
     static let rows = [

@@ -1,7 +1,7 @@
 import Export
 import Foundation
 import Ingest
-import Pipeline
+import LeadModel
 import Testing
 
 @Suite("summary.json")

@@ -1,4 +1,6 @@
-import Pipeline
+import Ingest
+import LeadLedger
+import LeadModel
 
 extension RollupReport {
     /// One self-contained page (inline CSS, no script, no external resource): the totals, then the roll-up

@@ -1,4 +1,4 @@
-package import Pipeline
+package import LeadLedger
 
 /// `leadspool report`'s output: the ledger's roll-up groups with the figures account managers read, as an
 /// aligned table, CSV, JSON or a self-contained HTML page.

@@ -1,4 +1,5 @@
-import Pipeline
+import Ingest
+import LeadModel
 
 extension BatchSummary {
     /// `<batch>.summary.html`: one self-contained page (inline CSS and SVG, no script, no external

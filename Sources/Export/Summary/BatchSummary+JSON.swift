@@ -1,4 +1,5 @@
-import Pipeline
+import Ingest
+import LeadModel
 
 #if canImport(FoundationEssentials)
 import FoundationEssentials

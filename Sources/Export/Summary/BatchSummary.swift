@@ -1,4 +1,4 @@
-package import Pipeline
+package import LeadModel
 
 #if canImport(FoundationEssentials)
 import FoundationEssentials

@@ -1,4 +1,4 @@
-import Pipeline
+import LeadModel
 
 // Dense indexes and static texts for the per-row work. Exhaustive switches (rather than hashing the
 // enums, whose synthesised `Hashable` goes through the raw `String`) keep counting a row to an array

@@ -1,4 +1,4 @@
-package import Pipeline
+package import LeadModel
 
 /// A count per outcome, held inline (no array to allocate or check for uniqueness per row).
 package struct OutcomeCounts: Sendable, Equatable {

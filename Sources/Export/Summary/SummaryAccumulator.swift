@@ -1,4 +1,4 @@
-package import Pipeline
+package import LeadModel
 
 /// The running totals of a batch: counts, money, latencies and the first rows needing attention.
 /// Constant memory in the number of rows.

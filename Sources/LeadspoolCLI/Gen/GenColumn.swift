@@ -1,4 +1,4 @@
-import Pipeline
+import LeadModel
 
 /// The columns of a generated batch, in file order.
 enum GenColumn: Int, CaseIterable {

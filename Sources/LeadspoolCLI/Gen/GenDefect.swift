@@ -1,4 +1,4 @@
-import Pipeline
+import LeadModel
 
 /// A realistic fault a dirty row carries. Some survive normalisation (the row stays valid), others make
 /// the row invalid with a known reason code: `expectedCode` says which, and the defects log records it.

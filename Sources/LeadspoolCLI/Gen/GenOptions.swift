@@ -1,4 +1,4 @@
-import Pipeline
+import LeadModel
 
 /// What `leadspool gen` makes: everything that decides the bytes, so equal options give equal output.
 struct GenOptions {

@@ -1,9 +1,9 @@
 #if canImport(Glibc)
 import Glibc
+import LeadModel
 #elseif canImport(Darwin)
 import Darwin
 #endif
-import Pipeline
 
 enum GenFormat: String, CaseIterable {
     case csv, jsonl

@@ -1,4 +1,4 @@
-import Pipeline
+import LeadModel
 
 /// The fixed vocabularies synthetic leads are drawn from, as UTF-8 bytes.
 ///

@@ -1,5 +1,5 @@
 import Ingest
-import Pipeline
+import LeadModel
 
 extension LeadSynthesizer {
     /// How phone numbers look in spreadsheets and web forms; `#` takes the next digit.

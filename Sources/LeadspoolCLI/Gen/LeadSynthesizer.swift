@@ -1,4 +1,4 @@
-import Pipeline
+import LeadModel
 
 /// Makes the rows of a synthetic batch one after another into a reused `GenRow`.
 ///

@@ -1,8 +1,10 @@
 import Export
 import Foundation
 import Ingest
+import LeadLedger
+import LeadModel
 import Logging
-import Pipeline
+import Validation
 
 /// One file of `leadspool check`: read → validate → dedupe in batch (and against the ledger,
 /// read-only, when one exists) → reports.

@@ -1,6 +1,7 @@
 import Foundation
 import Ingest
-import Pipeline
+import LeadLedger
+import LeadModel
 
 /// The ledger opened read-only for `check`: marks leads the ledger already holds as
 /// `DUPLICATE_IN_LEDGER`, writing nothing.

@@ -1,4 +1,4 @@
-import Pipeline
+import LeadLedger
 import Synchronization
 
 /// The answers of a batch not yet in the ledger: written when `RunJob.recordGroup` of them wait, and by

@@ -1,7 +1,10 @@
 import Export
 import Foundation
 import Ingest
-import Pipeline
+import LeadLedger
+import LeadModel
+import Submission
+import Validation
 
 /// Pass 2 of a batch: re-reads the file in input order and writes one result per record, merging
 /// what the ledger stored for the row (its sent outcome) with the record re-validated (the

@@ -1,8 +1,11 @@
 import Export
 import Foundation
 import Ingest
+import LeadLedger
 import Logging
 import Pipeline
+import Submission
+import Validation
 
 /// One finished batch of `leadspool retry`: find its original in `done/` → take the rows to re-drive back
 /// from the ledger → send them (the run's send pass, on those rows only) → rewrite the batch's reports

@@ -1,8 +1,12 @@
 import Export
 import Foundation
 import Ingest
+import LeadLedger
+import LeadModel
 import Logging
 import Pipeline
+import Submission
+import Validation
 
 /// One claimed file of `leadspool run`: inspect → begin the batch in the ledger → pass 1 (validate,
 /// dedupe, reserve, submit, record) → pass 2 (reports from the ledger) → finish the batch → archive.

@@ -1,8 +1,12 @@
 import Foundation
 import Ingest
+import LeadLedger
+import LeadModel
 import Logging
 import Pipeline
+import Submission
 import Synchronization
+import Validation
 
 /// Pass 1 of a batch as the submitter's work: reads the file, validates and dedupes each record,
 /// settles the rows that are not sent (`recordLocal`), reserves the leads in the ledger a group at a

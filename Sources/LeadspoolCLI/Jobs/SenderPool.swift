@@ -1,5 +1,5 @@
 import Logging
-import Pipeline
+import Submission
 
 /// One HTTP client and submitter per API token (the run's token and the publishers' own), shared by
 /// every batch that uses it.

@@ -1,8 +1,10 @@
 import Export
 import Foundation
 import Ingest
+import LeadLedger
 import Logging
 import Pipeline
+import Submission
 import Synchronization
 
 #if canImport(Glibc)

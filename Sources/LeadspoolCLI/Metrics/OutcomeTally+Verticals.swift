@@ -1,4 +1,4 @@
-import Pipeline
+import LeadModel
 
 /// The tally's breakdown by vertical, which the metrics label their counts with.
 extension OutcomeTally {

@@ -1,7 +1,8 @@
 import CoreMetrics
 import Foundation
 import Ingest
-import Pipeline
+import LeadModel
+import Submission
 import Synchronization
 
 /// The Prometheus figures of a `run` or `watch` (`--metrics-port`), recorded through swift-metrics.

@@ -1,4 +1,4 @@
-import Pipeline
+import Submission
 
 /// Redraws the status line twice a second while a run works.
 enum ProgressTicker {

@@ -1,5 +1,7 @@
 import Foundation
-import Pipeline
+import Ingest
+import LeadModel
+import Submission
 import Synchronization
 
 /// What a `run`, `watch` or `retry` shows while it works: the live status line on a terminal and the

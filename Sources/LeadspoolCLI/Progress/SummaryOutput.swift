@@ -1,6 +1,6 @@
 import ArgumentParser
 import Export
-import Pipeline
+import LeadModel
 
 /// How `run`, `watch`, `retry` and `check` print their summaries on stdout: text for people, or one JSON
 /// object per line (a batch's figures, or `{"message": ...}` for anything else) for scripts.

@@ -1,6 +1,9 @@
 import Export
 import Ingest
-import Pipeline
+import LeadLedger
+import LeadModel
+import Submission
+import Validation
 
 /// The one place where settings become the components' configurations.
 extension Settings {

@@ -1,7 +1,8 @@
 import Foundation
 import Ingest
+import LeadLedger
 import Logging
-import Pipeline
+import Submission
 
 /// The watch loop: passes over the spool, woken by inotify, the scan timer or a stop signal.
 struct SpoolWatcher {

@@ -2,7 +2,6 @@ import ArgumentParser
 import Foundation
 import Ingest
 import Logging
-import Pipeline
 
 /// `leadspool watch`: `run`, continuously, until SIGTERM or SIGINT.
 struct WatchCommand: AsyncParsableCommand {

@@ -1,4 +1,5 @@
 package import Foundation
+package import LeadModel
 
 /// The final answer for one sent row, as `Ledger.record` stores it.
 package struct LeadOutcomeRecord: Sendable, Hashable {

@@ -1,3 +1,4 @@
+package import LeadModel
 /// Where one row of a batch stands in the ledger.
 ///
 /// `pending → sending → accepted | rejected | invalid | duplicate | failed | unknown`; rows found

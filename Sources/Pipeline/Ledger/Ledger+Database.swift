@@ -1,5 +1,5 @@
 import Foundation
-import GRDB
+package import GRDB
 
 extension Ledger {
     /// Runs `body` in one `BEGIN IMMEDIATE` transaction: the write lock is taken up front, so two processes
@@ -7,7 +7,7 @@ extension Ledger {
     /// rather than failing at the first write.
     ///
     /// With `durable`, the commit is synced to disk (`synchronous = FULL`) before this returns.
-    func write<T>(_ what: String, durable: Bool = false, _ body: (Database) throws -> T) throws(LedgerError) -> T {
+    package func write<T>(_ what: String, durable: Bool = false, _ body: (Database) throws -> T) throws(LedgerError) -> T {
         guard !isReadOnly else { throw LedgerError(.readOnly, "\(what): the ledger is open read-only") }
         return try Ledger.mapErrors(what) {
             try database.writeWithoutTransaction { db in
@@ -38,7 +38,7 @@ extension Ledger {
 
     /// Runs `body`, turning any failure into a `LedgerError` whose message carries SQLite's message only
     /// (never SQL arguments).
-    static func mapErrors<T>(_ what: String, _ body: () throws -> T) throws(LedgerError) -> T {
+    package static func mapErrors<T>(_ what: String, _ body: () throws -> T) throws(LedgerError) -> T {
         do {
             return try body()
         } catch let error as LedgerError {
@@ -69,9 +69,9 @@ extension LedgerError {
 
 extension Date {
     /// Whole seconds since 1970, how the ledger stores times.
-    var ledgerSeconds: Int64 { Int64(timeIntervalSince1970.rounded(.down)) }
+    package var ledgerSeconds: Int64 { Int64(timeIntervalSince1970.rounded(.down)) }
 
-    init(ledgerSeconds: Int64) {
+    package init(ledgerSeconds: Int64) {
         self.init(timeIntervalSince1970: TimeInterval(ledgerSeconds))
     }
 }

@@ -1,5 +1,6 @@
 import Foundation
-import GRDB
+package import GRDB
+package import LeadModel
 package import Logging
 
 #if canImport(Glibc)
@@ -90,7 +91,7 @@ package final class Ledger: Sendable {
     package let configuration: Configuration
     /// `true` for a ledger opened with `openReadOnly` (`leadspool check`): every write throws `.readOnly`.
     package let isReadOnly: Bool
-    let database: any DatabaseWriter
+    package let database: any DatabaseWriter
     let keyer: DedupeKeyer
     /// Where the ledger tells of work it does on its own that fails without failing the caller's call (a
     /// dropped merge of the recent dedupe keys); silent unless given.

@@ -1,3 +1,4 @@
+package import LeadModel
 /// What the ledger needs of a lead to deduplicate it: the row and the normalised phone and email.
 ///
 /// The phone and email are only hashed (HMAC-SHA256 with `ledger.key`, cut to 16 bytes); they are never stored.

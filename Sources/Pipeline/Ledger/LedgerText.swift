@@ -1,12 +1,12 @@
 /// Makes a remote text safe to store: the API's reason texts name fields, but a buyer's filter message could
 /// quote a phone or an email back.
-enum LedgerText {
-    static let maxLength = 240
+package enum LedgerText {
+    package static let maxLength = 240
 
     /// `text` with every whitespace-separated token that contains `@` replaced by `[email]`, every run of 7 or
     /// more digits (across `+ - . ( )` and spaces) replaced by `[number]`, control characters dropped, cut to
     /// `maxLength` characters.
-    static func scrub(_ text: String) -> String {
+    package static func scrub(_ text: String) -> String {
         let cleaned = text.unicodeScalars.filter { !($0.value < 0x20 || $0.value == 0x7F) }
         var out = String(String.UnicodeScalarView(cleaned))
             .split(separator: " ", omittingEmptySubsequences: false)

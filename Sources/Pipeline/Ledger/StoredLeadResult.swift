@@ -1,4 +1,5 @@
 package import Foundation
+package import LeadModel
 
 /// One row's outcome as stored, for rebuilding reports of a batch seen before.
 package struct StoredLeadResult: Sendable, Hashable {

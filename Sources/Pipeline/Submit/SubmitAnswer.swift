@@ -1,3 +1,4 @@
+package import LeadModel
 /// One lead to send: its row in the batch, the lead, and the `Idempotency-Key` sent on every attempt
 /// (derived by the caller from batch and row, so a later run re-sends with the same key).
 package struct SubmitWork: Sendable {

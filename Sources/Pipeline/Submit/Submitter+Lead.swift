@@ -1,3 +1,5 @@
+package import Ingest
+package import LeadModel
 import Logging
 import Synchronization
 
@@ -244,6 +246,3 @@ extension SubmitAnswer {
     }
 }
 
-extension Duration {
-    var milliseconds: Int64 { components.seconds * 1000 + components.attoseconds / 1_000_000_000_000_000 }
-}
