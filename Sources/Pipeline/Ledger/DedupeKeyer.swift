@@ -1,5 +1,5 @@
 import Crypto
-package import LeadModel
+import LeadModel
 
 /// Turns a normalised phone or email into its dedupe key: HMAC-SHA256 over `vertical|value`, keyed with
 /// `ledger.key`, cut to its first 16 bytes (`DedupeKey`). The vertical is part of the input, so one consumer

@@ -1,6 +1,6 @@
 package import Foundation
 import GRDB
-package import LeadModel
+import LeadModel
 
 extension Ledger {
     /// Marks `rows` of `batch` `sending`, with the `Idempotency-Key` each will carry, before their POSTs.

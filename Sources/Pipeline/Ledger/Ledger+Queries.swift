@@ -1,6 +1,6 @@
 package import Foundation
 import GRDB
-package import LeadModel
+import LeadModel
 
 /// A row left `sending`: its POST may or may not have reached the API.
 package struct SendingRow: Sendable, Hashable {

@@ -1,6 +1,6 @@
 package import Foundation
 import GRDB
-package import LeadModel
+import LeadModel
 import Logging
 
 extension Ledger {

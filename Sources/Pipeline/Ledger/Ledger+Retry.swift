@@ -1,6 +1,6 @@
 package import Foundation
 import GRDB
-package import LeadModel
+import LeadModel
 
 /// `leadspool retry`: finding the leads of finished batches to re-drive, and taking them back for sending.
 ///

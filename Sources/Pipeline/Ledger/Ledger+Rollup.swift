@@ -1,7 +1,7 @@
 package import Foundation
 import GRDB
-package import Ingest
-package import LeadModel
+import Ingest
+import LeadModel
 
 /// What `leadspool report` groups by.
 package enum RollupDimension: String, CaseIterable, Sendable, Hashable {

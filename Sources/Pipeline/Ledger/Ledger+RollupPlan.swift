@@ -1,6 +1,6 @@
 import GRDB
-package import Ingest
-package import LeadModel
+import Ingest
+import LeadModel
 
 extension Ledger {
     /// SQLite's plan of the roll-up query (`detail` of each step), for tests that check it reads the index.

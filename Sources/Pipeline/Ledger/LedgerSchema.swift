@@ -1,5 +1,5 @@
 import GRDB
-package import LeadModel
+import LeadModel
 
 /// The ledger's tables, one migration per schema change (never edit a shipped migration).
 ///

@@ -1,4 +1,4 @@
-package import LeadModel
+import LeadModel
 extension Lead {
     /// The request body the API expects (`api/dreamy-leads-api.md`, "Payload"): the required fields in
     /// schema order, then `extras` in their order with their JSON types. Absent extras are not written.

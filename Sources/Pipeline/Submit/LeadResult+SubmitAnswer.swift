@@ -1,4 +1,4 @@
-package import LeadModel
+import LeadModel
 extension LeadResult {
     /// Copies what the submission engine found into the result row. An answer without an outcome
     /// (the run stopped before the lead was answered) changes nothing: the lead stays pending.

@@ -1,5 +1,5 @@
-package import Ingest
-package import LeadModel
+import Ingest
+import LeadModel
 import Logging
 import Synchronization
 

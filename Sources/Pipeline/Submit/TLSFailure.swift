@@ -1,5 +1,5 @@
-package import Ingest
-package import LeadModel
+import Ingest
+import LeadModel
 import NIOSSL
 
 /// Why a TLS handshake failed, read off NIOSSL's error, in the words reports and logs use.

@@ -1,4 +1,4 @@
-package import Ingest
+import Ingest
 
 /// The result of checking a consent page URL.
 package enum ConsentURLCheck: Sendable, Equatable {

@@ -1,4 +1,4 @@
-package import Ingest
+import Ingest
 
 /// A decimal number read from text, kept as significant digits and a decimal point position so no
 /// precision is lost (amounts are never parsed through `Double`).

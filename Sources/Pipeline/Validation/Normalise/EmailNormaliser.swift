@@ -1,4 +1,4 @@
-package import Ingest
+import Ingest
 
 /// The result of normalising an email address.
 package enum EmailCheck: Sendable, Equatable {

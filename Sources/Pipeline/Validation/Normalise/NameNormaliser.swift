@@ -1,4 +1,4 @@
-package import Ingest
+import Ingest
 
 /// The result of normalising a first or last name.
 package enum NameCheck: Sendable, Equatable {

@@ -1,5 +1,5 @@
-package import Ingest
-package import LeadModel
+import Ingest
+import LeadModel
 /// Date-times as spreadsheets write them, always wall-clock times without a zone:
 ///
 /// - `M/D/YYYY H:MM[:SS][ AM|PM]` (US order; one or two digits for month, day and hour, so

@@ -1,5 +1,5 @@
-package import Ingest
-package import LeadModel
+import Ingest
+import LeadModel
 /// A consent timestamp as written, before time-zone resolution.
 package struct ParsedTimestamp: Sendable, Equatable {
     /// Seconds from 1970-01-01T00:00:00 to the wall-clock time as written (fractions dropped).

@@ -1,6 +1,6 @@
 import Foundation
-package import Ingest
-package import LeadModel
+import Ingest
+import LeadModel
 
 /// The UTC offsets of one IANA time zone over a window of time, taken from Foundation once, so
 /// that wall-clock timestamps without a zone (`assume_timezone`) convert per row without it.

@@ -1,4 +1,4 @@
-package import Ingest
+import Ingest
 
 /// The value index of each known field in one record, looked up once per record in a fixed-size
 /// table (no dictionary lookups or allocations per field).

@@ -1,5 +1,5 @@
-package import Ingest
-package import LeadModel
+import Ingest
+import LeadModel
 
 /// How problems read in reports: the field, the offending value quoted, then what is wrong, e.g.
 /// `phone "813-555-01" is not a valid US number (too few digits)`.

@@ -1,5 +1,5 @@
-package import Ingest
-package import LeadModel
+import Ingest
+import LeadModel
 
 /// The API type a vertical-specific field is coerced to.
 enum PayloadKind {
