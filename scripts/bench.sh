@@ -257,3 +257,6 @@ bench_reports() {
     grep -E '^\| (report --by|check pass)' "$md"
 }
 bench_reports
+
+# --- Against peers: the ratios of ../shared/bench's scripts and leadspool, measured in this invocation. ---
+scripts/bench-peers.sh
