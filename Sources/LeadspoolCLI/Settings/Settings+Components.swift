@@ -60,7 +60,6 @@ extension Settings {
         configuration.retryAfterMaxSeconds = Int(retryAfterMaxSeconds.rounded(.up))
         configuration.maxRateLimitWaits = maxRateLimitWaits
         configuration.jitter = jitter
-        configuration.timeScale = retryTimeScale
         configuration.tls = TLSFiles(
             caFile: caFile, caOnly: caOnly, clientCertificate: clientCertificate, clientKey: clientKey,
             caFileSetting: caFileSetting)

@@ -121,8 +121,6 @@ extension Settings {
         Key(path: "api.ca_only") { s, v, c in s.caOnly = try c.bool(v) },
         Key(path: "api.client_certificate") { s, v, c in s.clientCertificate = try c.path(v) },
         Key(path: "api.client_key") { s, v, c in s.clientKey = try c.path(v) },
-        // Test-only, deliberately undocumented for users: see `Settings.retryTimeScale`.
-        Key(path: "api.retry_time_scale") { s, v, c in s.retryTimeScale = try c.number(v, 0.001...1, "a factor") },
         Key(path: "validate.default_vertical") { s, v, c in
             s.defaultVertical = v.string == "" ? nil : try c.oneOf(v, ["insurance", "mortgage", "solar", "debt"])
         },
@@ -160,8 +158,9 @@ extension Settings {
 
     private static func columnKeys(_ table: String) -> [String] { [table + ".HEADER", table + ".ignore"] }
 
-    /// Keys for the tests only, which `leadspool init` and the README leave out.
-    static let testOnlyKeyPaths: Set<String> = ["api.retry_time_scale"]
+    /// Keys for the tests only, which `leadspool init` and the README leave out: none (end-to-end tests
+    /// shorten the retry schedule with a debug build's environment, not with a setting).
+    static let testOnlyKeyPaths: Set<String> = []
 
     /// Applies a TOML document. Unknown keys, wrong types and out-of-range values are errors
     /// naming the key and the file.

@@ -38,9 +38,6 @@ struct Settings: Sendable {
     /// PEM certificate and key for a server that asks for a client certificate (mutual TLS).
     var clientCertificate: String?
     var clientKey: String?
-    /// Hidden, test-only (`api.retry_time_scale`): multiplies every backoff wait and 429 pause so
-    /// end-to-end tests see the real 1-2-4-8 s schedule in a fraction of the time. Not in the README.
-    var retryTimeScale = 1.0
     // Validation
     var defaultVertical: String?
     var repairZip = true

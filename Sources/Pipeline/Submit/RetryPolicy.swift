@@ -42,21 +42,17 @@ package struct RetryPolicy: Sendable, Hashable {
     package var maxRateLimitWaits: Int
     /// The pause after a 429 without a usable `Retry-After`.
     package var defaultRetryAfter: Duration
-    /// Test-only: multiplies every wait this policy returns (backoff and 429 pauses, after the
-    /// `retryAfterMax` cap), so end-to-end tests can check the documented schedule quickly. 1 in use.
-    package var timeScale: Double
 
     package init(
         backoff: [Duration] = [.seconds(1), .seconds(2), .seconds(4), .seconds(8)],
         ambiguous: SubmitConfiguration.AmbiguousPolicy = .retry, retryAfterMax: Duration = .seconds(300),
-        maxRateLimitWaits: Int = 10, defaultRetryAfter: Duration = .seconds(60), timeScale: Double = 1
+        maxRateLimitWaits: Int = 10, defaultRetryAfter: Duration = .seconds(60)
     ) {
         self.backoff = backoff
         self.ambiguous = ambiguous
         self.retryAfterMax = retryAfterMax
         self.maxRateLimitWaits = maxRateLimitWaits
         self.defaultRetryAfter = defaultRetryAfter
-        self.timeScale = timeScale
     }
 
     /// Decides what follows `result`.
@@ -103,7 +99,7 @@ package struct RetryPolicy: Sendable, Hashable {
                 return .giveUp(
                     .failed, .rateLimitExhausted, "API answered 429 (rate limited) \(rateLimitWaits + 1) times")
             }
-            return .pauseAll(for: scaled(retryAfter(response, now: now)))
+            return .pauseAll(for: retryAfter(response, now: now))
         case 402..<500:
             return .giveUp(.failed, .remoteClientError, Self.text("API answered \(status)", response))
         case 500..<600:
@@ -116,11 +112,7 @@ package struct RetryPolicy: Sendable, Hashable {
 
     /// The wait before the next send after the `attempt`-th failed one, `nil` when the schedule is over.
     private func scheduledWait(after attempt: Int) -> Duration? {
-        attempt >= 1 && attempt <= backoff.count ? scaled(backoff[attempt - 1]) : nil
-    }
-
-    private func scaled(_ wait: Duration) -> Duration {
-        timeScale == 1 ? wait : wait * timeScale
+        attempt >= 1 && attempt <= backoff.count ? backoff[attempt - 1] : nil
     }
 
     /// The pause a 429 asks for: `Retry-After` in delta-seconds or as an HTTP-date (measured from

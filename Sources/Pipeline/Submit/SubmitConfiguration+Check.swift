@@ -53,9 +53,6 @@ extension SubmitConfiguration {
         if let rateLimit, !(rateLimit > 0 && rateLimit.isFinite) {
             throw SubmitConfigurationError(.invalidSetting, "rate_limit must be greater than 0")
         }
-        guard timeScale > 0, timeScale <= 1 else {
-            throw SubmitConfigurationError(.invalidSetting, "retry_time_scale must be greater than 0 and at most 1")
-        }
         if backoff.contains(where: { $0 < .zero }) {
             throw SubmitConfigurationError(.invalidSetting, "backoff waits must not be negative")
         }

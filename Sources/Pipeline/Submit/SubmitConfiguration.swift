@@ -35,8 +35,6 @@ package struct SubmitConfiguration: Sendable {
     package var markBatchSize: Int = 64
     /// Bytes of an answer body kept; the rest is read and dropped.
     package var responseBodyCap: Int = 64 * 1024
-    /// Test-only: multiplies every backoff wait and 429 pause (see ``RetryPolicy/timeScale``).
-    package var timeScale: Double = 1
     /// Trust roots and client certificate for an `https` endpoint.
     package var tls = TLSFiles()
 
@@ -54,7 +52,7 @@ package struct SubmitConfiguration: Sendable {
     package var retryPolicy: RetryPolicy {
         RetryPolicy(
             backoff: backoff, ambiguous: ambiguous, retryAfterMax: .seconds(retryAfterMaxSeconds),
-            maxRateLimitWaits: maxRateLimitWaits, timeScale: timeScale
+            maxRateLimitWaits: maxRateLimitWaits
         )
     }
 }

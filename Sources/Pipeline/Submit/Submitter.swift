@@ -10,18 +10,29 @@ import Synchronization
 ///
 /// Generic over the clock so backoff and pauses can be tested on a manual clock.
 package final class Submitter<C: Clock>: Sendable where C.Duration == Duration {
+    #if DEBUG
+    /// The clock of the waits: `C` itself, except in a debug build run with
+    /// `LEADSPOOL_DEBUG_TIME_SCALE` (end-to-end tests of the schedule), where it runs faster (``ScaledClock``).
+    typealias WaitClock = ScaledClock<C>
+    #else
+    typealias WaitClock = C
+    #endif
+
     /// Marks rows `sending` durably before their first POST (one ledger transaction per call).
     package typealias MarkSending = @Sendable ([Int]) async throws -> Void
 
     let configuration: SubmitConfiguration
     let policy: RetryPolicy
     let transport: any LeadTransport
+    /// Measures round trips and spaces requests under the rate cap.
     let clock: C
+    /// Sleeps out backoff waits and 429 pauses.
+    let timer: WaitClock
     let logger: Logger
     let wallClock: @Sendable () -> Int64
     /// The run-wide concurrency limiter (read it for figures; it is adapted by the senders).
     package let limiter: AdaptiveConcurrencyLimiter
-    let gate: PauseGate<C>
+    let gate: PauseGate<WaitClock>
     let rateLimiter: RequestRateLimiter<C>?
     let atomicCounters = AtomicSubmitCounters()
     private let stopState = Mutex(StopState())
@@ -55,7 +66,12 @@ package final class Submitter<C: Clock>: Sendable where C.Duration == Duration {
         self.wallClock = wallClock
         self.limiter = AdaptiveConcurrencyLimiter(
             .init(maxLimit: configuration.maxInFlight, initialLimit: configuration.startingConcurrency))
-        self.gate = PauseGate(clock: clock)
+        #if DEBUG
+        self.timer = ScaledClock.fromEnvironment(clock)
+        #else
+        self.timer = clock
+        #endif
+        self.gate = PauseGate(clock: timer)
         self.rateLimiter = configuration.rateLimit.map { RequestRateLimiter(clock: clock, requestsPerSecond: $0) }
     }
 
@@ -68,7 +84,7 @@ package final class Submitter<C: Clock>: Sendable where C.Duration == Duration {
         counters.answered = atomicCounters.answered.load(ordering: .relaxed)
         counters.inFlight = limiter.inFlight
         counters.concurrencyLimit = limiter.limit
-        counters.pauseRemaining = gate.pausedUntil.map { clock.now.duration(to: $0) }
+        counters.pauseRemaining = gate.pausedUntil.map { timer.now.duration(to: $0) }
         return counters
     }
 
@@ -111,37 +127,25 @@ package final class Submitter<C: Clock>: Sendable where C.Duration == Duration {
         let listenerID = try addStopListener { kind in eventSink.yield(kind == .stop ? .stop : .drain) }
         defer { removeStopListener(listenerID) }
 
-        var failure: (any Error)?
         // An error of this batch (its answers cannot be recorded, its file cannot be read) stops every lead not
         // on the wire; requests on the wire run to their answer, which is still handed to `onAnswer`.
         let halt = BatchHalt()
-        var stoppedByRun = false
-        var drained = false
+        let limiter = self.limiter
+        var machine = BatchStateMachine(
+            maxInFlight: configuration.maxInFlight, markBatchSize: configuration.markBatchSize)
         // A discarding group: a plain task group keeps every finished child (and the lead it captured)
         // until it is awaited, so memory grew with the batch (~11 KB a lead measured).
         try await withThrowingDiscardingTaskGroup { group in
             group.addTask {
                 await self.pull(work, demand: demand, markSending: markSending, events: eventSink)
             }
-            var ready = ReadyQueue()
-            var outstanding = 0
-            var inputOpen = true
-            var demandPending = true
-            var stopping = false
-            let maxOutstanding = max(configuration.maxInFlight * 2, configuration.markBatchSize)
-            let limiter = self.limiter
-            let markLimit = configuration.markBatchSize
-            /// Rows to keep marked ahead of sending.
-            func lookahead() -> Int { min(markLimit, max(8, 2 * limiter.limit)) }
-            demandSink.yield(lookahead())
+            demandSink.yield(machine.initialDemand(concurrencyLimit: limiter.limit))
 
-            func stop(_ error: (any Error)?) {
-                if failure == nil, let error { failure = error }
-                guard !stopping else { return }
-                stopping = true
-                if error != nil { halt.set() }
+            func haltIntake(_ action: BatchStateMachine.HaltIntake?) {
+                guard let action else { return }
+                if action.haltBatch { halt.set() }
                 demandSink.finish()
-                group.cancelAll()
+                if action.cancelLeads { group.cancelAll() }
             }
             func deliver(_ answer: SubmitAnswer) async {
                 // Every answer is handed on, also after `onAnswer` failed: the caller keeps what it cannot
@@ -149,41 +153,31 @@ package final class Submitter<C: Clock>: Sendable where C.Duration == Duration {
                 do {
                     try await onAnswer(answer)
                 } catch {
-                    stop(error)
+                    haltIntake(machine.answerFailed(error))
                 }
             }
 
-            for await event in events {
+            events: for await event in events {
                 switch event {
                 case .marked(let items):
-                    demandPending = false
-                    ready.append(items)
+                    machine.workMarked(items)
                 case .inputEnded(let error):
-                    inputOpen = false
-                    demandPending = false
-                    if let error { stop(error) }
+                    haltIntake(machine.inputEnded(error))
                 case .answer(let answer):
-                    outstanding -= 1
+                    machine.answerReceived()
                     await deliver(answer)
                 case .sent:
-                    break
+                    machine.leadSent()
                 case .stop:
-                    stoppedByRun = true
-                    stop(nil)
+                    haltIntake(machine.stopRequested())
                 case .drain:
-                    // Started leads run to their answer; nothing new starts.
-                    // The intake ends with `.inputEnded` once the pull task sees the finished
-                    // demand; rows it marks meanwhile are answered not-submitted below.
-                    drained = true
-                    demandSink.finish()
+                    haltIntake(machine.drainRequested())
                 }
-                if stopping || drained {
-                    while let item = ready.popFirst() {
-                        await deliver(SubmitAnswer.notSubmitted(row: item.row, trace: LeadTrace()))
-                    }
-                } else {
-                    while outstanding < maxOutstanding, let item = ready.popFirst() {
-                        outstanding += 1
+                // The limit is read once a round: the lookahead armed for a wake-up is the one asked for.
+                let concurrencyLimit = limiter.limit
+                while true {
+                    switch machine.nextAction(concurrencyLimit: concurrencyLimit, unsent: unsent.value) {
+                    case .start(let item):
                         unsent.add(1)
                         group.addTask {
                             var tried = false
@@ -196,32 +190,33 @@ package final class Submitter<C: Clock>: Sendable where C.Duration == Duration {
                             if !tried { unsent.add(-1) }
                             eventSink.yield(.answer(answer))
                         }
-                    }
-                    if inputOpen, !demandPending {
-                        let wanted = lookahead()
-                        var ahead = ready.count + unsent.value
-                        if ahead > wanted / 2 {
-                            // Ask to be woken at the low-water mark, then look again: a send in between
-                            // would not have woken the loop.
-                            unsent.wake(atOrBelow: wanted / 2 - ready.count)
-                            ahead = ready.count + unsent.value
-                        }
-                        if ahead <= wanted / 2 {
-                            unsent.wake(atOrBelow: nil)
-                            demandPending = true
-                            demandSink.yield(wanted - ahead)
-                        }
+                    case .answerNotSubmitted(let item):
+                        await deliver(SubmitAnswer.notSubmitted(row: item.row, trace: LeadTrace()))
+                    case .wakeWhenUnsent(let level):
+                        unsent.wake(atOrBelow: level)
+                    case .requestWork(let count):
+                        unsent.wake(atOrBelow: nil)
+                        demandSink.yield(count)
+                    case .waitForEvent:
+                        continue events
+                    case .finish:
+                        break events
                     }
                 }
-                if !inputOpen, outstanding == 0, ready.count == 0 { break }
             }
             demandSink.finish()
             eventSink.finish()
         }
-        if let failure { throw failure }
+        switch machine.ending {
+        case .failed(let error): throw error
+        case .completed, .stoppedByRun, .drained: break
+        }
         try Task.checkCancellation()
-        if stoppedByRun { throw stopState.withLock { $0.reason } ?? SubmitError.shutDown }
-        if drained { throw SubmitError.drained }
+        switch machine.ending {
+        case .stoppedByRun: throw stopState.withLock { $0.reason } ?? SubmitError.shutDown
+        case .drained: throw SubmitError.drained
+        case .completed, .failed: return
+        }
     }
 
     /// ``run(_:markSending:onAnswer:)`` as a stream of answers that finishes by throwing what `run`
@@ -378,27 +373,4 @@ final class UnsentCount: Sendable {
 
     /// Sets (or with `nil` clears) the count at or below which `sentOne` answers `true`.
     func wake(atOrBelow level: Int?) { threshold.store(level ?? Int.min, ordering: .sequentiallyConsistent) }
-}
-
-/// Marked rows not yet started, first in first out.
-struct ReadyQueue {
-    private var items: [SubmitWork] = []
-    private var head = 0
-
-    var count: Int { items.count - head }
-
-    mutating func append(_ more: [SubmitWork]) {
-        // Drop what was taken before growing, so the storage stays about two groups long.
-        if head > 0, head * 2 >= items.count {
-            items.removeFirst(head)
-            head = 0
-        }
-        items.append(contentsOf: more)
-    }
-
-    mutating func popFirst() -> SubmitWork? {
-        guard head < items.count else { return nil }
-        defer { head += 1 }
-        return items[head]
-    }
 }
