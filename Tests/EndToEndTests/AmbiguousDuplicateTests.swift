@@ -14,7 +14,7 @@ import Testing
             seed: 8, extra: ["--latency-ms", "50..400"] + (apiIgnoresKeys ? ["--no-idempotency"] : []))
         defer { sandbox.stop() }
         let spool = try TempSpool(
-            config: submitConfig(["timeout_seconds": "0.2", "retry_time_scale": "0.05", "max_in_flight": "16"]))
+            config: submitConfig(["timeout_seconds": "0.2", "max_in_flight": "16"]), timeScale: 0.05)
         defer { spool.remove() }
         try spool.generate("slow.csv", rows: 60, seed: 51)
         let run = try spool.run(endpoint: sandbox.endpoint, token: Self.token)

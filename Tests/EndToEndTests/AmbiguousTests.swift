@@ -10,7 +10,7 @@ import Testing
     @Test func retrySendsADroppedLeadAgainWithTheSameKey() throws {
         let api = try SandboxProcess(seed: 12, extra: ["--drop-rate", "0.3"])
         defer { api.stop() }
-        let spool = try TempSpool(config: submitConfig(["ambiguous": "\"retry\"", "retry_time_scale": "0.01"]))
+        let spool = try TempSpool(config: submitConfig(["ambiguous": "\"retry\""]), timeScale: 0.01)
         defer { spool.remove() }
         try spool.generate("drops.csv", rows: 120, seed: 21)
 
@@ -44,7 +44,7 @@ import Testing
     @Test func holdReportsADroppedLeadUnknownAndNeverResendsIt() throws {
         let api = try SandboxProcess(seed: 12, extra: ["--drop-rate", "0.3"])
         defer { api.stop() }
-        let spool = try TempSpool(config: submitConfig(["ambiguous": "\"hold\"", "retry_time_scale": "0.01"]))
+        let spool = try TempSpool(config: submitConfig(["ambiguous": "\"hold\""]), timeScale: 0.01)
         defer { spool.remove() }
         try spool.generate("drops.csv", rows: 120, seed: 21)
 
@@ -88,9 +88,7 @@ import Testing
         let api = try SandboxProcess(seed: 12, extra: ["--latency-ms", "1500..1500"])
         defer { api.stop() }
         let spool = try TempSpool(
-            config: submitConfig([
-                "ambiguous": "\"\(ambiguous)\"", "retry_time_scale": "0.01", "timeout_seconds": "0.2",
-            ]))
+            config: submitConfig(["ambiguous": "\"\(ambiguous)\"", "timeout_seconds": "0.2"]), timeScale: 0.01)
         defer { spool.remove() }
         try spool.generate("slow.csv", rows: 4, seed: 2)
 

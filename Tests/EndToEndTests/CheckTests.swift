@@ -165,10 +165,10 @@ import Glibc
         #expect(badType.status == 64)
         #expect(badType.stderr.contains("'api.max_in_flight' must be a whole number"))
 
-        try "[api]\nretry_time_scale = 2\n".write(toFile: config, atomically: true, encoding: .utf8)
-        let badFactor = try runLeadspool(["check", "--config", config, Self.fixtures.appendingPathComponent("batches/solar.jsonl").path])
-        #expect(badFactor.status == 64)
-        #expect(badFactor.stderr.contains("'api.retry_time_scale' must be a factor from 0.001 to 1.0"))
+        try "[api]\nrate_limit = 200000\n".write(toFile: config, atomically: true, encoding: .utf8)
+        let badNumber = try runLeadspool(["check", "--config", config, Self.fixtures.appendingPathComponent("batches/solar.jsonl").path])
+        #expect(badNumber.status == 64)
+        #expect(badNumber.stderr.contains("'api.rate_limit' must be a number of requests per second from 0.0 to 100000.0"))
 
         let missing = try runLeadspool(["check", "--config", dir.path("nope.toml"), "x.csv"])
         #expect(missing.status == 64)

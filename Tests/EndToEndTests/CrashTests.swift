@@ -14,7 +14,7 @@ import Testing
         let sandbox = try SandboxProcess(
             seed: 5, extra: ["--latency-ms", "2..15", "--error-rate", "0.03", "--drop-rate", "0.01"])
         defer { sandbox.stop() }
-        let spool = try TempSpool(config: submitConfig(["ambiguous": "\"\(ambiguous)\"", "retry_time_scale": "0.05"]))
+        let spool = try TempSpool(config: submitConfig(["ambiguous": "\"\(ambiguous)\""]), timeScale: 0.05)
         defer { spool.remove() }
         let file = spool.root + "/incoming/crash.csv"
         let gen = try runLeadspool(["gen", "--rows", "5000", "--seed", "11", "--output", file])

@@ -38,14 +38,14 @@ import Testing
     }
 
     /// A 429 without `Retry-After` pauses every sender for the default 60 s (scaled here by
-    /// `retry_time_scale` 0.03 to 1.8 s): nothing but requests already on their way (0.4 s allowed)
+    /// a time scale of 0.03 to 1.8 s): nothing but requests already on their way (0.4 s allowed)
     /// arrives before the pause is over, where a client that took a missing header as "now" or as
     /// one second would have sent again.
     @Test func a429WithoutRetryAfterWaitsTheDefaultMinute() throws {
         let api = try SandboxProcess(seed: 2, extra: ["--rate-limit", "2/s", "--no-retry-after"])
         defer { api.stop() }
         let spool = try TempSpool(
-            config: submitConfig(["max_in_flight": "8", "max_rate_limit_waits": "100", "retry_time_scale": "0.03"]))
+            config: submitConfig(["max_in_flight": "8", "max_rate_limit_waits": "100"]), timeScale: 0.03)
         defer { spool.remove() }
         try spool.generate("default-pause.csv", rows: 6, seed: 5)
 
@@ -86,7 +86,7 @@ import Testing
         let api = try SandboxProcess(seed: 2, extra: ["--rate-limit", "1/s"])
         defer { api.stop() }
         let spool = try TempSpool(
-            config: submitConfig(["max_in_flight": "8", "max_rate_limit_waits": "1", "retry_time_scale": "0.1"]))
+            config: submitConfig(["max_in_flight": "8", "max_rate_limit_waits": "1"]), timeScale: 0.1)
         defer { spool.remove() }
         try spool.generate("limited.csv", rows: 10, seed: 4)
 

@@ -65,7 +65,7 @@ import Testing
     /// A batch's summary.json and `report --by batch` give the same submitted count and acceptance rate, also
     /// when the API refused or failed some leads (those are sent, not submitted).
     @Test func summaryAndReportAgreeOnSubmittedAndAcceptance() throws {
-        let spool = try TempSpool(config: submitConfig(["retry_time_scale": "0.01"]))
+        let spool = try TempSpool(config: submitConfig([:]), timeScale: 0.01)
         defer { spool.remove() }
         let api = try SandboxProcess(
             seed: 5, extra: ["--force-status", "422@0.1", "--force-status", "403@0.1", "--force-status", "503@0.05"])

@@ -14,7 +14,7 @@ import FoundationNetworking
     /// 1-2-4-8 s schedule on a clock scaled by 0.1). A retry against a healthy API sends exactly those
     /// leads, once each, with the keys they were first sent with, and rewrites the reports in place.
     @Test func failedLeadsAreRedrivenAndReportsRewrittenInPlace() throws {
-        let spool = try TempSpool(config: "settle_seconds = 0\n[api]\nretry_time_scale = 0.1\n")
+        let spool = try TempSpool(timeScale: 0.1)
         defer { spool.remove() }
         let gen = try spool.invoke(
             [

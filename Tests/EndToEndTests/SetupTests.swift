@@ -4,7 +4,7 @@ import Testing
 /// `leadspool init` and the shell completions.
 @Suite struct SetupTests {
     /// The configuration loader's keys that `init` leaves out (test-only).
-    static let testOnlyKeys: Set<String> = ["api.retry_time_scale"]
+    static let testOnlyKeys: Set<String> = []
 
     @Test func initWritesEveryKeyOfTheLoaderInAFileThatLoads() throws {
         let dir = try TemporaryDirectory("leadspool-init")

@@ -15,7 +15,7 @@ import Testing
                 "--force-status", "409@0.04", "--force-status", "503@0.06", "--force-status", "nonjson@0.05",
             ])
         defer { api.stop() }
-        let spool = try TempSpool(config: submitConfig(["retry_time_scale": "0.01"]))
+        let spool = try TempSpool(config: submitConfig([:]), timeScale: 0.01)
         defer { spool.remove() }
         try spool.generate("paths.csv", rows: 400, seed: 17)
 
@@ -80,7 +80,7 @@ import Testing
     /// stays in `work/`, and the next run sends exactly the leads the ledger did not settle (`pending`,
     /// or `sending` when cut off in flight), each once, and nothing the API had answered. (`RunTests` covers a 401 from the start, and the `hold` setting after a stop.)
     @Test func a401MidBatchStopsTheRunAndTheNextRunSendsOnlyWhatWasNotSettled() throws {
-        let spool = try TempSpool(config: submitConfig(["ambiguous": "\"retry\"", "retry_time_scale": "0.01"]))
+        let spool = try TempSpool(config: submitConfig(["ambiguous": "\"retry\""]), timeScale: 0.01)
         defer { spool.remove() }
         try spool.generate("revoked.csv", rows: 150, seed: 23)
         let first = try SandboxProcess(token: Self.token, extra: ["--latency-ms", "20..80", "--fail-auth-after", "40"])

@@ -5,7 +5,7 @@ import Testing
 /// rendered by headless Chromium, with no console message, the key figures in the rendered DOM, and a
 /// screenshot (kept in `.build/test-artifacts/`). `make test` installs Chromium (`make deps`), so a missing
 /// browser fails these tests rather than skipping them.
-@Suite(.serialized) struct SummaryHTMLRenderTests {
+@Suite(.serialized, .tags(.chromium)) struct SummaryHTMLRenderTests {
     static let token = "dl_test_render"
     static let chromium = ProcessInfo.processInfo.environment["LEADSPOOL_CHROMIUM"] ?? "/usr/bin/chromium"
     static let artifacts = URL(fileURLWithPath: #filePath).deletingLastPathComponent()

@@ -83,6 +83,7 @@ extension TempSpool {
         process.currentDirectoryURL = URL(fileURLWithPath: base)
         var environment = ProcessInfo.processInfo.environment
         environment["DL_API_KEY"] = token
+        environment["LEADSPOOL_DEBUG_TIME_SCALE"] = timeScale.map { "\($0)" }
         process.environment = environment
         process.standardOutput = FileHandle.nullDevice
         process.standardError = FileHandle.nullDevice
@@ -125,7 +126,7 @@ extension TempSpool {
     }
 }
 
-/// A config for the submit tests: no settle time, `[api]` keys as given (e.g. `retry_time_scale`).
+/// A config for the submit tests: no settle time, `[api]` keys as given (e.g. `ambiguous`).
 func submitConfig(_ api: [String: String]) -> String {
     "settle_seconds = 0\n[api]\n" + api.sorted { $0.key < $1.key }.map { "\($0.key) = \($0.value)\n" }.joined()
 }
