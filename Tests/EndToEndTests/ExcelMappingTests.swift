@@ -45,8 +45,8 @@ import Testing
         for row in rows.dropFirst() {
             #expect(row[4] == "MISSING_FIELD")
             #expect(row[5].hasPrefix("zip is missing (" + message + ")"))
-            #expect(
-                row[5].contains("(has no time zone; set timezone under [publishers.default] (e.g. \"America/New_York\")"))
+            #expect(row[5].contains("(has no time zone). Expected a time with its time zone, e.g. "))
+            #expect(row[5].contains("Fix: set timezone under [publishers.default] in leadspool.toml (e.g. \"America/New_York\")"))
         }
         let summary = try file(reports, suffix: ".summary.json")
         let object = try #require(try JSONSerialization.jsonObject(with: Data(summary.utf8)) as? [String: Any])

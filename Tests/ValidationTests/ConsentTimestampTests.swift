@@ -13,10 +13,6 @@ import Validation
         F.check(["tcpa_timestamp": .string(raw)], configuration)
     }
 
-    static func noZone(_ local: String) -> String {
-        #"has no time zone; set timezone under [publishers.default] (e.g. "America/New_York"), or write the offset, e.g. "#
-            + local + "-05:00"
-    }
 
     @Test(arguments: [
         ("2026-04-27T09:14:22Z", "2026-04-27T09:14:22Z"),
@@ -48,7 +44,7 @@ import Validation
         ("2026-04-27", "has a date but no time"),
         ("2026/04/27 09:14:22Z", "is not an ISO 8601 date and time"),
         ("27.04.2026 09:14", "is not an ISO 8601 date and time"),
-        ("04/27/2026 9:14 AM", Self.noZone("2026-04-27T09:14:00")),
+        ("04/27/2026 9:14 AM", "has no time zone"),
         ("2026-4-27T09:14:22Z", "is not an ISO 8601 date and time"),
         ("2026-04-27T9:14:22Z", "is not an ISO 8601 date and time"),
         ("2026-04-27T09:14:22.Z", "is not an ISO 8601 date and time"),
@@ -67,14 +63,14 @@ import Validation
         ("2026-04-27T24:00:00Z", "is not a real time of day"),
         ("2026-04-27T09:60:22Z", "is not a real time of day"),
         ("2026-04-27T09:14:60Z", "is not a real time of day"),
-        ("2026-04-27T09:14:22", Self.noZone("2026-04-27T09:14:22")),
-        ("2026-04-27 09:14:22 ", Self.noZone("2026-04-27T09:14:22")),
+        ("2026-04-27T09:14:22", "has no time zone"),
+        ("2026-04-27 09:14:22 ", "has no time zone"),
         ("1777281262", "is not an ISO 8601 date and time"),
     ])
     func rejectedForms(raw: String, detail: String) {
         let checked = Self.timestamp(raw)
         #expect(
-            checked.problems == [
+            F.found(checked.problems) == [
                 Problem(
                     .tcpaTimestampInvalid, field: "tcpa_timestamp", value: raw,
                     text: "tcpa_timestamp \"\(raw)\" is not a valid timestamp (\(detail))"
@@ -121,12 +117,12 @@ import Validation
 
     @Test func windowProblemsNameTheUTCTime() {
         #expect(
-            Self.timestamp("2026-05-02T09:00:00+02:00").problems.map(\.text) == [
+            Self.timestamp("2026-05-02T09:00:00+02:00").problems.map { F.found($0.text) } == [
                 #"tcpa_timestamp "2026-05-02T09:00:00+02:00" is in the future (2026-05-02T07:00:00Z)"#
             ]
         )
         #expect(
-            Self.timestamp("2025-12-24 18:00:00-05:00").problems.map(\.text) == [
+            Self.timestamp("2025-12-24 18:00:00-05:00").problems.map { F.found($0.text) } == [
                 #"tcpa_timestamp "2025-12-24 18:00:00-05:00" is older than 90 days (2025-12-24T23:00:00Z)"#
             ]
         )

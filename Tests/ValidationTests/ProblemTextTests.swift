@@ -29,10 +29,15 @@ import Testing
     }
 
     @Test func problemTextsNameFieldValueAndMessageOnEitherPath() {
-        let plain = ProblemText.problem(.tcpaTimestampFuture, .tcpaTimestamp, "2027-01-01T00:00:00Z", "is in the future")
-        #expect(plain.text == "tcpa_timestamp \"2027-01-01T00:00:00Z\" is in the future")
+        let advice = ProblemText.Advice(expected: "a time", example: "2026-11-05T14:03:00Z", fix: "check it")
+        let plain = ProblemText.problem(
+            .tcpaTimestampFuture, .tcpaTimestamp, "2027-01-01T00:00:00Z", "is in the future", advice: advice)
+        #expect(
+            plain.text
+                == "tcpa_timestamp \"2027-01-01T00:00:00Z\" is in the future. Expected a time, e.g. 2026-11-05T14:03:00Z. "
+                + "Fix: check it")
         #expect(plain.value == "2027-01-01T00:00:00Z" && plain.field == "tcpa_timestamp")
-        let escaped = ProblemText.problem(.nameInvalid, .firstName, "\"1234\"", "has no letters")
-        #expect(escaped.text == "first_name \"\\\"1234\\\"\" has no letters")
+        let escaped = ProblemText.problem(.nameInvalid, .firstName, "\"1234\"", "has no letters", advice: advice)
+        #expect(escaped.text == "first_name \"\\\"1234\\\"\" has no letters" + advice.text)
     }
 }

@@ -1,3 +1,4 @@
+import Foundation
 import Ingest
 import LeadModel
 import Validation
@@ -52,5 +53,15 @@ enum ValidatorFixture {
         -> CheckedRecord
     {
         validator(configuration).check(record(changes))
+    }
+
+    /// A problem's text without the advice that follows what was found (`. Expected …, e.g. …. Fix: …`).
+    static func found(_ text: String) -> String {
+        text.range(of: ". Expected ", options: .backwards).map { String(text[..<$0.lowerBound]) } ?? text
+    }
+
+    /// The problems with their texts cut to what was found.
+    static func found(_ problems: [Problem]) -> [Problem] {
+        problems.map { Problem($0.code, field: $0.field, value: $0.value, text: found($0.text)) }
     }
 }

@@ -112,12 +112,12 @@ import Validation
 
     @Test func amountProblemTextsSayWhy() {
         #expect(
-            Self.extras("mortgage", ["loan_amount": .string("-5")]).problems.map(\.text) == [
+            Self.extras("mortgage", ["loan_amount": .string("-5")]).problems.map { ValidatorFixture.found($0.text) } == [
                 #"loan_amount "-5" is not a valid amount (must be greater than 0)"#
             ]
         )
         #expect(
-            Self.extras("insurance", ["vehicle_year": .string("20x1")]).problems.map(\.text) == [
+            Self.extras("insurance", ["vehicle_year": .string("20x1")]).problems.map { ValidatorFixture.found($0.text) } == [
                 #"vehicle_year "20x1" is not a valid year (expected a whole number from 1900 to 2027)"#
             ]
         )

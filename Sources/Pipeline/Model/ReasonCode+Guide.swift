@@ -63,11 +63,13 @@ extension ReasonCode {
             Guide(
                 label: "Consent time not readable",
                 fix: "Write the consent time with its time zone (2026-11-05T14:03:00-05:00 or ...Z); for "
-                    + "times without a zone, set the publisher's timezone in the configuration")
+                    + "times without a zone, as Excel writes them (11/5/2026 2:03 PM), set timezone under "
+                    + "[publishers.NAME] in leadspool.toml")
         case .tcpaTimestampFuture:
             Guide(
                 label: "Consent time in the future",
-                fix: "Check the consent time and its time zone: it is later than now")
+                fix: "Check the consent time and its time zone: it is later than now (dates are read month "
+                    + "first: 12/5/2026 is December 5)")
         case .tcpaConsentExpired:
             Guide(
                 label: "Consent too old",
@@ -85,7 +87,8 @@ extension ReasonCode {
             Guide(
                 label: "Row could not be read",
                 fix: "Open the file, fix the line the reason names (often an unclosed quote or a stray line "
-                    + "break) and save it as CSV (UTF-8) again")
+                    + "break) and save it as CSV UTF-8 again; for bytes that are not UTF-8, save as \"CSV UTF-8\" "
+                    + "or set the publisher's encoding")
         case .duplicateInBatch:
             Guide(
                 label: "Duplicate in the same file",

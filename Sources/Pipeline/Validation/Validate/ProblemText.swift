@@ -82,26 +82,32 @@ enum ProblemText {
         return out + "\""
     }
 
-    /// `field "value" message`.
-    static func problem(_ code: ReasonCode, _ field: CanonicalField, _ value: String, _ message: String) -> Problem {
-        Problem(
-            code, field: field.rawValue, value: value,
-            text: plainQuoted(field.rawValue, value, message, spaced: true)
-                ?? "\(field.rawValue) \(escapedQuoted(value)) \(message)")
-    }
-
-    /// `field "value" is not a valid <what> (<detail>)`.
-    static func invalid(
-        _ code: ReasonCode, _ field: CanonicalField, _ value: String, what: String, detail: String
+    /// `field "value" message`, then what is expected and the fix (``Advice``; by default the code's for
+    /// the field).
+    static func problem(
+        _ code: ReasonCode, _ field: CanonicalField, _ value: String, _ message: String, advice: Advice? = nil
     ) -> Problem {
-        problem(code, field, value, "is not a valid \(what) (\(detail))")
+        let tail = message + (advice ?? Self.advice(code, field)).text
+        return Problem(
+            code, field: field.rawValue, value: value,
+            text: plainQuoted(field.rawValue, value, tail, spaced: true)
+                ?? "\(field.rawValue) \(escapedQuoted(value)) \(tail)")
     }
 
-    /// `field is missing`, with `note` in brackets after it when there is one.
+    /// `field "value" is not a valid <what> (<detail>)`, then what is expected and the fix.
+    static func invalid(
+        _ code: ReasonCode, _ field: CanonicalField, _ value: String, what: String, detail: String,
+        advice: Advice? = nil
+    ) -> Problem {
+        problem(code, field, value, "is not a valid \(what) (\(detail))", advice: advice)
+    }
+
+    /// `field is missing`, with `note` in brackets after it when there is one (the file has no column for
+    /// the field), then what is expected and the fix.
     static func missing(_ code: ReasonCode, _ field: CanonicalField, note: String? = nil) -> Problem {
-        Problem(
-            code, field: field.rawValue, value: "",
-            text: note.map { "\(field.rawValue) is missing (\($0))" } ?? "\(field.rawValue) is missing")
+        let found = note.map { "\(field.rawValue) is missing (\($0))" } ?? "\(field.rawValue) is missing"
+        return Problem(
+            code, field: field.rawValue, value: "", text: found + missingAdvice(field, noColumn: note != nil).text)
     }
 
     /// A JSON value of the wrong kind for the field (`FIELD_INVALID`).
@@ -114,12 +120,14 @@ enum ProblemText {
         case .string: kind = "text"
         case .null: kind = "null"
         }
-        return problem(.fieldInvalid, field, value.text, "is \(kind), not \(expected)")
+        let fix = "write \(field.rawValue) as \(expected) in the JSON line"
+        return problem(.fieldInvalid, field, value.text, "is \(kind), not \(expected)", advice: advice(field, fix: fix))
     }
 
     static func unreadable(reason: String, line: Int) -> Problem {
         Problem(
-            .recordUnreadable, field: nil, value: reason, text: "record at line \(line) could not be read: \(reason)"
+            .recordUnreadable, field: nil, value: reason,
+            text: "record at line \(line) could not be read: \(reason)" + unreadableAdvice(reason).text
         )
     }
 }

@@ -174,8 +174,12 @@ extension Validator {
         switch TimestampParser.parse(raw) {
         case .parsed(let p): parsed = p
         case .invalid(let detail):
+            let fix = "write the consent time as 2026-11-05T14:03:00-05:00, or as Excel writes dates (11/5/2026 2:03 PM) "
+                + "with timezone set under [publishers.\(publisher)] in leadspool.toml"
             problems.append(
-                ProblemText.invalid(.tcpaTimestampInvalid, .tcpaTimestamp, raw, what: "timestamp", detail: detail)
+                ProblemText.invalid(
+                    .tcpaTimestampInvalid, .tcpaTimestamp, raw, what: "timestamp", detail: detail,
+                    advice: ProblemText.advice(.tcpaTimestamp, fix: fix))
             )
             return nil
         }
@@ -187,8 +191,8 @@ extension Validator {
         } else {
             problems.append(
                 ProblemText.invalid(
-                    .tcpaTimestampInvalid, .tcpaTimestamp, raw, what: "timestamp",
-                    detail: Self.noZoneDetail(localSeconds: parsed.localSeconds, publisher: publisher)
+                    .tcpaTimestampInvalid, .tcpaTimestamp, raw, what: "timestamp", detail: "has no time zone",
+                    advice: Self.noZoneAdvice(localSeconds: parsed.localSeconds, publisher: publisher)
                 )
             )
             return nil
@@ -202,10 +206,15 @@ extension Validator {
             return nil
         }
         if utc < earliestConsent {
+            let earliest = ProblemText.Advice(
+                expected: "consent from the last \(configuration.tcpaMaxAgeDays) days",
+                example: "\(CivilTime.utcString(earliestConsent)) or later",
+                fix: ProblemText.advice(.tcpaConsentExpired, .tcpaTimestamp).fix)
             problems.append(
                 ProblemText.problem(
                     .tcpaConsentExpired, .tcpaTimestamp, raw,
-                    "is older than \(configuration.tcpaMaxAgeDays) days (\(CivilTime.utcString(utc)))"
+                    "is older than \(configuration.tcpaMaxAgeDays) days (\(CivilTime.utcString(utc)))",
+                    advice: earliest
                 )
             )
             return nil
@@ -213,11 +222,13 @@ extension Validator {
         return parsed.isCanonicalUTC && raw.utf8.count == 20 ? raw : CivilTime.utcString(utc)
     }
 
-    /// Why a wall-clock time without a zone is refused, with the setting that fixes it for the publisher and
-    /// the same time as an accepted form (New York's winter offset standing for the publisher's own).
-    static func noZoneDetail(localSeconds: Int64, publisher: String) -> String {
+    /// What to do about a wall-clock time without a zone: the publisher's setting that fixes it, and the same
+    /// time as an accepted form (New York's winter offset standing for the publisher's own).
+    static func noZoneAdvice(localSeconds: Int64, publisher: String) -> ProblemText.Advice {
         let example = CivilTime.utcString(localSeconds).dropLast() + "-05:00"
-        return "has no time zone; set timezone under [publishers.\(publisher)] (e.g. \"America/New_York\"), "
-            + "or write the offset, e.g. \(example)"
+        return ProblemText.Advice(
+            expected: "a time with its time zone", example: String(example),
+            fix: "set timezone under [publishers.\(publisher)] in leadspool.toml (e.g. \"America/New_York\"), "
+                + "or write the offset as in the example")
     }
 }
