@@ -98,6 +98,7 @@ let package = Package(
         .target(
             name: "Sandbox",
             dependencies: [
+                "Ingest",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdCore", package: "hummingbird"),
                 .product(name: "HummingbirdTLS", package: "hummingbird"),

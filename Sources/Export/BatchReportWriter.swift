@@ -76,7 +76,7 @@ package final class BatchReportWriter {
                 redact: configuration.redact, mayWriteDirectly: rejectsStraightToFile),
             redact: configuration.redact, publisher: publisher, batch: batch)
         do {
-            try fold.csv.append(ResultRowEncoder.csvHeader)
+            try fold.csv.append(contentsOf: ResultRowEncoder.csvHeader)
         } catch {
             discardFiles()
             throw error

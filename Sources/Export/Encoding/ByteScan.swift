@@ -42,25 +42,6 @@ enum ByteScan {
         return false
     }
 
-    /// True when the bytes contain `"`, `\` or a control character (a JSON string that needs escapes).
-    @inline(__always)
-    static func hasJSONSpecial(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
-        guard let base = bytes.baseAddress else { return false }
-        let n = bytes.count
-        var i = 0
-        while i + 8 <= n {
-            let word = UInt64(littleEndian: UnsafeRawPointer(base + i).loadUnaligned(as: UInt64.self))
-            if hasBelow(word, 0x20) | has(word, 0x22) | has(word, 0x5C) != 0 { return true }
-            i += 8
-        }
-        while i < n {
-            let byte = base[i]
-            if byte < 0x20 || byte == 0x22 || byte == 0x5C { return true }
-            i += 1
-        }
-        return false
-    }
-
     /// True when the bytes contain anything either encoder treats specially: a control character,
     /// `"`, `,` or `\`. One pass answers for both the CSV and the JSON encoder.
     ///

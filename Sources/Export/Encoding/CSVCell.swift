@@ -71,8 +71,10 @@ extension OutputBuffer {
     mutating func csvCell(
         _ bytes: UnsafeBufferPointer<UInt8>, neutralise: Bool, delimiter: UInt8 = UInt8(ascii: ",")
     ) throws {
-        let p = try reserve(CSVCell.maxEncodedCount(bytes.count))
-        commit(CSVCell.write(bytes, neutralise: neutralise, delimiter: delimiter, at: p))
+        let bound = CSVCell.maxEncodedCount(bytes.count)
+        var p = try reserve(bound)
+        p.write(atMost: bound) { CSVCell.write(bytes, neutralise: neutralise, delimiter: delimiter, at: $0) }
+        commit(p)
     }
 
     @inline(__always)

@@ -113,13 +113,15 @@ package enum NumberText {
 extension OutputBuffer {
     @inline(__always)
     mutating func int(_ value: Int) throws {
-        let p = try reserve(NumberText.maxIntCount)
-        commit(NumberText.write(value, at: p))
+        var p = try reserve(NumberText.maxIntCount)
+        p.write(atMost: NumberText.maxIntCount) { NumberText.write(value, at: $0) }
+        commit(p)
     }
 
     @inline(__always)
     mutating func cents(_ value: Int) throws {
-        let p = try reserve(NumberText.maxIntCount + 4)
-        commit(NumberText.writeCents(value, at: p))
+        var p = try reserve(NumberText.maxIntCount + 4)
+        p.write(atMost: NumberText.maxIntCount + 4) { NumberText.writeCents(value, at: $0) }
+        commit(p)
     }
 }

@@ -4,6 +4,9 @@ struct StagedText {
     var count: Int
     /// No byte that CSV quoting or JSON escaping would touch: both encoders may copy it as is.
     var clean: Bool
+
+    /// No value (a column the row has nothing for).
+    static let empty = StagedText(offset: 0, count: 0, clean: true)
 }
 
 /// Reusable scratch memory for the text values of one row. Each value is copied out of its `String`
@@ -40,12 +43,22 @@ struct TextArena {
         if capacity - used < count { grow(to: used + count) }
         let start = base + used
         withUTF8(text) { bytes in
-            if let source = bytes.baseAddress { SmallCopy.copy(from: source, count: bytes.count, to: start) }
+            if let source = bytes.baseAddress { start.update(from: source, count: bytes.count) }
         }
         let staged = StagedText(
             offset: used, count: count, clean: !ByteScan.hasCSVOrJSONSpecial(padded: start, count: count))
         used += count
         return staged
+    }
+
+    /// Stages one of our ASCII words (an outcome; always clean).
+    @inline(__always)
+    mutating func stage(word: StaticString) -> StagedText {
+        let count = word.utf8CodeUnitCount
+        if capacity - used < count { grow(to: used + count) }
+        (base + used).update(from: word.utf8Start, count: count)
+        defer { used += count }
+        return StagedText(offset: used, count: count, clean: true)
     }
 
     /// Stages the decimal text of `value` (always clean).

@@ -71,17 +71,19 @@ struct OutputBuffer {
     /// Total bytes written through this buffer, flushed or not.
     var totalBytes: Int { flushedBytes + count }
 
-    /// A cursor with room for at least `n` bytes; finish with ``commit(_:)``.
+    /// A cursor with room for `n` bytes (checked in debug builds); finish with ``commit(_:)``.
     @inline(__always)
-    mutating func reserve(_ n: Int) throws -> UnsafeMutablePointer<UInt8> {
+    mutating func reserve(_ n: Int) throws -> Cursor {
         if capacity - count < n { try makeRoom(n) }
-        return base + count
+        return Cursor(base + count, room: n)
     }
 
-    /// Marks the bytes up to `end` (a cursor from ``reserve(_:)`` moved forward) as written.
+    /// Marks the bytes up to the cursor (one from ``reserve(_:)``, moved forward) as written.
     @inline(__always)
-    mutating func commit(_ end: UnsafeMutablePointer<UInt8>) {
-        count = end - base
+    mutating func commit(_ end: Cursor) {
+        assert(end.position <= end.limit && end.limit <= base + capacity, "cursor outside the buffer")
+        assert(end.position >= base + count, "cursor from another reservation")
+        count = end.position - base
     }
 
     @inline(__always)
@@ -141,24 +143,23 @@ struct OutputBuffer {
 
     @inline(__always)
     mutating func append(_ byte: UInt8) throws {
-        let p = try reserve(1)
-        p.pointee = byte
-        commit(p + 1)
+        var p = try reserve(1)
+        p.put(byte)
+        commit(p)
     }
 
     @inline(__always)
     mutating func append(_ text: StaticString) throws {
-        let n = text.utf8CodeUnitCount
-        let p = try reserve(n)
-        p.update(from: text.utf8Start, count: n)
-        commit(p + n)
+        var p = try reserve(text.utf8CodeUnitCount)
+        p.put(text)
+        commit(p)
     }
 
     mutating func append(_ bytes: UnsafeBufferPointer<UInt8>) throws {
-        guard let source = bytes.baseAddress, !bytes.isEmpty else { return }
-        let p = try reserve(bytes.count)
-        p.update(from: source, count: bytes.count)
-        commit(p + bytes.count)
+        guard !bytes.isEmpty else { return }
+        var p = try reserve(bytes.count)
+        p.put(bytes)
+        commit(p)
     }
 
     /// Appends the UTF-8 bytes of `text` unchanged.

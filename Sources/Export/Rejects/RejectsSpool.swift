@@ -176,8 +176,10 @@ struct RejectsSpool {
         if readable, let raw {
             for value in raw.values { bound += 16 + value.byteCount }
         }
-        let start = try spool.reserve(bound)
-        var p = start + 8
+        var p = try spool.reserve(bound)
+        var header = p
+        p.putUInt32(0)  // the two header words, written below
+        p.putUInt32(0)
         var cells: UInt32 = 0
         if readable, let raw {
             let positions = positions(for: raw)
@@ -193,8 +195,7 @@ struct RejectsSpool {
         }
         p.putUInt32(reason.utf8.count)
         withUTF8(reason) { p.put($0) }
-        var header = start
-        header.putUInt32(p - start - 4)
+        header.putUInt32(p.position - header.position - 4)
         header.putUInt32(Int(cells))
         spool.commit(p)
         try spool.flushIfFull()
@@ -333,18 +334,13 @@ struct RejectsSpool {
     }
 }
 
-extension UnsafeMutablePointer<UInt8> {
+extension Cursor {
     @inline(__always)
     fileprivate mutating func putUInt32(_ value: Int) {
-        UnsafeMutableRawPointer(self).storeBytes(of: UInt32(truncatingIfNeeded: value).littleEndian, as: UInt32.self)
-        self += 4
-    }
-
-    @inline(__always)
-    fileprivate mutating func put(_ bytes: UnsafeBufferPointer<UInt8>) {
-        guard let source = bytes.baseAddress else { return }
-        SmallCopy.copy(from: source, count: bytes.count, to: self)
-        self += bytes.count
+        write(atMost: 4) { p in
+            UnsafeMutableRawPointer(p).storeBytes(of: UInt32(truncatingIfNeeded: value).littleEndian, as: UInt32.self)
+            return p + 4
+        }
     }
 }
 

@@ -1,3 +1,4 @@
+import Ingest
 import LeadModel
 extension Lead {
     /// The request body the API expects (`api/dreamy-leads-api.md`, "Payload"): the required fields in
@@ -54,7 +55,7 @@ struct JSONObjectWriter {
 
     mutating func field(_ key: String, string value: String, into buffer: inout [UInt8]) {
         writeKey(key, into: &buffer)
-        Self.appendString(value, to: &buffer)
+        JSONString.append(value, to: &buffer)
     }
 
     mutating func field(_ key: String, integer value: Int, into buffer: inout [UInt8]) {
@@ -69,7 +70,7 @@ struct JSONObjectWriter {
         if Self.isJSONNumber(literal) {
             buffer.append(contentsOf: literal.utf8)
         } else {
-            Self.appendString(literal, to: &buffer)
+            JSONString.append(literal, to: &buffer)
         }
     }
 
@@ -84,52 +85,8 @@ struct JSONObjectWriter {
         } else {
             buffer.append(UInt8(ascii: ","))
         }
-        Self.appendString(key, to: &buffer)
+        JSONString.append(key, to: &buffer)
         buffer.append(UInt8(ascii: ":"))
-    }
-
-    /// Appends `value` as a JSON string: `"` and `\` escaped, control characters as `\n`-style or
-    /// `\u00XX` escapes, everything else (including non-ASCII) as its UTF-8 bytes.
-    static func appendString(_ value: String, to buffer: inout [UInt8]) {
-        buffer.append(UInt8(ascii: "\""))
-        var value = value
-        value.withUTF8 { bytes in
-            var runStart = 0
-            for index in 0..<bytes.count {
-                let byte = bytes[index]
-                guard byte < 0x20 || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") else { continue }
-                if runStart < index {
-                    buffer.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[runStart..<index]))
-                }
-                appendEscape(for: byte, to: &buffer)
-                runStart = index + 1
-            }
-            if runStart < bytes.count {
-                buffer.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[runStart...]))
-            }
-        }
-        buffer.append(UInt8(ascii: "\""))
-    }
-
-    private static func appendEscape(for byte: UInt8, to buffer: inout [UInt8]) {
-        buffer.append(UInt8(ascii: "\\"))
-        switch byte {
-        case UInt8(ascii: "\""): buffer.append(UInt8(ascii: "\""))
-        case UInt8(ascii: "\\"): buffer.append(UInt8(ascii: "\\"))
-        case 0x08: buffer.append(UInt8(ascii: "b"))
-        case 0x0C: buffer.append(UInt8(ascii: "f"))
-        case 0x0A: buffer.append(UInt8(ascii: "n"))
-        case 0x0D: buffer.append(UInt8(ascii: "r"))
-        case 0x09: buffer.append(UInt8(ascii: "t"))
-        default:
-            // Only bytes below 0x20 get here, so the first hex digit is 0 or 1.
-            let low = byte & 0x0F
-            buffer.append(UInt8(ascii: "u"))
-            buffer.append(UInt8(ascii: "0"))
-            buffer.append(UInt8(ascii: "0"))
-            buffer.append(UInt8(ascii: "0") + (byte >> 4))
-            buffer.append(low < 10 ? UInt8(ascii: "0") + low : UInt8(ascii: "a") + low - 10)
-        }
     }
 
     /// RFC 8259 number grammar: `-? (0 | [1-9][0-9]*) (. [0-9]+)? ([eE] [+-]? [0-9]+)?`.

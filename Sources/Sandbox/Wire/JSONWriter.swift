@@ -1,3 +1,5 @@
+import Ingest
+
 /// Builds small JSON documents by hand: the sandbox's answers have fixed shapes, and writing them
 /// directly is cheaper than going through an encoder per request.
 struct JSONWriter {
@@ -77,30 +79,7 @@ struct JSONWriter {
     }
 
     private mutating func appendQuoted(_ value: String) {
-        text.append("\"")
-        var plainStart = value.utf8.startIndex
-        var index = plainStart
-        let utf8 = value.utf8
-        while index != utf8.endIndex {
-            let byte = utf8[index]
-            if byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") || byte < 0x20 {
-                text.append(contentsOf: value[plainStart..<index])
-                switch byte {
-                case UInt8(ascii: "\""): text.append("\\\"")
-                case UInt8(ascii: "\\"): text.append("\\\\")
-                case 0x0A: text.append("\\n")
-                case 0x0D: text.append("\\r")
-                case 0x09: text.append("\\t")
-                default:
-                    let hex = String(byte, radix: 16)
-                    text.append("\\u00" + (hex.count == 1 ? "0" : "") + hex)
-                }
-                plainStart = utf8.index(after: index)
-            }
-            index = utf8.index(after: index)
-        }
-        text.append(contentsOf: value[plainStart..<utf8.endIndex])
-        text.append("\"")
+        text.append(JSONString.quoted(value))
     }
 
     static func fixedPointText(_ units: Int64, decimals: Int, trimZeros: Bool) -> String {
