@@ -32,19 +32,25 @@ import Testing
             ],
             directory: work.url)
         try #require(result.status == 0, "\(result.stderr)")
-        let names = try FileManager.default.contentsOfDirectory(atPath: reports)
-        for report in Self.reports {
-            let name = try #require(names.first { $0.hasSuffix("." + report) }, "\(report) in \(names)")
-            var actual = try Data(contentsOf: URL(fileURLWithPath: reports + "/" + name))
-            if report == "summary.json" { actual = Self.maskVolatile(actual) }
-            let expectedURL = Self.golden.appendingPathComponent("\(batch).\(report)")
-            if Self.update {
-                try FileManager.default.createDirectory(at: Self.golden, withIntermediateDirectories: true)
+        try Self.expectGolden(reports, Self.reports, in: Self.golden, named: batch)
+    }
+
+    /// Compares each of `reports` written to `directory` with `golden/<name>.<report>` byte for byte
+    /// (summary.json with its timing fields masked), or writes it there under `LEADSPOOL_UPDATE_GOLDEN=1`.
+    static func expectGolden(_ directory: String, _ reports: [String], in golden: URL, named name: String) throws {
+        let names = try FileManager.default.contentsOfDirectory(atPath: directory)
+        for report in reports {
+            let file = try #require(names.first { $0.hasSuffix("." + report) }, "\(report) in \(names)")
+            var actual = try Data(contentsOf: URL(fileURLWithPath: directory + "/" + file))
+            if report == "summary.json" { actual = maskVolatile(actual) }
+            let expectedURL = golden.appendingPathComponent("\(name).\(report)")
+            if update {
+                try FileManager.default.createDirectory(at: golden, withIntermediateDirectories: true)
                 try actual.write(to: expectedURL)
                 continue
             }
             let expected = try Data(contentsOf: expectedURL)
-            #expect(actual == expected, "\(batch).\(report): \(Self.firstDifference(actual, expected))")
+            #expect(actual == expected, "\(name).\(report): \(firstDifference(actual, expected))")
         }
     }
 
