@@ -58,17 +58,6 @@ import Testing
     }
 }
 
-@Suite struct HTTPDateTests {
-    @Test(arguments: [
-        (Int64(784_111_777), "Sun, 06 Nov 1994 08:49:37 GMT"), (0, "Thu, 01 Jan 1970 00:00:00 GMT"),
-        (951_782_400, "Tue, 29 Feb 2000 00:00:00 GMT"), (1_777_281_262, "Mon, 27 Apr 2026 09:14:22 GMT"),
-        (4_107_542_399, "Sun, 28 Feb 2100 23:59:59 GMT"),
-    ])
-    func formatsIMFFixdate(seconds: Int64, text: String) {
-        #expect(HTTPDate.format(unixSeconds: seconds) == text)
-    }
-}
-
 @Suite struct SandboxAuthTests {
     @Test(arguments: [
         ("Bearer dl_test_abc", nil, SandboxAuth.accepted), ("bearer dl_test_abc", nil, .accepted),

@@ -1,4 +1,4 @@
-package import Ingest
+import Ingest
 package import LeadModel
 /// What one attempt came to: an HTTP answer, or a classified failure to get one.
 package enum AttemptResult: Sendable, Hashable {

@@ -4,6 +4,7 @@ import FoundationEssentials
 import Foundation
 #endif
 import Hummingbird
+import Ingest
 import NIOCore
 
 extension SandboxResponder {

@@ -1,9 +1,10 @@
-/// Reads the HTTP-date forms a recipient must accept (RFC 9110 §5.6.7): IMF-fixdate
-/// (`Sun, 06 Nov 1994 08:49:37 GMT`), the obsolete RFC 850 form (`Sunday, 06-Nov-94 08:49:37 GMT`) and
-/// asctime (`Sun Nov  6 08:49:37 1994`). Pure and allocation-light: no Foundation formatter.
-enum HTTPDate {
+/// HTTP dates (RFC 9110 §5.6.7), without a Foundation formatter. Reading takes the three forms a
+/// recipient must accept: IMF-fixdate (`Sun, 06 Nov 1994 08:49:37 GMT`), the obsolete RFC 850 form
+/// (`Sunday, 06-Nov-94 08:49:37 GMT`) and asctime (`Sun Nov  6 08:49:37 1994`); writing gives IMF-fixdate.
+/// The calendar arithmetic is ``CivilTime``'s.
+package enum HTTPDate {
     /// Seconds since 1970-01-01T00:00:00Z, or `nil` when `text` is none of the three forms.
-    static func epochSeconds(_ text: some StringProtocol) -> Int64? {
+    package static func epochSeconds(_ text: some StringProtocol) -> Int64? {
         let bytes = Array(text.utf8)
         return imfFixdate(bytes) ?? rfc850(bytes) ?? asctime(bytes)
     }
@@ -85,25 +86,22 @@ enum HTTPDate {
     }
 
     private static func epoch(year: Int, month: Int, day: Int, time: Int) -> Int64? {
-        guard (1...31).contains(day), day <= daysIn(month: month, year: year) else { return nil }
-        return Int64(daysFromCivil(year: year, month: month, day: day)) * 86_400 + Int64(time)
+        guard (1...31).contains(day), Int64(day) <= CivilTime.daysInMonth(year: Int64(year), month: Int64(month))
+        else { return nil }
+        return CivilTime.days(year: Int64(year), month: Int64(month), day: Int64(day)) * CivilTime.secondsPerDay
+            + Int64(time)
     }
 
-    private static func daysIn(month: Int, year: Int) -> Int {
-        switch month {
-        case 2: return (year % 4 == 0 && year % 100 != 0) || year % 400 == 0 ? 29 : 28
-        case 4, 6, 9, 11: return 30
-        default: return 31
-        }
-    }
-
-    /// Days since 1970-01-01 of a proleptic Gregorian date (Howard Hinnant's algorithm).
-    static func daysFromCivil(year: Int, month: Int, day: Int) -> Int {
-        let y = month <= 2 ? year - 1 : year
-        let era = (y >= 0 ? y : y - 399) / 400
-        let yearOfEra = y - era * 400
-        let dayOfYear = (153 * (month + (month > 2 ? -3 : 9)) + 2) / 5 + day - 1
-        let dayOfEra = yearOfEra * 365 + yearOfEra / 4 - yearOfEra / 100 + dayOfYear
-        return era * 146_097 + dayOfEra - 719_468
+    /// IMF-fixdate of a Unix time, e.g. `Sun, 06 Nov 1994 08:49:37 GMT`.
+    package static func format(unixSeconds: Int64) -> String {
+        let days = CivilTime.floorDiv(unixSeconds, CivilTime.secondsPerDay)
+        let secondsOfDay = Int(unixSeconds - days * CivilTime.secondsPerDay)
+        let (year, month, day) = CivilTime.date(days: days)
+        // Day 0, 1970-01-01, was a Thursday (index 3 of `shortDays`).
+        let weekday = shortDays[Int((days % 7 + 7 + 3) % 7)]
+        func twoDigits(_ value: Int) -> String { value < 10 ? "0\(value)" : "\(value)" }
+        return String(decoding: weekday, as: UTF8.self) + ", " + twoDigits(Int(day)) + " "
+            + String(decoding: months[Int(month) - 1], as: UTF8.self) + " \(year) " + twoDigits(secondsOfDay / 3600)
+            + ":" + twoDigits(secondsOfDay / 60 % 60) + ":" + twoDigits(secondsOfDay % 60) + " GMT"
     }
 }
