@@ -85,15 +85,20 @@ let package = Package(
         .target(
             name: "Pipeline",
             dependencies: [
-                "LeadModel", "Validation", "LeadLedger", "Submission", "Ingest", "CSupport",
+                "LeadModel", "Validation", "LeadLedger", "Submission", "Export", "LeadGenerator", "Ingest", "CSupport",
+                // For HTTPLeadTransport, the senders' default transport.
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
             ],
             path: "Sources/Pipeline/Run"
         ),
+        // Synthetic lead batches for `leadspool gen`, `demo` and the tests; its byte sinks (gzip writer, atomic
+        // output file) also compress archived originals.
+        .target(name: "LeadGenerator", dependencies: ["LeadModel", "Ingest", "CZlib"], path: "Sources/Gen"),
         .target(
             name: "Export",
-            dependencies: ["LeadModel", "Validation", "LeadLedger", "Submission", "Pipeline", "Ingest", "CSupport"]
+            dependencies: ["LeadModel", "Validation", "LeadLedger", "Submission", "Ingest", "CSupport"]
         ),
         .target(
             name: "Sandbox",
@@ -110,7 +115,8 @@ let package = Package(
         .executableTarget(
             name: "LeadspoolCLI",
             dependencies: [
-                "Ingest", "LeadModel", "Validation", "LeadLedger", "Submission", "Pipeline", "Export", "Sandbox", "CZlib",
+                "Ingest", "LeadModel", "Validation", "LeadLedger", "Submission", "Pipeline", "Export", "Sandbox",
+                "LeadGenerator", "CZlib",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "TOMLKit", package: "TOMLKit"),
@@ -140,7 +146,8 @@ let package = Package(
         .testTarget(
             name: "LedgerTests",
             dependencies: [
-                "LeadLedger", "LeadModel", "Ingest", "CSupport",
+                "LeadLedger", "LeadModel", "Ingest", "CSupport", "Pipeline",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "InMemoryLogging", package: "swift-log"),
@@ -161,7 +168,12 @@ let package = Package(
         ),
         .testTarget(
             name: "PipelineTests",
-            dependencies: ["Pipeline", "LeadModel", "LeadLedger", "Ingest", "CSupport"],
+            dependencies: [
+                "Pipeline", "LeadModel", "LeadLedger", "Submission", "Validation", "Export", "LeadGenerator", "Ingest",
+                "CSupport",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
             // The allocator of `leadspool` (above), so ProcessMemoryTests test the binary's.
             linkerSettings: [.unsafeFlags(["-Xlinker", "-l:libjemalloc.a"])]
         ),

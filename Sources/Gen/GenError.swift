@@ -1,8 +1,8 @@
 /// A run-level failure of `gen`: the output could not be created, written or compressed.
-struct GenError: Error, CustomStringConvertible {
-    var description: String
+package struct GenError: Error, CustomStringConvertible {
+    package var description: String
 
-    init(_ description: String) {
+    package init(_ description: String) {
         self.description = description
     }
 }

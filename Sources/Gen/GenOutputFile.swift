@@ -6,12 +6,12 @@ import Darwin
 
 /// A file written under `<path>.tmp` and renamed into place when complete, so a spool watcher never
 /// claims a half-written batch.
-struct GenOutputFile {
-    let path: String
-    let descriptor: Int32
+package struct GenOutputFile {
+    package let path: String
+    package let descriptor: Int32
     private var temporaryPath: String { path + ".tmp" }
 
-    init(path: String) throws(GenError) {
+    package init(path: String) throws(GenError) {
         self.path = path
         let fd = open(path + ".tmp", O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
         guard fd >= 0 else { throw GenError("cannot create \(path).tmp: \(Self.lastError())") }
@@ -19,7 +19,7 @@ struct GenOutputFile {
     }
 
     /// Flushes to disk, closes and renames into place.
-    func commit() throws(GenError) {
+    package func commit() throws(GenError) {
         if fsync(descriptor) != 0 {
             let reason = Self.lastError()
             discard()
@@ -34,12 +34,12 @@ struct GenOutputFile {
     }
 
     /// Closes and removes the temporary file after a failure.
-    func discard() {
+    package func discard() {
         close(descriptor)
         unlink(temporaryPath)
     }
 
-    static func lastError() -> String {
+    package static func lastError() -> String {
         String(cString: strerror(errno))
     }
 }

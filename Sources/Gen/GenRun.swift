@@ -1,24 +1,31 @@
 #if canImport(Glibc)
 import Glibc
-import LeadModel
 #elseif canImport(Darwin)
 import Darwin
 #endif
 
-enum GenFormat: String, CaseIterable {
+import LeadModel
+
+package enum GenFormat: String, CaseIterable, Sendable {
     case csv, jsonl
 }
 
 /// One `gen` run: makes the rows and streams them, encoded and optionally gzip-compressed, into a
 /// descriptor; optionally lists each dirty row's defects in a side file.
-struct GenRun {
-    var options: GenOptions
-    var format: GenFormat
-    var gzip: Bool
+package struct GenRun {
+    package var options: GenOptions
+    package var format: GenFormat
+    package var gzip: Bool
+
+    package init(options: GenOptions, format: GenFormat, gzip: Bool) {
+        self.options = options
+        self.format = format
+        self.gzip = gzip
+    }
 
     /// Writes the batch to `descriptor` and the defects log (tab-separated `row ref defects expect`,
     /// `expect` being `valid` or the reason codes) to `defectsLog` when given. Returns the row count.
-    func write(to descriptor: Int32, name: String, defectsLog: (descriptor: Int32, name: String)?) throws(GenError)
+    package func write(to descriptor: Int32, name: String, defectsLog: (descriptor: Int32, name: String)?) throws(GenError)
         -> Int
     {
         let fileSink = FileDescriptorSink(descriptor: descriptor, name: name)

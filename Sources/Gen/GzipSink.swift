@@ -2,12 +2,12 @@ import CZlib
 
 /// Compresses into gzip format (RFC 1952) with zlib and passes the result on. zlib writes a zero
 /// modification time and no file name, so equal input gives equal bytes.
-final class GzipSink: ByteSink {
+package final class GzipSink: ByteSink {
     private let downstream: any ByteSink
     private var stream = z_stream()
     private let output: UnsafeMutableRawBufferPointer
 
-    init(wrapping downstream: any ByteSink, level: Int32 = 6, chunkSize: Int = 256 * 1024) throws(GenError) {
+    package init(wrapping downstream: any ByteSink, level: Int32 = 6, chunkSize: Int = 256 * 1024) throws(GenError) {
         self.downstream = downstream
         output = .allocate(byteCount: chunkSize, alignment: 16)
         // windowBits 15 + 16 asks zlib for a gzip header and trailer instead of a zlib wrapper.
@@ -25,14 +25,14 @@ final class GzipSink: ByteSink {
         output.deallocate()
     }
 
-    func write(_ bytes: UnsafeRawBufferPointer) throws(GenError) {
+    package func write(_ bytes: UnsafeRawBufferPointer) throws(GenError) {
         guard let base = bytes.baseAddress, bytes.count > 0 else { return }
         stream.next_in = UnsafeMutablePointer(mutating: base.assumingMemoryBound(to: Bytef.self))
         stream.avail_in = uInt(bytes.count)
         try pump(flush: Z_NO_FLUSH)
     }
 
-    func finish() throws(GenError) {
+    package func finish() throws(GenError) {
         stream.next_in = nil
         stream.avail_in = 0
         try pump(flush: Z_FINISH)

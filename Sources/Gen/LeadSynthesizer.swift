@@ -5,7 +5,7 @@ import LeadModel
 /// Three random streams keep concerns apart: `data` draws every row's clean values, `selection` picks
 /// the dirty rows, `faults` picks and shapes their defects. So a row's base values do not depend on
 /// `--dirty`, and a dirty batch differs from the clean one of the same seed only where defects are.
-struct LeadSynthesizer {
+package struct LeadSynthesizer {
     let options: GenOptions
     private var data: GenRandom
     private var selection: GenRandom
@@ -48,7 +48,7 @@ struct LeadSynthesizer {
     }
 
     /// The most rows one file can have without repeating a phone.
-    static func maximumRows(seed: UInt64) -> Int {
+    package static func maximumRows(seed: UInt64) -> Int {
         PhonePermutation(seed: seed, areaCodes: GenTables.areaCodes, exchanges: GenTables.exchanges).count
     }
 

@@ -1,5 +1,4 @@
 import Foundation
-import Ingest
 import Synchronization
 
 #if canImport(Glibc)
@@ -9,7 +8,7 @@ import Glibc
 /// inotify on `incoming/` and its publisher folders: a hint that something arrived, never the only
 /// way files are found (the watcher also scans on a timer, since uploads by link+unlink, overflowed
 /// queues and network filesystems can go unseen).
-final class IncomingWatcher: Sendable {
+package final class IncomingWatcher: Sendable {
     private let fd: Int32
     private let root: String
     private let onEvent: @Sendable () -> Void
@@ -18,7 +17,7 @@ final class IncomingWatcher: Sendable {
 
     /// Watches `root` and its sub-folders; `onEvent` runs on a thread of its own after events.
     /// `nil` when inotify is not available (then the timer alone finds files).
-    init?(root: String, onEvent: @escaping @Sendable () -> Void) {
+    package init?(root: String, onEvent: @escaping @Sendable () -> Void) {
         #if canImport(Glibc)
         let fd = inotify_init1(Int32(IN_NONBLOCK | IN_CLOEXEC))
         guard fd >= 0 else { return nil }
@@ -37,7 +36,7 @@ final class IncomingWatcher: Sendable {
     private static let mask: UInt32 = UInt32(IN_CLOSE_WRITE | IN_MOVED_TO | IN_CREATE | IN_ATTRIB)
 
     /// Adds watches for publisher folders that are not watched yet (created while events were lost).
-    func refresh() {
+    package func refresh() {
         var folders = [root]
         for name in FileSystem.list(root) where !name.hasPrefix(".") {
             let path = root + "/" + name
@@ -52,7 +51,7 @@ final class IncomingWatcher: Sendable {
         }
     }
 
-    func stop() {
+    package func stop() {
         stopped.store(true, ordering: .relaxed)
     }
 

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import Ingest
 import LeadLedger
+import Pipeline
 
 #if canImport(Glibc)
 import Glibc
@@ -39,12 +40,12 @@ struct BackupCommand: AsyncParsableCommand {
         }
     }
 
-    private func backup(settings: Settings) throws -> Int32 {
+    private func backup(settings: Settings) throws -> ExitStatus {
         let ledgerPath = settings.ledgerPath
         let keyPath = settings.ledgerKeyPath
-        func fail(_ message: String) -> Int32 {
+        func fail(_ message: String) -> ExitStatus {
             StderrMessage.error("\(message)")
-            return 73
+            return .cantCreate
         }
         guard FileManager.default.fileExists(atPath: ledgerPath) else {
             return fail("no ledger at \(ledgerPath): nothing to back up")
@@ -142,7 +143,7 @@ struct BackupCommand: AsyncParsableCommand {
         } else {
             print("  no key file at \(keyPath) (the ledger holds no dedupe keys): none written")
         }
-        return 0
+        return .ok
     }
 
     /// Creates `path` (it must not exist) with mode 0600, writes `bytes` and syncs it.

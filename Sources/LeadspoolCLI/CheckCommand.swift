@@ -5,6 +5,7 @@ import Ingest
 import LeadLedger
 import LeadModel
 import Logging
+import Pipeline
 import Submission
 
 /// `leadspool check FILE...`: the publisher's dry run. Everything up to, never including, the network.
@@ -58,18 +59,20 @@ struct CheckCommand: AsyncParsableCommand {
             } catch {
                 let message = TerminalText.escaped("cannot create \(reportDir): \(error)")
                 StderrMessage.error("\(message)")
-                return 73
+                return .cantCreate
             }
             var ledger: LedgerLookup?
             do {
-                ledger = try LedgerLookup.openReadOnly(settings: settings)
+                ledger = try LedgerLookup.openReadOnly(
+                    path: settings.ledgerPath, keyPath: settings.ledgerKeyPath,
+                    configuration: settings.ledgerConfiguration())
             } catch let error as LedgerError where error.code == .upgradeNeeded {
                 logger.warning("ledger not consulted: \(error)", metadata: ["ledger.path": "\(settings.ledgerPath)"])
             } catch {
                 // A ledger that is there but cannot be read (damaged, another key) would make every lead it
                 // holds look new: no verdicts rather than wrong ones.
                 StderrMessage.error("cannot read the ledger: \(error)")
-                return 73
+                return .cantCreate
             }
             var unreadable = 0
             var written: [String: String] = [:]
@@ -78,7 +81,8 @@ struct CheckCommand: AsyncParsableCommand {
             defer { ticker?.cancel() }
             for file in files {
                 var job = CheckJob(
-                    path: file, validator: validator, reports: reports, ledger: ledger, now: now, logger: logger)
+                    path: file, validator: validator, sinks: ReportFiles(reports), ledger: ledger, now: now,
+                    logger: logger)
                 job.observer = observer
                 job.encoding = settings.encoding
                 job.readerConfiguration = settings.readerConfiguration(publisher: Publisher.defaultName)
@@ -102,15 +106,15 @@ struct CheckCommand: AsyncParsableCommand {
                     json.add("file", file)
                     json.add("status", "unreadable")
                     json.add("message", reason)
-                    json.add("exit_code", 65)
+                    json.add("exit_code", Int(ExitStatus.dataError.rawValue))
                     StatusLine.shared.report(output.line(text: "\(file): cannot be read: \(reason)", json: json) + "\n")
                 case .reportFailed(let reason):
                     let message = TerminalText.escaped("\(file): \(reason)")
                     StderrMessage.error("\(message)")
-                    return 73
+                    return .cantCreate
                 }
             }
-            return unreadable > 0 ? 65 : 0
+            return unreadable > 0 ? .dataError : .ok
         }
     }
 }

@@ -1,7 +1,9 @@
 import ArgumentParser
 import Foundation
+import LeadGenerator
 import LeadModel
 import Logging
+import Pipeline
 import Sandbox
 import Submission
 
@@ -46,7 +48,7 @@ struct DemoCommand: AsyncParsableCommand {
                 try prepare(spool: settings.spool)
             } catch {
                 StderrMessage.error("cannot prepare the demo spool: \(error)")
-                return 73
+                return .cantCreate
             }
 
             var sandboxLogger = Logger(label: "leadspool.sandbox")
@@ -59,7 +61,7 @@ struct DemoCommand: AsyncParsableCommand {
             // A test token made here: the sandbox accepts any dl_test_ token; it is never printed.
             let token = APIToken("dl_test_demo_" + String(UInt64.random(in: 0...UInt64.max), radix: 16))
             let run = SpoolRun(settings: settings, token: token, logger: Logger(label: "leadspool.demo"))
-            let code: Int32
+            let code: ExitStatus
             do {
                 code = try await run.run { print(TerminalText.escapedLines($0) + "\n") }
             } catch {
@@ -75,7 +77,7 @@ struct DemoCommand: AsyncParsableCommand {
             }
             print("quarantined (on purpose) in \(settings.spool)/failed, each with a .error.txt saying why")
             // The broken files are part of the show: exit 65 for them is expected here.
-            return code == 65 ? 0 : code
+            return code == .dataError ? .ok : code
         }
     }
 

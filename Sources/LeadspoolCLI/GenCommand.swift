@@ -1,5 +1,7 @@
 import ArgumentParser
+import LeadGenerator
 import LeadModel
+import Pipeline
 
 #if canImport(Glibc)
 import Glibc
@@ -66,7 +68,7 @@ struct GenCommand: ParsableCommand {
             _ = try global.loadSettings()
         } catch let error as ConfigurationError {
             Self.printError("leadspool: \(error.message)\n")
-            throw ExitCode(64)
+            throw ExitCode(.usage)
         }
         let options = GenOptions(
             rows: rows, dirty: dirty, seed: seed, verticals: vertical.verticals,
@@ -91,7 +93,7 @@ struct GenCommand: ParsableCommand {
             file?.discard()
             log?.discard()
             Self.printError("leadspool gen: \(error.description)\n")
-            throw ExitCode(73)
+            throw ExitCode(.cantCreate)
         }
     }
 

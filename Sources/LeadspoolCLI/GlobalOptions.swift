@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Logging
+import Pipeline
 
 /// Options every command takes (CONTRACT §2).
 struct GlobalOptions: ParsableArguments {
@@ -70,14 +71,21 @@ struct GlobalOptions: ParsableArguments {
 }
 
 /// Runs a command body, turning configuration problems into exit 64 with a one-line message.
-func withExitCodes(_ body: () async throws -> Int32) async throws {
-    let code: Int32
+func withExitCodes(_ body: () async throws -> ExitStatus) async throws {
+    let code: ExitStatus
     do {
         code = try await body()
     } catch let error as ConfigurationError {
         // The message may name a path as given, control characters and all.
         StderrMessage.error(error.message)
-        throw ExitCode(64)
+        throw ExitCode(.usage)
+    } catch let status as ExitStatus {
+        // Said on stderr where it was thrown.
+        throw ExitCode(status)
     }
-    if code != 0 { throw ExitCode(code) }
+    if code != .ok { throw ExitCode(code) }
+}
+
+extension ExitCode {
+    init(_ status: ExitStatus) { self.init(status.rawValue) }
 }

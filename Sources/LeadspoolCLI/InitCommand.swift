@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Ingest
+import Pipeline
 
 #if canImport(Glibc)
 import Glibc
@@ -44,7 +45,7 @@ struct InitCommand: ParsableCommand {
             try setUp()
         } catch let error as ConfigurationError {
             StderrMessage.error(error.message)
-            throw ExitCode(64)
+            throw ExitCode(.usage)
         } catch let error as InitFailure {
             StderrMessage.error(error.message)
             throw ExitCode(error.exitCode)
@@ -54,7 +55,7 @@ struct InitCommand: ParsableCommand {
     /// A failure to set up (exit 73, or 70 for a key the file does not describe).
     private struct InitFailure: Error {
         var message: String
-        var exitCode: Int32 = 73
+        var exitCode = ExitStatus.cantCreate
     }
 
     private func setUp() throws {
@@ -260,7 +261,8 @@ struct InitCommand: ParsableCommand {
         guard missing.isEmpty else {
             // A key added to the loader must get its line here too.
             throw InitFailure(
-                message: "init does not describe the key(s) \(missing.joined(separator: ", ")): a bug", exitCode: 70)
+                message: "init does not describe the key(s) \(missing.joined(separator: ", ")): a bug",
+                exitCode: .software)
         }
         var lines = [
             "# leadspool configuration, written by `leadspool init`. Every key is optional: each is shown",

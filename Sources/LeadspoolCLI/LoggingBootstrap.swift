@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import Pipeline
 import Synchronization
 
 enum LoggingBootstrap {

@@ -4,6 +4,7 @@ import Foundation
 import Ingest
 import LeadLedger
 import LeadModel
+import Pipeline
 
 /// `leadspool report`: roll-ups across batches from the ledger (read-only).
 struct ReportCommand: AsyncParsableCommand {
@@ -42,14 +43,14 @@ struct ReportCommand: AsyncParsableCommand {
             let untilDate = try until.map { try Self.parseDate($0, now: now, option: "--until") }
             let rows: [RollupRow]
             do {
-                guard let ledger = try LedgerLookup.openReadOnly(settings: settings, keyIfReadable: true)?.ledger else {
+                guard let ledger = try settings.readOnlyLedger() else {
                     print("no ledger at \(settings.ledgerPath) yet: nothing to report")
-                    return 0
+                    return .ok
                 }
                 rows = try ledger.rollup(since: sinceDate, until: untilDate, by: dimensions)
             } catch {
                 StderrMessage.error("cannot read the ledger: \(error)")
-                return 73
+                return .cantCreate
             }
             let report = RollupReport(
                 dimensions: dimensions, rows: rows, period: (since, until), generatedAt: Int64(now.timeIntervalSince1970))
@@ -59,7 +60,7 @@ struct ReportCommand: AsyncParsableCommand {
             case "html": print(report.html(), terminator: "")
             default: print(report.aligned(), terminator: "")
             }
-            return 0
+            return .ok
         }
     }
 

@@ -80,7 +80,8 @@ struct RetryCommand: AsyncParsableCommand {
     }
 }
 
-/// One `leadspool retry`: selects the batches, then re-drives them one by one.
+/// One `leadspool retry` as the CLI runs it: the batch run's retry, with the token, the progress line and the
+/// summaries on stdout.
 struct SpoolRetry {
     let settings: Settings
     let states: Set<LeadState>
@@ -95,134 +96,38 @@ struct SpoolRetry {
     let logger: Logger
 
     /// Answers the exit code (CONTRACT §3): 0, 64, 69, 73, 75 (another retry runs), 77, 78.
-    func run(report: (String) -> Void) async throws -> Int32 {
-        let spool = Spool(root: settings.spool)
-        // A key without its ledger is not "nothing to retry": opening the ledger refuses it (exit 73).
-        guard FileManager.default.fileExists(atPath: settings.ledgerPath)
-            || FileManager.default.fileExists(atPath: settings.ledgerKeyPath)
-        else {
-            report(settings.summaryOutput.line("no ledger at \(settings.ledgerPath): nothing to retry"))
-            return 0
-        }
-        let ledger: Ledger
-        do {
-            ledger = try Ledger(
-                path: settings.ledgerPath, keyPath: settings.ledgerKeyPath,
-                configuration: settings.ledgerConfiguration(), logger: logger)
-        } catch {
-            StderrMessage.error("cannot open the ledger: \(error)")
-            return 73
-        }
-        // However retry ends, the ledger's file is left holding everything (see `Ledger.checkpoint`).
-        defer { ledger.checkpoint() }
-
-        // Answers an earlier run got but could not record are recorded first: their leads are not re-driven.
-        let unrecorded: UnrecordedAnswers
-        do {
-            (unrecorded, _) = try UnrecordedAnswers.open(beside: ledger, logger: logger)
-        } catch {
-            StderrMessage.error("cannot record the answers an earlier run kept beside the ledger: \(error)")
-            return 73
-        }
-        defer { unrecorded.finish() }
-
-        var batchID: String?
-        if let batch {
-            let matches = try ledgerCall { () throws(LedgerError) in try ledger.batches(matching: batch) }
-            guard let match = matches.first else {
-                throw ConfigurationError(
-                    "--batch \(batch): no batch of that name, upload name or hash prefix in the ledger")
-            }
-            guard matches.count == 1 else {
-                let listed = matches.map { "\($0.name) from \($0.fileName), hash \($0.id.prefix(12))" }
-                throw ConfigurationError(
-                    "--batch \(batch) matches \(matches.count) batches (\(listed.joined(separator: "; "))); "
-                        + "say which with its hash: --batch \(matches[0].id.prefix(12))")
-            }
-            guard match.state == .done else {
-                report(
-                    settings.summaryOutput.line(
-                        "\(match.name): still being processed (its file is in work/); run or watch finishes it"))
-                return 0
-            }
-            batchID = match.id
-        }
-
-        // One retry at a time per ledger: rows a retry took back are then provably left by an interrupted one.
-        var lock: ExclusiveLock?
-        if !dryRun {
-            switch ExclusiveLock.take(settings.ledgerPath + ".retry-lock", holder: "another retry") {
-            case .success(let taken): lock = taken
-            case .failure(let status): return status.code
-            }
-        }
-        defer { withExtendedLifetime(lock) {} }
-
-        let batches = try ledgerCall { () throws(LedgerError) in
-            try ledger.retryBatches(states: states, since: since, batch: batchID)
-        }
-        let asked = states.map(\.rawValue).sorted().joined(separator: " or ")
-        guard !batches.isEmpty else {
-            report(
-                settings.summaryOutput.line(
-                    "nothing to re-drive: no finished batch has \(asked) leads" + (batch.map { " (batch \($0))" } ?? "")))
-            return 0
-        }
-        if dryRun {
-            let jobs = batches.map { job($0, spool: spool, ledger: ledger) }
-            var codes: Set<Int32> = []
-            for job in jobs {
-                let result = await job.run(submitter: nil)
-                report(settings.summaryOutput.line(text: result.summary, json: result.json))
-                codes.insert(result.exitCode)
-            }
-            return codes.contains(73) ? 73 : 0
-        }
-
-        do {
-            try spool.ensureLayout()
-        } catch {
-            StderrMessage.error("cannot set up the spool: \(error)")
-            return 73
-        }
-        let token = try RunCommand.token(settings: settings, preferFile: preferTokenFile)
-        let publisherTokens = try RunCommand.publisherTokens(settings: settings)
-        let senders = try await SenderPool.open(
-            settings: settings, token: token, publisherTokens: publisherTokens, logger: logger)
-
+    func run(report: (String) -> Void) async throws -> ExitStatus {
+        let configuration = try settings.runConfiguration(redact: redact)
         let observer = RunObserver(showsProgress: showsProgress, metrics: nil)
-        let ticker = ProgressTicker.start(observer: observer) { senders.counters }
+        var ticker: Task<Void, Never>?
         defer { ticker?.cancel() }
-        var codes: Set<Int32> = []
-        for batch in batches {
-            let submitter = senders.submitter(for: batch.publisher)
-            var retry = job(batch, spool: spool, ledger: ledger)
-            retry.observer = observer
-            retry.unrecorded = unrecorded
-            let result = await retry.run(submitter: submitter)
-            report(settings.summaryOutput.line(text: result.summary, json: result.json))
-            codes.insert(result.exitCode)
-            if result.authStopped { break }
-        }
-        await senders.close()
-        for code: Int32 in [77, 78, 73, 69] where codes.contains(code) { return code }
-        return 0
-    }
-
-    private func job(_ batch: RetryBatch, spool: Spool, ledger: Ledger) -> RetryJob {
-        RetryJob(
-            batch: batch, spool: spool, settings: settings, ledger: ledger,
-            reports: settings.reportConfiguration(directory: spool.reports, redact: redact), states: states,
-            logger: logger)
-    }
-
-    /// A ledger failure while selecting batches is exit 73, like a ledger that cannot be opened.
-    private func ledgerCall<T>(_ body: () throws(LedgerError) -> T) throws -> T {
+        let retry = BatchRetry(
+            configuration: configuration, sinks: ReportFiles(configuration.reports), states: states, batch: batch,
+            since: since, observer: observer, logger: logger)
+        let output = settings.summaryOutput
         do {
-            return try body()
-        } catch {
-            StderrMessage.error("\(error)")
-            throw ExitCode(73)
+            return try await retry.run(
+                senders: dryRun
+                    ? nil
+                    : {
+                        let token = try RunCommand.token(settings: settings, preferFile: preferTokenFile)
+                        let publisherTokens = try RunCommand.publisherTokens(settings: settings)
+                        let senders: SenderPool
+                        do {
+                            senders = try await SenderPool.open(
+                                token: token, publisherTokens: publisherTokens, logger: logger,
+                                configuration: settings.submitConfiguration(token:))
+                        } catch {
+                            throw ConfigurationError("\(error)")
+                        }
+                        ticker = ProgressTicker.start(observer: observer) { senders.counters }
+                        return senders
+                    }
+            ) { text, json in report(output.line(text: text, json: json)) }
+        } catch let failure as BatchRetry<ReportFiles>.Failure {
+            if failure.status == .usage { throw ConfigurationError(failure.message) }
+            StderrMessage.error(failure.message)
+            return failure.status
         }
     }
 }

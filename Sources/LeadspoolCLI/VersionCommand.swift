@@ -3,6 +3,7 @@ import CZlib
 import Export
 import Foundation
 import LeadLedger
+import Pipeline
 
 /// What `leadspool --version` and `leadspool version` print: this build and the libraries it runs on.
 enum LeadspoolVersion {
@@ -43,7 +44,7 @@ struct VersionCommand: ParsableCommand {
         case "json": print(LeadspoolVersion.json)
         default:
             StderrMessage.error("--format must be text or json")
-            throw ExitCode(64)
+            throw ExitCode(.usage)
         }
     }
 }

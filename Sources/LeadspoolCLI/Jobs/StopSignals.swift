@@ -1,6 +1,7 @@
 import Dispatch
 import Foundation
 import Logging
+import Pipeline
 import Synchronization
 
 #if canImport(Glibc)
@@ -26,10 +27,9 @@ final class StopSignals: @unchecked Sendable {
     /// Whether a stop signal came.
     var received: Bool { state.withLock { $0.received } }
 
-    /// Installs the handlers; `session` is drained on the first signal.
-    static func install(session: SpoolSession, logger: Logger) -> StopSignals {
+    /// Installs the handlers; `senders` are drained on the first signal, and shut down `drainSeconds` later.
+    static func install(senders session: SenderPool, drainSeconds: Double, logger: Logger) -> StopSignals {
         let signals = StopSignals()
-        let drainSeconds = session.settings.drainSeconds
         for number in [SIGTERM, SIGINT] {
             signal(number, SIG_IGN)
             let source = DispatchSource.makeSignalSource(signal: number, queue: .global())

@@ -140,20 +140,3 @@ final class RunMetrics: Sendable {
         }
     }
 }
-
-extension SubmitCounters {
-    /// The sum of several submitters' figures (one per token).
-    static func sum(_ all: [SubmitCounters]) -> SubmitCounters {
-        var total = SubmitCounters()
-        for counters in all {
-            total.attempts += counters.attempts
-            total.retries += counters.retries
-            total.rateLimitWaits += counters.rateLimitWaits
-            total.answered += counters.answered
-            total.inFlight += counters.inFlight
-            total.concurrencyLimit += counters.concurrencyLimit
-            if let pause = counters.pauseRemaining { total.pauseRemaining = max(total.pauseRemaining ?? .zero, pause) }
-        }
-        return total
-    }
-}

@@ -1,12 +1,13 @@
 import Foundation
 import Ingest
 import LeadModel
+import Pipeline
 import Submission
 import Synchronization
 
 /// What a `run`, `watch` or `retry` shows while it works: the live status line on a terminal and the
 /// metrics. Batches are observed one at a time.
-final class RunObserver: Sendable {
+final class RunObserver: BatchObserver {
     private struct Batch {
         var file: String
         var contentBytes: Int
@@ -55,7 +56,7 @@ final class RunObserver: Sendable {
     }
 
     /// The batch's reports are written: counts every row's outcome and reason.
-    func batchFinished(_ tally: OutcomeTally, result: String) {
+    func batchFinished(_ tally: OutcomeTally, result: BatchEnd) {
         batch.withLock { $0 = nil }
         if showsProgress { StatusLine.shared.clear() }
         guard let metrics else { return }
@@ -67,14 +68,14 @@ final class RunObserver: Sendable {
         }
         for (reason, count) in tally.byReason { metrics.reasons(reason.rawValue, count: count) }
         // Last: a scraper that sees the batch counted sees its leads too.
-        metrics.batch(result)
+        metrics.batch(result.rawValue)
     }
 
     /// A batch ended without reports (quarantined, failed).
-    func batchEnded(result: String) {
+    func batchEnded(result: BatchEnd) {
         batch.withLock { $0 = nil }
         if showsProgress { StatusLine.shared.clear() }
-        metrics?.batch(result)
+        metrics?.batch(result.rawValue)
     }
 
     /// Redraws the status line from the current batch and the submitter's figures.

@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import Pipeline
 
 /// A line leadspool writes to stderr outside a logger: a fatal error, a refusal, a usage error. It follows
 /// the log format (`--log-format`, or the configuration's `log_format` once loaded), so with `json` every

@@ -2,6 +2,7 @@ import Export
 import Ingest
 import LeadLedger
 import LeadModel
+import Pipeline
 import Submission
 import Validation
 
@@ -51,6 +52,13 @@ extension Settings {
         return configuration
     }
 
+    /// The ledger opened read-only for `report` and `status` (its key only if readable), or `nil` when none
+    /// exists yet.
+    func readOnlyLedger() throws -> Ledger? {
+        try LedgerLookup.openReadOnly(
+            path: ledgerPath, keyPath: ledgerKeyPath, configuration: ledgerConfiguration(), keyIfReadable: true)?.ledger
+    }
+
     func submitConfiguration(token: APIToken) -> SubmitConfiguration {
         var configuration = SubmitConfiguration(endpoint: endpoint, token: token)
         configuration.timeoutSeconds = timeoutSeconds
@@ -63,6 +71,25 @@ extension Settings {
         configuration.tls = TLSFiles(
             caFile: caFile, caOnly: caOnly, clientCertificate: clientCertificate, clientKey: clientKey,
             caFileSetting: caFileSetting)
+        return configuration
+    }
+
+    /// The batch run's configuration; `redact` is `--redact`.
+    func runConfiguration(redact: Bool) throws -> BatchRunConfiguration {
+        var configuration = BatchRunConfiguration(spool: spool, ledgerPath: ledgerPath)
+        configuration.ledger = ledgerConfiguration()
+        configuration.reports = reportConfiguration(directory: Spool(root: spool).reports, redact: redact)
+        configuration.settleSeconds = settleSeconds
+        configuration.archiveGzip = archiveGzip
+        configuration.archiveMode = archiveMode
+        configuration.ambiguous = SubmitConfiguration.AmbiguousPolicy(rawValue: ambiguous) ?? .retry
+        // A name no publisher has: the configuration of every publisher without settings of its own.
+        configuration.reader = readerConfiguration(publisher: "")
+        configuration.validator = try validatorConfiguration()
+        for name in publishers.keys {
+            configuration.readers[name] = readerConfiguration(publisher: name)
+            configuration.validators[name] = try validatorConfiguration(publisher: name)
+        }
         return configuration
     }
 

@@ -1,3 +1,5 @@
+import LeadGenerator
+
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)

@@ -1,15 +1,15 @@
 import Export
 import Foundation
-import Ingest
+package import Ingest
 import LeadLedger
 import LeadModel
-import Logging
-import Validation
+package import Logging
+package import Validation
 
 /// One file of `leadspool check`: read → validate → dedupe in batch (and against the ledger,
 /// read-only, when one exists) → reports.
-struct CheckJob {
-    enum Result {
+package struct CheckJob<Sinks: ResultSinks> {
+    package enum Result {
         case checked(String, batch: String, json: JSONLine)
         case unreadable(String)
         case reportFailed(String)
@@ -19,21 +19,33 @@ struct CheckJob {
 
     let path: String
     let validator: Validator
-    let reports: ReportConfiguration
+    let sinks: Sinks
     let ledger: LedgerLookup?
     let now: Int64
     let logger: Logger
     /// Progress line.
-    var observer: RunObserver?
+    package var observer: (any BatchObserver)?
     /// The `encoding` setting.
-    var encoding = EncodingSetting.auto
+    package var encoding = EncodingSetting.auto
     /// How records are read: the publisher's column mapping.
-    var readerConfiguration = ReaderConfiguration()
+    package var readerConfiguration = ReaderConfiguration()
     /// Batch names written earlier in this call, with their files: a file with the same content (the same
     /// hash at the end of the name) is not checked again, which could overwrite those reports.
-    var written: [String: String] = [:]
+    package var written: [String: String] = [:]
 
-    func run() -> Result {
+    /// - Parameters:
+    ///   - ledger: the ledger, read-only, when one exists: leads it holds are duplicates.
+    ///   - now: the validator's `now` and the batch's claim time.
+    package init(path: String, validator: Validator, sinks: Sinks, ledger: LedgerLookup?, now: Int64, logger: Logger) {
+        self.path = path
+        self.validator = validator
+        self.sinks = sinks
+        self.ledger = ledger
+        self.now = now
+        self.logger = logger
+    }
+
+    package func run() -> Result {
         let clock = ContinuousClock()
         let started = clock.now
         let sniffed: (format: BatchFormat, gzip: Bool)
@@ -54,11 +66,6 @@ struct CheckJob {
         // Validating goes to whichever thread has time for it: the reader validates a chunk when this
         // thread still has chunks waiting (it is the slower one), and hands it over unvalidated when this
         // thread is waiting for work, so neither core idles while the other has a backlog.
-        enum Chunk {
-            /// Rows, checked or still to be checked (``CheckJob/unchecked``), and the bytes read so far.
-            case rows([(CheckedRecord, RawRecord?)], Int, checked: Bool)
-            case failed(IngestError)
-        }
         // Rows this thread is done with go back to the reader's thread to be freed there: their strings
         // were allocated there, and freeing them here made both threads contend for one malloc arena
         // (and left this thread, the busier one, with the releases).
@@ -70,12 +77,12 @@ struct CheckJob {
         // header): a CSV record that passed validation is freed at once instead of going on. (JSONL records
         // each bring their own keys, so they all go on.)
         let keepsEveryRecord = sniffed.format == .jsonl
-        func startReading(_ encoding: TextEncoding) -> (Handoff<Chunk>, Recycle) {
-            let handoff = Handoff<Chunk>(capacity: 32)
+        func startReading(_ encoding: TextEncoding) -> (Handoff<CheckChunk>, Recycle) {
+            let handoff = Handoff<CheckChunk>(capacity: 32)
             let recycle = Recycle(capacity: 40)
             let producer = Thread {
                 var chunk: [(CheckedRecord, RawRecord?)] = []
-                chunk.reserveCapacity(Self.chunkRows)
+                chunk.reserveCapacity(CheckTuning.chunkRows)
                 var first = true
                 var validating = false
                 do {
@@ -88,15 +95,15 @@ struct CheckJob {
                             let keep = keepsEveryRecord || first || !checked.problems.isEmpty
                             chunk.append((checked, keep ? consume record : nil))
                         } else {
-                            chunk.append((Self.unchecked, consume record))
+                            chunk.append((CheckTuning.unchecked, consume record))
                         }
                         first = false
-                        if chunk.count == Self.chunkRows {
+                        if chunk.count == CheckTuning.chunkRows {
                             _ = recycle.drain()
                             guard handoff.put(.rows(chunk, reader.bytesRead, checked: validating)) else { return }
                             chunk = []
-                            chunk.reserveCapacity(Self.chunkRows)
-                            validating = handoff.count >= Self.backlogToValidate
+                            chunk.reserveCapacity(CheckTuning.chunkRows)
+                            validating = handoff.count >= CheckTuning.backlogToValidate
                         }
                     }
                     if !chunk.isEmpty { handoff.put(.rows(chunk, reader.bytesRead, checked: validating)) }
@@ -132,12 +139,10 @@ struct CheckJob {
             return .sameContent(asFile: first, batch: firstBatch)
         }
         observer?.batchStarted(file: fileName, contentBytes: facts.contentBytes)
-        defer { observer?.batchEnded(result: "checked") }
-        let writer: BatchReportWriter
+        defer { observer?.batchEnded(result: .checked) }
+        let writer: Sinks.Sink
         do {
-            var batchReports = reports
-            batchReports.inputEncoding = decision.encoding
-            writer = try BatchReportWriter(batch: batch, publisher: Publisher.defaultName, configuration: batchReports)
+            writer = try sinks.sink(batch: batch, publisher: Publisher.defaultName, inputEncoding: decision.encoding)
         } catch {
             return .reportFailed("cannot write reports: \(error)")
         }
@@ -165,14 +170,14 @@ struct CheckJob {
                     firstChunk = false
                     // The table slots of the row `prefetchDistance` ahead are fetched while this one is probed.
                     let count = rows.count
-                    for i in 0..<min(Self.prefetchDistance, count) { deduper.prefetch(&rows[i].0) }
+                    for i in 0..<min(CheckTuning.prefetchDistance, count) { deduper.prefetch(&rows[i].0) }
                     for i in 0..<count {
-                        if i + Self.prefetchDistance < count { deduper.prefetch(&rows[i + Self.prefetchDistance].0) }
+                        if i + CheckTuning.prefetchDistance < count { deduper.prefetch(&rows[i + CheckTuning.prefetchDistance].0) }
                         _ = deduper.check(&rows[i].0)
                     }
                     if !sized {
                         sized = true
-                        deduper.reserve(leads: Self.expectedLeads(deduper.keyCount / 2, in: bytes, of: facts.contentBytes))
+                        deduper.reserve(leads: CheckTuning.expectedLeads(deduper.keyCount / 2, in: bytes, of: facts.contentBytes))
                     }
                     if let ledger { try ledger.markDuplicates(&rows) }
                     // In place (`inout`): iterating the array, or reading an element, copies the whole
@@ -235,6 +240,31 @@ struct CheckJob {
         return lines.joined(separator: "\n")
     }
 
+    /// Validates a row handed over unchecked, in place (reading it out of the array would copy the whole
+    /// row); its record stays only when `keepRecord` or the row has problems (for rejects.csv).
+    private static func validate(_ row: inout (CheckedRecord, RawRecord?), with validator: Validator, keepRecord: Bool) {
+        row.0 = validator.check(row.1!)
+        if !keepRecord && row.0.problems.isEmpty { row.1 = nil }
+    }
+
+    private static func settle(
+        _ row: inout (CheckedRecord, RawRecord?), tally: inout OutcomeTally, writer: Sinks.Sink
+    ) throws {
+        let result = row.0.takeLocalResult()
+        tally.add(result)
+        try writer.add(result, raw: row.1)
+    }
+}
+
+/// One chunk of rows the reader's thread hands to `check`'s.
+enum CheckChunk {
+    /// Rows, checked or still to be checked (``CheckTuning/unchecked``), and the bytes read so far.
+    case rows([(CheckedRecord, RawRecord?)], Int, checked: Bool)
+    case failed(IngestError)
+}
+
+/// The figures that set how `check` shares the work between its two threads.
+enum CheckTuning {
     /// Rows per chunk handed between the threads.
     static let chunkRows = 1024
     /// The reader validates the next chunk itself when at least this many wait for this thread.
@@ -246,67 +276,8 @@ struct CheckJob {
 
     /// The leads a file of `contentBytes` should hold, going by the `leads` of its first `bytes`, with
     /// 10 % to spare: the deduper is sized once for them instead of growing by half several times.
-    static func expectedLeads(_ leads: Int, in bytes: Int, of contentBytes: Int) -> Int {
+    package static func expectedLeads(_ leads: Int, in bytes: Int, of contentBytes: Int) -> Int {
         guard bytes > 0, contentBytes > bytes else { return leads }
         return Int((Double(leads) * Double(contentBytes) / Double(bytes) * 1.1).rounded(.up))
-    }
-
-    /// Validates a row handed over unchecked, in place (reading it out of the array would copy the whole
-    /// row); its record stays only when `keepRecord` or the row has problems (for rejects.csv).
-    private static func validate(_ row: inout (CheckedRecord, RawRecord?), with validator: Validator, keepRecord: Bool) {
-        row.0 = validator.check(row.1!)
-        if !keepRecord && row.0.problems.isEmpty { row.1 = nil }
-    }
-
-    private static func settle(
-        _ row: inout (CheckedRecord, RawRecord?), tally: inout OutcomeTally, writer: BatchReportWriter
-    ) throws {
-        let result = row.0.takeLocalResult()
-        tally.add(result)
-        try writer.add(result, raw: row.1)
-    }
-}
-
-/// Counts for the short summary printed after a batch.
-struct OutcomeTally {
-    var rows = 0
-    var byOutcome: [Outcome: Int] = [:]
-    var byReason: [ReasonCode: Int] = [:]
-    /// In cents, each bid rounded as the summaries round it, so the three figures agree.
-    var revenueCents = 0
-    /// The publisher of the batch's rows (of its first row: a batch has one publisher).
-    var publisher = Publisher.defaultName
-    /// Rows by vertical and outcome, and revenue in cents by vertical, for the metrics: flat tables indexed
-    /// by ``verticalIndex(_:)`` (cheaper per row than a dictionary keyed by name).
-    var byVerticalOutcome = [Int](repeating: 0, count: Self.verticalNames.count * Self.outcomes.count)
-    var revenueCentsByVertical = [Int](repeating: 0, count: Self.verticalNames.count)
-
-    mutating func add(_ result: LeadResult) {
-        rows += 1
-        if rows == 1 { publisher = result.publisher }
-        byOutcome[result.outcome, default: 0] += 1
-        let vertical = Self.verticalIndex(result.vertical)
-        byVerticalOutcome[vertical * Self.outcomes.count + Self.outcomeIndex(result.outcome)] += 1
-        if let code = result.reasonCode { byReason[code, default: 0] += 1 }
-        if result.outcome == .accepted, let bid = result.bidAmount, let cents = NumberText.cents(bid) {
-            revenueCents += cents
-            revenueCentsByVertical[vertical] += cents
-        }
-    }
-
-    func render(file: String, batch: String, resultsPath: String) -> String {
-        // The file name is escaped here too, so a newline in it cannot start a line of its own.
-        var lines = ["\(TerminalText.escaped(file))  batch \(batch)"]
-        let outcomes = Outcome.allCases.compactMap { o in byOutcome[o].map { "\($0) \(o.rawValue)" } }
-        lines.append("  \(rows) rows: " + (outcomes.isEmpty ? "none" : outcomes.joined(separator: ", ")))
-        if byOutcome[.accepted, default: 0] > 0 {
-            lines.append("  revenue $" + NumberText.money(cents: revenueCents))
-        }
-        let top = byReason.sorted { ($0.value, $1.key.rawValue) > ($1.value, $0.key.rawValue) }.prefix(5)
-        if !top.isEmpty {
-            lines.append("  top reasons: " + top.map { "\($0.key.rawValue) \($0.value)" }.joined(separator: ", "))
-        }
-        lines.append("  results: \(resultsPath)")
-        return lines.joined(separator: "\n")
     }
 }

@@ -1,11 +1,11 @@
-import Ingest
+package import Ingest
 
 /// What `check` says about a file's header: the columns it recognised (header → field), those it did not
 /// with the closest field where one is plausible, the TOML lines that map them, and one line per required
 /// field without a column.
-enum ColumnLines {
+package enum ColumnLines {
     /// The lines under a batch's summary, indented by two spaces.
-    static func lines(_ columns: Columns) -> [String] {
+    package static func lines(_ columns: Columns) -> [String] {
         var lines: [String] = []
         let recognised = columns.recognised.map { "\(shown($0.name)) → \($0.field.rawValue)" }
         lines.append("  columns recognised: " + (recognised.isEmpty ? "none" : recognised.joined(separator: ", ")))
@@ -34,7 +34,7 @@ enum ColumnLines {
     }
 
     /// One message per required field without a column, with the fix when some column was not recognised.
-    static func missingColumnMessages(_ columns: Columns) -> [String] {
+    package static func missingColumnMessages(_ columns: Columns) -> [String] {
         columns.absentRequiredFields.map { columns.absenceNotes[$0] ?? "no column for \($0.rawValue)" }
     }
 
@@ -43,7 +43,7 @@ enum ColumnLines {
     }
 
     /// `summary` with the column lines after its first two lines (the file and the encoding).
-    static func inserted(_ columns: Columns?, into summary: String) -> String {
+    package static func inserted(_ columns: Columns?, into summary: String) -> String {
         guard let columns else { return summary }
         var lines = summary.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
         lines.insert(contentsOf: self.lines(columns), at: min(2, lines.count))

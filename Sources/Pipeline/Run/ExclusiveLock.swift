@@ -1,5 +1,3 @@
-import Foundation
-
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -8,7 +6,7 @@ import Darwin
 
 /// An flock held on a lock file for the life of the value (`run --exclusive`, one `retry` per ledger), or a
 /// shared one (every other `run` and `watch` on the spool, so an exclusive run never goes ahead beside them).
-final class ExclusiveLock {
+package final class ExclusiveLock {
     private let fd: Int32
 
     private init(fd: Int32) {
@@ -17,28 +15,28 @@ final class ExclusiveLock {
 
     deinit { close(fd) }
 
-    /// Takes the lock without waiting, or says why not on stderr and answers the exit code: 73 when the
-    /// file cannot be opened, 75 when `holder` (e.g. "another run") holds it.
-    static func take(_ path: String, shared: Bool = false, holder: String) -> Result<ExclusiveLock, ExitStatus> {
+    /// Why the lock was not taken: the message for stderr and the exit code.
+    package struct Refusal: Error {
+        package var message: String
+        package var status: ExitStatus
+    }
+
+    /// Takes the lock without waiting, or answers why not: 73 when the file cannot be opened, 75 when
+    /// `holder` (e.g. "another run") holds it.
+    package static func take(_ path: String, shared: Bool = false, holder: String) -> Result<ExclusiveLock, Refusal> {
         let fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o640)
         guard fd >= 0 else {
-            StderrMessage.error("cannot open \(path)")
-            return .failure(ExitStatus(code: 73))
+            return .failure(Refusal(message: "cannot open \(path)", status: .cantCreate))
         }
         guard flock(fd, (shared ? LOCK_SH : LOCK_EX) | LOCK_NB) == 0 else {
             close(fd)
-            StderrMessage.error("\(holder) holds \(path); nothing done")
-            return .failure(ExitStatus(code: 75))
+            return .failure(Refusal(message: "\(holder) holds \(path); nothing done", status: .tempFail))
         }
         return .success(ExclusiveLock(fd: fd))
     }
 
     /// The spool lock of a `run` or `watch` that is not exclusive (the spool must exist).
-    static func shareSpool(_ spool: String) -> Result<ExclusiveLock, ExitStatus> {
+    package static func shareSpool(_ spool: String) -> Result<ExclusiveLock, Refusal> {
         take(spool + "/.lock", shared: true, holder: "an exclusive run (--exclusive)")
-    }
-
-    struct ExitStatus: Error {
-        var code: Int32
     }
 }

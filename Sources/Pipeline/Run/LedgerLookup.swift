@@ -1,24 +1,21 @@
-import Foundation
+package import Foundation
 import Ingest
-import LeadLedger
+package import LeadLedger
 import LeadModel
 
 /// The ledger opened read-only for `check`: marks leads the ledger already holds as
 /// `DUPLICATE_IN_LEDGER`, writing nothing.
-struct LedgerLookup {
-    let ledger: Ledger
+package struct LedgerLookup {
+    package let ledger: Ledger
     let now: Date
 
     /// `nil` when no ledger exists yet (nothing is created).
-    static func openReadOnly(settings: Settings, now: Date = Date(), keyIfReadable: Bool = false) throws -> LedgerLookup? {
-        var configuration = Ledger.Configuration()
-        configuration.dedupeDays = settings.dedupeDays
-        for (name, days) in settings.dedupeDaysByVertical {
-            if let vertical = Vertical(rawValue: name) { configuration.dedupeDaysByVertical[vertical] = days }
-        }
+    package static func openReadOnly(
+        path: String, keyPath: String, configuration: Ledger.Configuration, now: Date = Date(),
+        keyIfReadable: Bool = false
+    ) throws -> LedgerLookup? {
         guard let ledger = try Ledger.openReadOnly(
-            path: settings.ledgerPath, keyPath: settings.ledgerKeyPath, configuration: configuration,
-            keyIfReadable: keyIfReadable)
+            path: path, keyPath: keyPath, configuration: configuration, keyIfReadable: keyIfReadable)
         else { return nil }
         return LedgerLookup(ledger: ledger, now: now)
     }

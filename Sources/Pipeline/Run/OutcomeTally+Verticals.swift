@@ -1,4 +1,4 @@
-import LeadModel
+package import LeadModel
 
 /// The tally's breakdown by vertical, which the metrics label their counts with.
 extension OutcomeTally {
@@ -19,7 +19,7 @@ extension OutcomeTally {
 
     /// Calls `body` with every vertical and outcome that has rows ("" for rows whose vertical could not be
     /// read).
-    func forEachVerticalCount(_ body: (_ vertical: String, _ outcome: Outcome, _ rows: Int) -> Void) {
+    package func forEachVerticalCount(_ body: (_ vertical: String, _ outcome: Outcome, _ rows: Int) -> Void) {
         for (v, vertical) in Self.verticalNames.enumerated() {
             for (o, outcome) in Self.outcomes.enumerated() {
                 let rows = byVerticalOutcome[v * Self.outcomes.count + o]
@@ -29,7 +29,7 @@ extension OutcomeTally {
     }
 
     /// Calls `body` with every vertical that earned revenue, in cents.
-    func forEachVerticalRevenue(_ body: (_ vertical: String, _ cents: Int) -> Void) {
+    package func forEachVerticalRevenue(_ body: (_ vertical: String, _ cents: Int) -> Void) {
         for (v, vertical) in Self.verticalNames.enumerated() where revenueCentsByVertical[v] > 0 {
             body(vertical, revenueCentsByVertical[v])
         }

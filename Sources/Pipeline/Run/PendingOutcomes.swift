@@ -1,8 +1,8 @@
 import LeadLedger
 import Synchronization
 
-/// The answers of a batch not yet in the ledger: written when `RunJob.recordGroup` of them wait, and by
-/// a timer once the oldest has waited `RunJob.recordDelay`. An answer held in memory is lost to a crash
+/// The answers of a batch not yet in the ledger: written when `recordGroup` of them wait, and by
+/// a timer once the oldest has waited `recordDelay`. An answer held in memory is lost to a crash
 /// and the lead re-sent by the next run, so answers must not wait for the next one: during a 5xx back-off
 /// or a 429 pause no other answer may come for a minute.
 ///
@@ -17,13 +17,20 @@ final class PendingOutcomes: Sendable {
         var oldest: ContinuousClock.Instant?
     }
 
+    /// Answers recorded in the ledger in groups of this many, or once the oldest has waited `recordDelay`
+    /// (and at the end). An answer not yet recorded when the process dies is
+    /// ambiguous to the next run, so the groups stay small; recording does not sync to disk, so they are
+    /// cheap.
+    static let recordGroup = 64
+    static let recordDelay: Duration = .milliseconds(50)
+
     private let ledger: Ledger
     private let batch: String
     private let group: Int
     private let delay: Duration
     private let state = Mutex(State())
 
-    init(ledger: Ledger, batch: String, group: Int = RunJob.recordGroup, delay: Duration = RunJob.recordDelay) {
+    init(ledger: Ledger, batch: String, group: Int = recordGroup, delay: Duration = recordDelay) {
         self.ledger = ledger
         self.batch = batch
         self.group = group

@@ -28,9 +28,7 @@ struct ReportPass {
     var sawColumns = false
 
     /// Writes every row through `writer`, counting into `tally`.
-    mutating func write(reader: inout any RecordReader, to writer: BatchReportWriter, tally: inout OutcomeTally)
-        throws
-    {
+    mutating func write(reader: inout any RecordReader, to writer: some ResultSink, tally: inout OutcomeTally) throws {
         var deduper = firstPass.take() ?? BatchDeduper()
         deduper.rewind()
         var lookahead: RawRecord?
@@ -142,17 +140,16 @@ struct ReportPass {
 }
 
 extension ReportPass {
-    /// Pass 2 and the summary: re-reads the original at `path` and writes every report of `batch` (the
-    /// files of a batch seen before are replaced); answers their paths and the counts. On a failure the
-    /// reports written so far are abandoned and the old ones stay.
+    /// Pass 2 and the summary: re-reads the original at `path` and writes every row to `writer`, the sink of
+    /// the batch (the reports of a batch seen before are replaced); answers their paths and the counts. On a
+    /// failure the reports written so far are abandoned and the old ones stay.
     ///
     /// - Parameter summary: the summary's inputs, given the time the results were all written.
     mutating func writeReports(
-        path: String, facts: BatchFacts, readerConfiguration: ReaderConfiguration, batch: String, publisher: String,
-        configuration: ReportConfiguration, summary: (_ finished: ContinuousClock.Instant) -> SummaryInputs
+        path: String, facts: BatchFacts, readerConfiguration: ReaderConfiguration, to writer: some ResultSink,
+        summary: (_ finished: ContinuousClock.Instant) -> SummaryInputs
     ) throws -> (paths: ReportPaths, tally: OutcomeTally) {
         var tally = OutcomeTally()
-        let writer = try BatchReportWriter(batch: batch, publisher: publisher, configuration: configuration)
         do {
             var reader = try BatchFile.reader(path: path, facts: facts, configuration: readerConfiguration)
             try write(reader: &reader, to: writer, tally: &tally)

@@ -1,41 +1,54 @@
 import Export
 import Foundation
-import Ingest
-import LeadLedger
-import Logging
-import Pipeline
-import Submission
+package import Ingest
+package import LeadLedger
+package import Logging
+package import Submission
 import Validation
 
 /// One finished batch of `leadspool retry`: find its original in `done/` → take the rows to re-drive back
 /// from the ledger → send them (the run's send pass, on those rows only) → rewrite the batch's reports
 /// from the ledger → store the batch's new counts.
-struct RetryJob {
+package struct RetryJob<Sinks: ResultSinks> {
     let batch: RetryBatch
     let spool: Spool
-    let settings: Settings
+    let configuration: BatchRunConfiguration
     let ledger: Ledger
-    let reports: ReportConfiguration
+    let sinks: Sinks
     /// The outcomes asked for (`failed`, `unknown`).
     let states: Set<LeadState>
     let logger: Logger
     /// Progress line.
-    var observer: RunObserver?
+    package var observer: (any BatchObserver)?
     /// Where answers go that the ledger cannot record.
-    var unrecorded: UnrecordedAnswers?
+    package var unrecorded: UnrecordedAnswers?
+
+    /// - Parameter states: the outcomes to re-drive (`failed`, `unknown`).
+    package init(
+        batch: RetryBatch, spool: Spool, configuration: BatchRunConfiguration, ledger: Ledger, sinks: Sinks,
+        states: Set<LeadState>, logger: Logger
+    ) {
+        self.batch = batch
+        self.spool = spool
+        self.configuration = configuration
+        self.ledger = ledger
+        self.sinks = sinks
+        self.states = states
+        self.logger = logger
+    }
 
     /// What became of the batch: the lines for stdout and the exit code it asks for (0, 69, 73, 77, 78).
-    struct BatchResult {
-        var summary: String
+    package struct BatchResult: Sendable {
+        package var summary: String
         /// The same as one JSON object (`--output json`); `nil` where `summary` says it all.
-        var json: JSONLine?
-        var exitCode: Int32 = 0
+        package var json: JSONLine?
+        package var exitCode = ExitStatus.ok
         /// A 401 or a refused TLS handshake: the retry stops.
-        var authStopped = false
+        package var authStopped = false
     }
 
     /// `submitter == nil` is a dry run: says what would be re-driven, changes nothing.
-    func run(submitter: Submitter<ContinuousClock>?) async -> BatchResult {
+    package func run(submitter: Submitter<ContinuousClock>?) async -> BatchResult {
         let clock = ContinuousClock()
         let started = clock.now
         let startedAt = Date()
@@ -49,7 +62,7 @@ struct RetryJob {
                 return BatchResult(
                     summary: "\(batch.name): original \(batch.fileName) not found in \(folder) "
                         + "(missing, or its content changed): skipped, nothing re-sent",
-                    exitCode: 73)
+                    exitCode: .cantCreate)
             }
             original = found
         } catch {
@@ -77,9 +90,9 @@ struct RetryJob {
         // The validator's `now` is the batch's claim time, as in the run, so local verdicts come out the same.
         let validator: Validator
         let reader: any RecordReader
-        let readerConfiguration = settings.readerConfiguration(publisher: batch.publisher)
+        let readerConfiguration = configuration.readerConfiguration(publisher: batch.publisher)
         do {
-            validator = try settings.makeValidator(
+            validator = try configuration.makeValidator(
                 now: Int64(batch.claimedAt.timeIntervalSince1970), publisher: batch.publisher)
             reader = try BatchFile.reader(
                 path: original.path, facts: original.facts, configuration: readerConfiguration)
@@ -88,24 +101,24 @@ struct RetryJob {
         }
 
         let before = submitter.counters
-        let ambiguous = SubmitConfiguration.AmbiguousPolicy(rawValue: settings.ambiguous) ?? .retry
+        let ambiguous = configuration.ambiguous
         let feed = SendFeed(
             reader: reader, validator: validator, ledger: ledger, batchID: batch.id, ambiguous: ambiguous,
             redrive: rows, contentBytes: original.facts.contentBytes)
-        var send = RunJob.SendFigures()
+        var send = SendFigures()
         var stoppedBy: SubmitError?
         observer?.batchStarted(file: batch.fileName, contentBytes: original.facts.contentBytes)
         feed.unrecorded = unrecorded
         feed.onGroupRead = observer.map { observer in
             { rows, bytes, toSend in observer.read(rows: rows, bytes: bytes, toSend: toSend) }
         }
-        defer { observer?.batchEnded(result: "retried") }
+        defer { observer?.batchEnded(result: .retried) }
         do {
             send = try await feed.send(with: submitter, observer: observer, logger: logger)
         } catch {
             // Rows taken back but never sent get their earlier outcome again; rows cut off in flight stay
             // `sending` and the next retry sends them with the same key.
-            let failure = error as? RunJob.SendFailure
+            let failure = error as? SendFailure
             do {
                 try ledger.restoreUnsent(batch: batch.id, previous: rows)
             } catch {
@@ -132,13 +145,12 @@ struct RetryJob {
         // The summary shows the whole batch: the earlier passes' figures and this one's.
         var thisPass = BatchFigures(
             retries: after.retries - before.retries, rateLimitWaits: after.rateLimitWaits - before.rateLimitWaits)
-        var batchReports = reports
-        batchReports.inputEncoding = original.facts.text.decision(readerConfiguration.encoding).encoding
+        let inputEncoding = original.facts.text.decision(readerConfiguration.encoding).encoding
         do {
             let earlier = try ledger.batchStatus(id: batch.id)?.figures ?? BatchFigures()
             (paths, tally) = try pass.writeReports(
                 path: original.path, facts: original.facts, readerConfiguration: readerConfiguration,
-                batch: batch.name, publisher: batch.publisher, configuration: batchReports
+                to: try sinks.sink(batch: batch.name, publisher: batch.publisher, inputEncoding: inputEncoding)
             ) { finished in
                 thisPass.workSeconds = (finished - started).seconds
                 let whole = earlier + thisPass
@@ -148,7 +160,7 @@ struct RetryJob {
                     stageSeconds: [("submit", (sent - started).seconds), ("report", (finished - sent).seconds)],
                     retries: whole.retries, rateLimitWaits: whole.rateLimitWaits,
                     workSeconds: whole.workSeconds, mode: .run)
-                inputs.encoding = original.facts.text.decision(readerConfiguration.encoding).encoding.rawValue
+                inputs.encoding = inputEncoding.rawValue
                 return inputs
             }
             try ledger.updateCounts(batch: batch.id, counts: tally.counts)
@@ -170,16 +182,16 @@ struct RetryJob {
         if stoppedBy == .authFailed {
             lines.append("  stopped: the API refused the token (HTTP 401); leads not sent keep their earlier outcome")
             logger.error("retry stopped by 401", metadata: metadata)
-            result.exitCode = 77
+            result.exitCode = .authRefused
             result.authStopped = true
         } else if case .tlsFailed(let reason) = stoppedBy {
             // The submitter logged the reason once.
             lines.append("  stopped: \(reason); leads not sent keep their earlier outcome")
-            result.exitCode = 78
+            result.exitCode = .config
             result.authStopped = true
         } else if send.answered > 0 && send.exhausted == send.answered {
             lines.append("  the API stayed unavailable: every lead sent ran out of retries")
-            result.exitCode = 69
+            result.exitCode = .unavailable
         }
         logger.info(
             "batch re-driven",
@@ -193,14 +205,14 @@ struct RetryJob {
         json.add("rate_limit_waits", after.rateLimitWaits - before.rateLimitWaits)
         json.add("status", result.authStopped ? "stopped" : "done")
         json.add("message", lines.count > 2 ? lines[2...].map { $0.trimmingPrefix("  ") }.joined(separator: "; ") : nil)
-        json.add("exit_code", Int(result.exitCode))
+        json.add("exit_code", Int(result.exitCode.rawValue))
         result.json = json
         return result
     }
 
     private func fail(_ message: String, _ metadata: Logger.Metadata) -> BatchResult {
         logger.error("\(message)", metadata: metadata)
-        return BatchResult(summary: "\(batch.name): \(message)", exitCode: 73)
+        return BatchResult(summary: "\(batch.name): \(message)", exitCode: .cantCreate)
     }
 }
 

@@ -4,21 +4,20 @@ import Ingest
 import LeadLedger
 import LeadModel
 import Logging
-import Pipeline
 import Submission
 import Validation
 
 /// One claimed file of `leadspool run`: inspect → begin the batch in the ledger → pass 1 (validate,
 /// dedupe, reserve, submit, record) → pass 2 (reports from the ledger) → finish the batch → archive.
-struct RunJob {
+struct RunJob<Sinks: ResultSinks> {
     /// What became of the file.
-    struct FileResult {
+    struct FileResult: Sendable {
         /// The short summary for stdout (`nil` when no reports were written).
         var summary: String?
         /// The same as one JSON object (`--output json`); `nil` where `summary` says it all.
         var json: JSONLine?
         /// 0, or the exit code this file asks for (65, 69, 73, 77, 78).
-        var exitCode: Int32 = 0
+        var exitCode = ExitStatus.ok
         /// The API answered 401, or its TLS handshake was refused (exit 78): the run must stop claiming.
         var authStopped = false
         /// A stop signal cut the batch short: the run must stop claiming.
@@ -29,25 +28,19 @@ struct RunJob {
 
     let file: ClaimedFile
     let spool: Spool
-    let settings: Settings
+    let configuration: BatchRunConfiguration
     let ledger: Ledger
     let submitter: Submitter<ContinuousClock>
-    let reports: ReportConfiguration
+    let sinks: Sinks
     let logger: Logger
     /// Progress line and metrics.
-    var observer: RunObserver?
+    var observer: (any BatchObserver)?
     /// When another process works on the same content: wait for it (`run`, once its other files are done)
     /// rather than leave the file for a later pass (`watch`, and `run`'s first pass).
     var waitIfBusy = false
     /// Where answers go that the ledger cannot record.
     var unrecorded: UnrecordedAnswers?
 
-    /// Answers recorded in the ledger in groups of this many, or once the oldest has waited `recordDelay`
-    /// (and at the end; see `PendingOutcomes`). An answer not yet recorded when the process dies is
-    /// ambiguous to the next run, so the groups stay small; recording does not sync to disk, so they are
-    /// cheap.
-    static let recordGroup = 64
-    static let recordDelay: Duration = .milliseconds(50)
 
     func run() async -> FileResult {
         let clock = ContinuousClock()
@@ -86,11 +79,11 @@ struct RunJob {
             // Opening the reader checks the header: a file without one is quarantined before anything is sent.
             reader = try BatchFile.reader(
                 path: snapshot.path, facts: facts,
-                configuration: settings.readerConfiguration(publisher: file.publisher))
+                configuration: configuration.readerConfiguration(publisher: file.publisher))
         } catch {
             return error.code == .unreadableFile ? quarantine(error, metadata) : fail("cannot read: \(error)", metadata)
         }
-        let encoding = facts.text.decision(settings.readerConfiguration(publisher: file.publisher).encoding)
+        let encoding = facts.text.decision(configuration.readerConfiguration(publisher: file.publisher).encoding)
         // The same content dropped twice under two names is one batch: only one process works on it. With
         // `waitIfBusy` this one waits for the other to finish it, then goes on as with a file dropped again
         // (nothing is re-sent, the reports are written again); otherwise, or after a stop while waiting, the
@@ -107,7 +100,7 @@ struct RunJob {
             }
             guard let taken else {
                 file.release()
-                observer?.batchEnded(result: "busy")
+                observer?.batchEnded(result: .busy)
                 logger.info("another process is working on the same content: file left in work/", metadata: metadata)
                 return FileResult(
                     summary: waitIfBusy
@@ -139,7 +132,7 @@ struct RunJob {
         let validationNow = Int64(status.claimedAt.timeIntervalSince1970)
         let validator: Validator
         do {
-            validator = try settings.makeValidator(now: validationNow, publisher: file.publisher)
+            validator = try configuration.makeValidator(now: validationNow, publisher: file.publisher)
         } catch {
             return fail("\(error)", metadata)
         }
@@ -194,13 +187,11 @@ struct RunJob {
         // before (re-dropped) adds nothing: its summary is the one it had.
         var thisPass = BatchFigures(
             retries: after.retries - before.retries, rateLimitWaits: after.rateLimitWaits - before.rateLimitWaits)
-        var batchReports = reports
-        batchReports.inputEncoding = encoding.encoding
         do {
             (paths, tally) = try pass.writeReports(
                 path: snapshot.path, facts: facts,
-                readerConfiguration: settings.readerConfiguration(publisher: status.publisher), batch: status.name,
-                publisher: status.publisher, configuration: batchReports
+                readerConfiguration: configuration.readerConfiguration(publisher: status.publisher),
+                to: try sinks.sink(batch: status.name, publisher: status.publisher, inputEncoding: encoding.encoding)
             ) { finished in
                 thisPass.workSeconds = (finished - started).seconds
                 let whole = status.figures + (status.state == .done ? BatchFigures() : thisPass)
@@ -243,38 +234,40 @@ struct RunJob {
         json.add("rate_limit_waits", after.rateLimitWaits - before.rateLimitWaits)
         json.add("resent", send.resent)
         json.add("held", send.held)
-        func stopped(_ text: String, _ code: Int32) -> JSONLine {
+        func stopped(_ text: String, _ code: ExitStatus) -> JSONLine {
             var line = json
             line.add("status", "stopped")
             line.add("message", text)
-            line.add("exit_code", Int(code))
+            line.add("exit_code", Int(code.rawValue))
             return line
         }
         var outcome = FileResult()
         switch stoppedBy {
         case .authFailed:
             file.release()
-            observer?.batchFinished(tally, result: "stopped")
+            observer?.batchFinished(tally, result: .stopped)
             let text = "stopped: the API refused the token (HTTP 401); the file stays in work/ for the next run"
             lines.append("  " + text)
             logger.error("run stopped by 401: batch left in work/", metadata: metadata)
             return FileResult(
-                summary: lines.joined(separator: "\n"), json: stopped(text, 77), exitCode: 77, authStopped: true)
+                summary: lines.joined(separator: "\n"), json: stopped(text, .authRefused), exitCode: .authRefused,
+                authStopped: true)
         case .tlsFailed(let reason):
             // The submitter logged the reason once; the summary repeats it on stdout.
             file.release()
-            observer?.batchFinished(tally, result: "stopped")
+            observer?.batchFinished(tally, result: .stopped)
             let text = "stopped: \(reason); the file stays in work/ for the next run"
             lines.append("  " + text)
             return FileResult(
-                summary: lines.joined(separator: "\n"), json: stopped(text, 78), exitCode: 78, authStopped: true)
+                summary: lines.joined(separator: "\n"), json: stopped(text, .config), exitCode: .config,
+                authStopped: true)
         case .drained, .shutDown:
             file.release()
-            observer?.batchFinished(tally, result: "stopped")
+            observer?.batchFinished(tally, result: .stopped)
             let text = "stopped by a signal: the rest of the file stays in work/ for the next run"
             lines.append("  " + text)
             logger.warning("\(stoppedBy!): batch left in work/", metadata: metadata)
-            return FileResult(summary: lines.joined(separator: "\n"), json: stopped(text, 0), interrupted: true)
+            return FileResult(summary: lines.joined(separator: "\n"), json: stopped(text, .ok), interrupted: true)
         case nil:
             break
         }
@@ -286,11 +279,11 @@ struct RunJob {
                 try ledger.finishBatch(id: batchID, counts: tally.counts)
             }
             var target = try spool.archive(
-                file, snapshot: snapshot, mode: settings.archiveMode, removeOriginal: changed == nil)
+                file, snapshot: snapshot, mode: configuration.archiveMode, removeOriginal: changed == nil)
             archived = true
-            if settings.archiveGzip && !facts.gzip {
+            if configuration.archiveGzip && !facts.gzip {
                 do {
-                    target = try ArchiveGzip.compress(target, mode: settings.archiveMode)
+                    target = try ArchiveGzip.compress(target, mode: configuration.archiveMode)
                 } catch {
                     // The original is safe in done/, only not compressed.
                     logger.warning("archive not compressed: \(error)", metadata: metadata)
@@ -300,7 +293,7 @@ struct RunJob {
         } catch {
             return fail("cannot finish the batch: \(error)", metadata)
         }
-        observer?.batchFinished(tally, result: "done")
+        observer?.batchFinished(tally, result: .done)
         if let changed {
             let quarantined = quarantineChanged(changed, sentRows: changedWhileSending != nil, metadata)
             lines.append("  " + (quarantined.summary ?? ""))
@@ -308,7 +301,7 @@ struct RunJob {
         }
         if send.answered > 0 && send.exhausted == send.answered {
             lines.append("  the API stayed unavailable: every lead sent ran out of retries")
-            outcome.exitCode = 69
+            outcome.exitCode = .unavailable
         }
         logger.info(
             "batch done",
@@ -317,7 +310,7 @@ struct RunJob {
         outcome.summary = lines.joined(separator: "\n")
         json.add("status", changed == nil ? "done" : "changed")
         json.add("message", lines.count > 2 ? lines[2...].map { $0.trimmingPrefix("  ") }.joined(separator: "; ") : nil)
-        json.add("exit_code", Int(outcome.exitCode))
+        json.add("exit_code", Int(outcome.exitCode.rawValue))
         outcome.json = json
         return outcome
     }
@@ -338,23 +331,23 @@ struct RunJob {
             logger.error(
                 "file changed while being processed: quarantined",
                 metadata: metadata.merging(["spool.path": "\(target)", "batch.change": "\(change)"]) { $1 })
-            if !sentRows { observer?.batchEnded(result: "quarantined") }
+            if !sentRows { observer?.batchEnded(result: .quarantined) }
             return FileResult(
                 summary: "\(shownName): quarantined to \(TerminalText.escaped(target)): \(reason)",
-                json: plainJSON("quarantined", "quarantined to \(target): \(reason)", 65), exitCode: 65)
+                json: plainJSON("quarantined", "quarantined to \(target): \(reason)", .dataError), exitCode: .dataError)
         } catch {
             return fail("cannot quarantine: \(error)", metadata)
         }
     }
 
     /// A file's result without batch figures, for `--output json`.
-    private func plainJSON(_ status: String, _ message: String, _ code: Int32) -> JSONLine {
+    private func plainJSON(_ status: String, _ message: String, _ code: ExitStatus) -> JSONLine {
         var line = JSONLine()
         line.add("file", file.name)
         line.add("publisher", file.publisher)
         line.add("status", status)
         line.add("message", message)
-        line.add("exit_code", Int(code))
+        line.add("exit_code", Int(code.rawValue))
         return line
     }
 
@@ -365,10 +358,11 @@ struct RunJob {
         do {
             let target = try spool.quarantine(file, reason: error.description)
             logger.warning("file quarantined", metadata: metadata.merging(["spool.path": "\(target)"]) { $1 })
-            observer?.batchEnded(result: "quarantined")
+            observer?.batchEnded(result: .quarantined)
             return FileResult(
                 summary: "\(shownName): quarantined to \(TerminalText.escaped(target)): \(error.description)",
-                json: plainJSON("quarantined", "quarantined to \(target): \(error.description)", 65), exitCode: 65)
+                json: plainJSON("quarantined", "quarantined to \(target): \(error.description)", .dataError),
+                exitCode: .dataError)
         } catch {
             return fail("cannot quarantine: \(error)", metadata)
         }
@@ -378,28 +372,11 @@ struct RunJob {
     /// `work/` for a later run.
     private func fail(_ message: String, _ metadata: Logger.Metadata) -> FileResult {
         file.release()
-        observer?.batchEnded(result: "failed")
+        observer?.batchEnded(result: .failed)
         logger.error("\(message)", metadata: metadata)
         return FileResult(
             summary: "\(shownName): \(message); the file stays in work/",
-            json: plainJSON("failed", "\(message); the file stays in work/", 73), exitCode: 73)
-    }
-
-    struct SendFigures {
-        /// Leads given a final answer by the API (or the retry policy) in this run.
-        var answered = 0
-        /// Of those, the ones that ran out of retries on 5xx or network failures.
-        var exhausted = 0
-        /// Leads found `sending` (cut off by an earlier run's crash or stop): sent again, or held.
-        var resent = 0
-        var held = 0
-        var unsettled: [Int: SubmitAnswer] = [:]
-    }
-
-    /// An error that stopped pass 1, with what was done before it.
-    struct SendFailure: Error {
-        var error: any Error
-        var figures: SendFigures
+            json: plainJSON("failed", "\(message); the file stays in work/", .cantCreate), exitCode: .cantCreate)
     }
 
     /// Pass 1. `deduper` gets the in-batch deduper of the rows read, whether the pass ends or stops.
@@ -408,7 +385,7 @@ struct RunJob {
         reader: any RecordReader, batchID: String, validator: Validator, contentBytes: Int,
         deduper: inout BatchDeduper?, changeCheck: @escaping () -> String?
     ) async throws -> (SendFigures, String?) {
-        let ambiguous = SubmitConfiguration.AmbiguousPolicy(rawValue: settings.ambiguous) ?? .retry
+        let ambiguous = configuration.ambiguous
         let feed = SendFeed(
             reader: reader, validator: validator, ledger: ledger, batchID: batchID, ambiguous: ambiguous,
             contentBytes: contentBytes)
@@ -420,15 +397,5 @@ struct RunJob {
         feed.unrecorded = unrecorded
         let figures = try await feed.send(with: submitter, observer: observer, logger: logger)
         return (figures, feed.changed)
-    }
-}
-
-extension OutcomeTally {
-    /// The batch's final counts for the ledger.
-    var counts: BatchCounts {
-        BatchCounts(
-            total: rows, accepted: byOutcome[.accepted] ?? 0, rejected: byOutcome[.rejected] ?? 0,
-            invalid: byOutcome[.invalid] ?? 0, duplicate: byOutcome[.duplicate] ?? 0, failed: byOutcome[.failed] ?? 0,
-            unknown: byOutcome[.unknown] ?? 0)
     }
 }

@@ -3,8 +3,7 @@ import Ingest
 import LeadLedger
 import LeadModel
 import Logging
-import Pipeline
-import Submission
+package import Submission
 import Synchronization
 import Validation
 
@@ -280,13 +279,13 @@ extension SendFeed {
     /// Sends what the feed yields through `submitter` and records each answer in the ledger (in groups);
     /// on a stop, keeps what was answered and puts the leads that never left back to `pending`.
     ///
-    /// - Throws: `RunJob.SendFailure` with what was done before the stop.
+    /// - Throws: `SendFailure` with what was done before the stop.
     func send(
-        with submitter: Submitter<ContinuousClock>, observer: RunObserver? = nil, logger: Logger
-    ) async throws -> RunJob.SendFigures {
+        with submitter: Submitter<ContinuousClock>, observer: (any BatchObserver)? = nil, logger: Logger
+    ) async throws -> SendFigures {
         let ledger = self.ledger
         let batchID = self.batchID
-        var sent = RunJob.SendFigures()
+        var sent = SendFigures()
         let pending = PendingOutcomes(ledger: ledger, batch: batchID)
         let timer = Task { await pending.flushOnTime() }
         defer { timer.cancel() }
@@ -332,12 +331,12 @@ extension SendFeed {
                 })
         } catch {
             // Keep what was answered before the stop.
-            do { try settleStop() } catch { throw RunJob.SendFailure(error: error, figures: sent) }
-            throw RunJob.SendFailure(error: error, figures: sent)
+            do { try settleStop() } catch { throw SendFailure(error: error, figures: sent) }
+            throw SendFailure(error: error, figures: sent)
         }
         try settleStop()
         if changed != nil {
-            do { try settleUnsent() } catch { throw RunJob.SendFailure(error: error, figures: sent) }
+            do { try settleUnsent() } catch { throw SendFailure(error: error, figures: sent) }
         }
         let done = figures
         (sent.resent, sent.held) = (done.resent, done.held)
@@ -410,4 +409,24 @@ extension LeadOutcomeRecord {
             attempts: answer.attempts, leadID: answer.leadID, bidAmount: answer.bid, reasonCode: problem?.code,
             reasonText: problem?.text, submittedAt: nil, answeredAt: answeredAt, latencyMs: answer.latencyMs)
     }
+}
+
+/// What pass 1 of a batch did, for its summary and exit code.
+package struct SendFigures: Sendable {
+    package init() {}
+
+    /// Leads given a final answer by the API (or the retry policy) in this run.
+    package var answered = 0
+    /// Of those, the ones that ran out of retries on 5xx or network failures.
+    package var exhausted = 0
+    /// Leads found `sending` (cut off by an earlier run's crash or stop): sent again, or held.
+    package var resent = 0
+    package var held = 0
+    package var unsettled: [Int: SubmitAnswer] = [:]
+}
+
+/// An error that stopped pass 1, with what was done before it.
+struct SendFailure: Error {
+    var error: any Error
+    var figures: SendFigures
 }

@@ -4,9 +4,9 @@
 /// they could forge log or summary lines or drive the terminal. Every C0 control (`\n`, `\r`, `\t` and the
 /// rest), DEL, every C1 control and the Unicode line and paragraph separators are written as escapes
 /// (`\n`, `\r`, `\t`, `\u{1b}`, `\u{85}`, `\u{2028}`); everything else is left as it is.
-enum TerminalText {
+package enum TerminalText {
     /// Whether `scalar` is written as an escape.
-    static func isControl(_ scalar: Unicode.Scalar) -> Bool {
+    package static func isControl(_ scalar: Unicode.Scalar) -> Bool {
         switch scalar.value {
         case 0x00..<0x20, 0x7F...0x9F, 0x2028, 0x2029: return true
         default: return false
@@ -14,7 +14,7 @@ enum TerminalText {
     }
 
     /// `text` on one line: every control character escaped, newlines included.
-    static func escaped(_ text: String) -> String {
+    package static func escaped(_ text: String) -> String {
         guard text.unicodeScalars.contains(where: isControl) else { return text }
         var out = String.UnicodeScalarView()
         for scalar in text.unicodeScalars {
@@ -37,7 +37,7 @@ enum TerminalText {
     /// A batch summary (whole lines): its first line, then continuation lines indented by two spaces.
     /// A newline is kept where it ends the text or starts such a continuation line; any other newline
     /// (inside a file name) and every other control character are escaped.
-    static func escapedLines(_ text: String) -> String {
+    package static func escapedLines(_ text: String) -> String {
         guard text.unicodeScalars.contains(where: isControl) else { return text }
         let parts = text.split(separator: "\n", omittingEmptySubsequences: false)
         var lines: [String] = []

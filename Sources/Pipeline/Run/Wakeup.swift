@@ -1,7 +1,7 @@
 import Synchronization
 
 /// Wakes the watcher: by an inotify event, a stop signal, or the end of a timeout.
-final class Wakeup: Sendable {
+package final class Wakeup: Sendable {
     private struct State {
         var pending = false
         var waiter: CheckedContinuation<Void, Never>?
@@ -10,8 +10,10 @@ final class Wakeup: Sendable {
 
     private let state = Mutex(State())
 
+    package init() {}
+
     /// Ends the current wait, or the next one at once.
-    func signal() {
+    package func signal() {
         let waiter = state.withLock { state -> CheckedContinuation<Void, Never>? in
             guard let waiter = state.waiter else {
                 state.pending = true
@@ -24,7 +26,7 @@ final class Wakeup: Sendable {
     }
 
     /// Returns on the next `signal()` (or one that came since the last wait) or after `timeout`.
-    func wait(timeout: Duration) async {
+    package func wait(timeout: Duration) async {
         let timer = Task { [self] in
             try? await Task.sleep(for: timeout)
             guard !Task.isCancelled else { return }
