@@ -1,4 +1,10 @@
-/// Reads the bodies the API answers with.
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
+import Foundation
+#endif
+
+/// Reads the bodies the API answers with, through `JSONDecoder` (``AnswerJSON``).
 enum RemoteAnswerBody {
     /// Longest remote text put in a reason, in characters.
     static let maxMessageLength = 300
@@ -9,69 +15,70 @@ enum RemoteAnswerBody {
     /// An `accepted` body missing `lead_id` or `bid_amount` is still accepted (the lead is sold; a
     /// `failed` result would invite sending it again), with the missing values empty.
     static func parse(_ response: TransportResponse) -> RemoteAnswer? {
-        guard !response.bodyTruncated, let json = ResponseJSON.parse(response.body),
-            let status = json["status"]?.stringValue
+        guard !response.bodyTruncated, case .object(let body)? = decode(response.body), let status = body.status
         else { return nil }
         switch status {
         case "accepted":
-            return .accepted(leadID: json["lead_id"]?.stringValue, bid: bid(json["bid_amount"]))
+            return .accepted(leadID: body.leadID, bid: body.bid)
         case "rejected":
-            for key in ["reason", "message", "error"] {
-                if let value = json[key], let text = flatText(value) { return .rejected(reason: text) }
-            }
-            return .rejected(reason: nil)
+            return .rejected(reason: (body.reason ?? body.message ?? body.error).flatMap(clean))
         default:
             return nil
         }
-    }
-
-    /// `bid_amount` as an amount: a JSON number, or a string holding one, finite and not negative; anything
-    /// else (`"inf"`, `1e999`, `-5`, `"0x1p4"`, `"$12"`) is no bid, so revenue never takes it in.
-    static func bid(_ value: ResponseJSON?) -> Double? {
-        let amount: Double? =
-            switch value {
-            case .number(let number): number
-            case .string(let text): JSONObjectWriter.isJSONNumber(text) ? Double(text) : nil
-            default: nil
-            }
-        guard let amount, amount.isFinite, amount >= 0 else { return nil }
-        return amount
     }
 
     /// The remote error text of a 4xx body: `error`, `message`, `reason` or `detail` of a JSON object
     /// (with its `fields` list, if any), or else the body as text; one line, cut to
     /// ``maxMessageLength``. `nil` when there is nothing to say.
     static func message(_ body: [UInt8]) -> String? {
-        guard let json = ResponseJSON.parse(body) else {
-            return clean(String(decoding: body, as: UTF8.self))
-        }
-        guard case .object = json else { return flatText(json) }
-        var text: String?
-        for key in ["error", "message", "reason", "detail"] {
-            if let value = json[key], let found = flatText(value) {
-                text = found
-                break
-            }
-        }
-        if case .array(let items) = json["fields"] ?? json["errors"] ?? .null {
-            let names = items.compactMap(flatText)
+        switch decode(body) {
+        case nil: return clean(String(decoding: body, as: UTF8.self))
+        case .other(let text): return text.flatMap(clean)
+        case .object(let object):
+            var text = (object.error ?? object.message ?? object.reason ?? object.detail).flatMap(clean)
+            let names = (object.fields ?? object.errors ?? []).compactMap { $0.flatMap(clean) }
             if !names.isEmpty {
                 let list = "fields: " + names.joined(separator: ", ")
                 text = text.map { "\($0) (\(list))" } ?? list
             }
+            return text.flatMap(clean)
         }
-        return text.flatMap(clean)
     }
 
-    /// A string, number or bool as text; an object's `message` (`{"error":{"message":...}}`).
-    private static func flatText(_ value: ResponseJSON) -> String? {
-        switch value {
-        case .string(let text): return clean(text)
-        case .number(let number):
-            return number == number.rounded() && abs(number) < 1e15 ? String(Int64(number)) : String(number)
-        case .bool(let flag): return flag ? "true" : "false"
-        case .object: return value["message"].flatMap(flatText)
-        case .array, .null: return nil
+    /// The body as JSON, `nil` when it is not JSON. Bytes that are not UTF-8 and lone surrogate escapes
+    /// become U+FFFD first (which ``clean(_:)`` shows as `?`): broken text from a server is repaired
+    /// rather than refused, as `JSONDecoder` would.
+    private static func decode(_ body: [UInt8]) -> AnswerJSON? {
+        var bytes = Array(String(decoding: body, as: UTF8.self).utf8)
+        repairLoneSurrogateEscapes(&bytes)
+        return try? JSONDecoder().decode(AnswerJSON.self, from: Data(bytes))
+    }
+
+    /// Rewrites each `\uD800`–`\uDFFF` escape that is not half of a high-low pair as `\uFFFD`.
+    static func repairLoneSurrogateEscapes(_ bytes: inout [UInt8]) {
+        func surrogate(at i: Int) -> UInt32? {
+            guard i + 6 <= bytes.count, bytes[i] == UInt8(ascii: "\\"), bytes[i + 1] == UInt8(ascii: "u"),
+                let value = UInt32(String(decoding: bytes[i + 2..<i + 6], as: UTF8.self), radix: 16),
+                (0xD800..<0xE000).contains(value)
+            else { return nil }
+            return value
+        }
+        var i = 0
+        while i < bytes.count {
+            if bytes[i] == UInt8(ascii: "\\"), i + 1 < bytes.count, bytes[i + 1] != UInt8(ascii: "u") {
+                i += 2  // another escape (`\\` too): its second byte starts nothing
+                continue
+            }
+            guard let high = surrogate(at: i) else {
+                i += 1
+                continue
+            }
+            if high < 0xDC00, let low = surrogate(at: i + 6), low >= 0xDC00 {
+                i += 12
+                continue
+            }
+            bytes.replaceSubrange(i + 2..<i + 6, with: Array("FFFD".utf8))
+            i += 6
         }
     }
 
