@@ -1,4 +1,4 @@
-import Foundation
+package import Foundation
 
 /// A dedupe key as the ledger stores it: the first 16 bytes of the HMAC-SHA256 of `vertical|value` (a 16-byte
 /// BLOB, compared as bytes, so `<` here is the B-tree's order).
@@ -6,7 +6,7 @@ import Foundation
 /// 128 bits keep the HMAC a MAC (truncation to half the output is allowed by RFC 2104 §5) and make two
 /// consumers sharing a key negligible: about n² / 2¹²⁹, 10⁻²³ for 100 million keys. Half the bytes of the full
 /// HMAC make a key row 28 bytes instead of 44, so more keys share a page of the B-tree.
-struct DedupeKey: Hashable, Comparable, Sendable {
+package struct DedupeKey: Hashable, Comparable, Sendable {
     static let size = 16
 
     /// Bytes 0..<8 and 8..<16, read big-endian.
@@ -20,7 +20,7 @@ struct DedupeKey: Hashable, Comparable, Sendable {
     }
 
     /// The 16 bytes, for GRDB arguments.
-    var data: Data { withBytes { Data($0) } }
+    package var data: Data { withBytes { Data($0) } }
 
     /// Lends the 16 bytes as stored.
     func withBytes<R>(_ body: (UnsafeRawBufferPointer) throws -> R) rethrows -> R {
@@ -28,5 +28,5 @@ struct DedupeKey: Hashable, Comparable, Sendable {
         return try withUnsafeBytes(of: &bytes, body)
     }
 
-    static func < (a: DedupeKey, b: DedupeKey) -> Bool { (a.high, a.low) < (b.high, b.low) }
+    package static func < (a: DedupeKey, b: DedupeKey) -> Bool { (a.high, a.low) < (b.high, b.low) }
 }
