@@ -1,4 +1,4 @@
-package import Foundation
+import Foundation
 package import Pipeline
 
 /// Everything `leadspool receive` needs, with the defaults of docs/receive.md. The CLI maps flags and

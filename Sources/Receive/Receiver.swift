@@ -1,6 +1,7 @@
 package import Hummingbird
 import HummingbirdCore
 import HummingbirdTLS
+import Ingest
 package import Logging
 
 /// Builds the buyer's endpoint (`leadspool receive`): the Hummingbird application, and the desk that writes
@@ -15,6 +16,11 @@ package func buildReceiver(
     logger: Logger,
     onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }
 ) throws(ReceiveError) -> (application: some ApplicationProtocol, desk: DeliveryDesk) {
+    do {
+        try FileSystem.makeDirectory(configuration.directory)
+    } catch {
+        throw ReceiveError(.io, "cannot create \(configuration.directory): \(error)")
+    }
     let store = try ReceiveStore(
         path: configuration.directory + "/ledger.sqlite", keyPath: configuration.directory + "/ledger.key")
     let desk = try DeliveryDesk(

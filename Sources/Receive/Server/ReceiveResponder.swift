@@ -1,6 +1,7 @@
 import Dispatch
 import Export
 import Foundation
+import Ingest
 import Hummingbird
 import Logging
 import NIOCore
@@ -10,9 +11,9 @@ import NIOCore
 struct ReceiveResponder: HTTPResponder {
     typealias Context = BasicRequestContext
 
-    static let signatureHeader = HTTPField.Name("X-DreamyLeads-Signature")!
-    static let leadIDHeader = HTTPField.Name("X-DreamyLeads-LeadId")!
-    static let versionHeader = HTTPField.Name("X-DreamyLeads-Version")!
+    static let signatureHeader = HTTPFields.Element.Name("X-DreamyLeads-Signature")!
+    static let leadIDHeader = HTTPFields.Element.Name("X-DreamyLeads-LeadId")!
+    static let versionHeader = HTTPFields.Element.Name("X-DreamyLeads-Version")!
     /// The API version the page documents.
     static let knownVersion = "2026-04"
 

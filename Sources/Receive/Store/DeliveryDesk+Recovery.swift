@@ -1,6 +1,8 @@
 import Foundation
 import Ingest
+import Logging
 import Pipeline
+import Synchronization
 
 extension DeliveryDesk {
     /// What a stopped process left: each outbox file gets its torn last line cut, the leads the ledger lacks

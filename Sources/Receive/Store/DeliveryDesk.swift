@@ -1,5 +1,5 @@
 import Dispatch
-import Foundation
+package import Foundation
 import Ingest
 package import Logging
 import Pipeline
@@ -220,21 +220,25 @@ package final class DeliveryDesk: Sendable {
             answers.append((ticket, answer))
         }
 
-        do {
-            try writer.withLock { writer throws(ReceiveError) in
+        let written = writer.withLock { writer -> ReceiveError? in
+            do throws(ReceiveError) {
                 try writer.outbox.append(lines, lines: lineCount)
-                do {
-                    try store.commit(rows, keys: boughtKeys, seenAt: seconds)
-                } catch {
-                    writer.outbox.unappend(lines.count, lines: lineCount)
-                    throw error
-                }
-                writer.outbox.counted(answers: rows.count)
-                if writer.segmentStarted == nil { writer.segmentStarted = now.timeIntervalSince1970 }
-                for (slot, delta) in capDelta { writer.capCounts[slot, default: 0] += delta }
+            } catch {
+                return error
             }
-        } catch {
-            fail(group, error)
+            do throws(ReceiveError) {
+                try store.commit(rows, keys: boughtKeys, seenAt: seconds)
+            } catch {
+                writer.outbox.unappend(lines.count, lines: lineCount)
+                return error
+            }
+            writer.outbox.counted(answers: rows.count)
+            if writer.segmentStarted == nil { writer.segmentStarted = now.timeIntervalSince1970 }
+            for (slot, delta) in capDelta { writer.capCounts[slot, default: 0] += delta }
+            return nil
+        }
+        if let written {
+            fail(group, written)
             return
         }
         for (ticket, answer) in answers {
@@ -264,26 +268,28 @@ package final class DeliveryDesk: Sendable {
 
     private func rotateIfDue(force: Bool) {
         let now = Date().timeIntervalSince1970
-        let rotated: (segment: Int, path: String)?
-        do {
-            rotated = try writer.withLock { writer throws(ReceiveError) -> (segment: Int, path: String)? in
-                let due =
-                    force || writer.outbox.leads >= configuration.rotateLeads
-                    || (writer.segmentStarted.map { now - $0 >= configuration.rotateSeconds } ?? false)
-                guard due else { return nil }
-                writer.segmentStarted = nil
-                return try writer.outbox.rotate(now: Int64(now))
+        let rotated = writer.withLock { writer -> Result<(segment: Int, path: String)?, ReceiveError> in
+            let due =
+                force || writer.outbox.leads >= configuration.rotateLeads
+                || (writer.segmentStarted.map { now - $0 >= configuration.rotateSeconds } ?? false)
+            guard due else { return .success(nil) }
+            writer.segmentStarted = nil
+            do throws(ReceiveError) {
+                return .success(try writer.outbox.rotate(now: Int64(now)))
+            } catch {
+                return .failure(error)
             }
-        } catch {
-            logger.error("cannot rotate the outbox: \(error.message)")
-            return
         }
-        if let rotated { export(rotated.path, segment: rotated.segment) }
+        switch rotated {
+        case .failure(let error): logger.error("cannot rotate the outbox: \(error.message)")
+        case .success(let moved?): export(moved.path, segment: moved.segment)
+        case .success(nil): break
+        }
     }
 
     func export(_ path: String, segment: Int) {
         exports.async { [self] in
-            do {
+            do throws(ReceiveError) {
                 try configuration.export.write(batch: path, figures: try store.figures(segment: segment))
                 logger.info("batch ready", metadata: ["receive.batch": "\(FileSystem.baseName(path))"])
             } catch {

@@ -1,12 +1,13 @@
 package import Foundation
-package import Crypto
+import Crypto
 
 /// The webhook secrets a delivery may be signed with: several at once while the provider rotates them.
 ///
 /// The secrets never leave this value: `description` and the mirror show only how many there are, so a
 /// secret cannot reach a log or an error by accident.
 package struct WebhookSecrets: Sendable, CustomStringConvertible, CustomReflectable {
-    private let keys: [SymmetricKey]
+    /// The secrets' bytes (`SymmetricKey` is not `Sendable`; one is made per check).
+    private let keys: [[UInt8]]
 
     /// - Throws: ``ReceiveError`` `.configuration` when `secrets` is empty or holds an empty secret.
     package init(_ secrets: [String]) throws(ReceiveError) {
@@ -16,7 +17,7 @@ package struct WebhookSecrets: Sendable, CustomStringConvertible, CustomReflecta
         guard secrets.allSatisfy({ !$0.isEmpty }) else {
             throw ReceiveError(.configuration, "a webhook secret is empty")
         }
-        keys = secrets.map { SymmetricKey(data: Array($0.utf8)) }
+        keys = secrets.map { Array($0.utf8) }
     }
 
     /// The secrets of a secret file: one per line; blank lines and lines starting with `#` are skipped, and
@@ -45,7 +46,7 @@ package struct WebhookSecrets: Sendable, CustomStringConvertible, CustomReflecta
         for candidate in header.split(whereSeparator: { $0 == "," || $0 == " " }) {
             guard let mac = Self.digest(candidate) else { continue }
             for key in keys {
-                let match = HMAC<SHA256>.isValidAuthenticationCode(mac, authenticating: body, using: key)
+                let match = HMAC<SHA256>.isValidAuthenticationCode(mac, authenticating: body, using: SymmetricKey(data: key))
                 valid = match || valid
             }
         }

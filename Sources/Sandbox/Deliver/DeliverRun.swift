@@ -50,6 +50,8 @@ package struct DeliverTally: Sendable {
     package var latenciesMicroseconds: [Int] = []
     package var seconds = 0.0
     package var sent = 0
+    /// The JSON lines of `--answers`, in the order the answers came.
+    package var answerLines: [String] = []
 
     /// The `fraction` quantile of the latencies, in milliseconds.
     package func latencyMilliseconds(_ fraction: Double) -> Double {
@@ -80,14 +82,8 @@ package enum DeliverRun {
         clientConfiguration.connectionPool.concurrentHTTP1ConnectionsPerHostSoftLimit = configuration.concurrency
         clientConfiguration.timeout.connect = .seconds(5)
         let client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: clientConfiguration)
-        let answers = try configuration.answersPath.map { path -> FileHandle in
-            guard FileManager.default.createFile(atPath: path, contents: nil) else {
-                throw SandboxOptionError(description: "--answers \(path): cannot create the file")
-            }
-            return try FileHandle(forWritingTo: URL(fileURLWithPath: path))
-        }
         let leads = WebhookLeads(seed: configuration.seed)
-        let tally = Mutex(DeliverTally())
+        let tally = TallyBox()
         let started = ContinuousClock.now
         let interval = configuration.rate > 0 ? Double(configuration.burst) / configuration.rate : 0
         var sent: [WebhookDelivery] = []
@@ -124,19 +120,24 @@ package enum DeliverRun {
                     inFlight += 1
                     group.addTask { [delivery, kind] in
                         let line = await send(delivery, kind: kind, client: client, configuration: configuration)
-                        tally.withLock { tally in
+                        tally.value.withLock { tally in
                             tally.byAnswer[line.answer, default: 0] += 1
                             tally.sent += 1
                             if let micros = line.microseconds { tally.latenciesMicroseconds.append(micros) }
+                            if configuration.answersPath != nil { tally.answerLines.append(line.json) }
                         }
-                        if let answers { answers.write(Data(line.json.utf8)) }
                     }
                 }
             }
         }
-        try? answers?.close()
         try? await client.shutdown()
-        return tally.withLock { tally in
+        if let path = configuration.answersPath {
+            let text = tally.value.withLock { $0.answerLines.joined() }
+            guard FileManager.default.createFile(atPath: path, contents: Data(text.utf8)) else {
+                throw SandboxOptionError(description: "--answers \(path): cannot write the file")
+            }
+        }
+        return tally.value.withLock { tally in
             tally.seconds = Double((ContinuousClock.now - started).components.attoseconds) / 1e18
                 + Double((ContinuousClock.now - started).components.seconds)
             return tally
@@ -211,4 +212,9 @@ struct SeededRandom {
     }
 
     mutating func unit() -> Double { Mixing.unit(next()) }
+}
+
+/// The tally shared by the sending tasks.
+private final class TallyBox: Sendable {
+    let value = Mutex(DeliverTally())
 }

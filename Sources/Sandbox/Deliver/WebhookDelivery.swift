@@ -1,5 +1,5 @@
 import Crypto
-import Foundation
+package import Foundation
 
 /// One buyer webhook as the provider sends it: the lead's JSON body, its lead id and the headers of the
 /// API page (`X-DreamyLeads-Signature: sha256=<hex HMAC-SHA256 of the body>`, `X-DreamyLeads-LeadId`,
