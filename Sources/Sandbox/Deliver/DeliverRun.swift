@@ -98,6 +98,8 @@ package enum DeliverRun {
                     if due > .now { try? await Task.sleep(until: due) }
                 }
                 burstNumber += 1
+                // The endpoint went away (refused or reset connections): the rest is not sent.
+                if tally.value.withLock({ $0.byAnswer["error", default: 0] }) > 0 { break }
                 for _ in 0..<configuration.burst where index < configuration.count {
                     var delivery: WebhookDelivery
                     var kind = "new"
