@@ -132,35 +132,23 @@ package enum FileSystem {
         return String(path[path.index(after: slash)...])
     }
 
-    /// Writes `bytes` to `path` atomically: a temporary file beside it, fsync, rename, directory fsync.
+    /// Writes `bytes` to `path` atomically (``AtomicFile``), then fsyncs the directory.
     package static func writeAtomically(_ bytes: [UInt8], to path: String, mode: UInt32 = 0o640) throws(IngestError) {
-        let temporary = parent(path) + "/.\(baseName(path)).\(getpid()).tmp"
-        let fd = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, mode_t(mode))
-        guard fd >= 0 else { throw IngestError(.io, "cannot write \(temporary): \(errorText())") }
-        var written = 0
-        while written < bytes.count {
-            let n = bytes.withUnsafeBytes { write(fd, $0.baseAddress! + written, bytes.count - written) }
-            if n < 0 {
-                if errno == EINTR { continue }
-                let text = errorText()
-                close(fd)
-                unlink(temporary)
-                throw IngestError(.io, "cannot write \(temporary): \(text)")
+        do throws(AtomicFile.Failure) {
+            var file = try AtomicFile.create(finalPath: path, mode: mode)
+            do throws(AtomicFile.Failure) {
+                let failure = bytes.withUnsafeBytes { raw in
+                    Result { () throws(AtomicFile.Failure) in try file.write(raw) }
+                }
+                try failure.get()
+                try file.seal()
+                try file.publish()
+            } catch {
+                file.discard()
+                throw error
             }
-            written += n
-        }
-        fchmod(fd, mode_t(mode))
-        guard fsync(fd) == 0 else {
-            let text = errorText()
-            close(fd)
-            unlink(temporary)
-            throw IngestError(.io, "cannot write \(temporary): \(text)")
-        }
-        close(fd)
-        guard rename(temporary, path) == 0 else {
-            let text = errorText()
-            unlink(temporary)
-            throw IngestError(.io, "cannot write \(path): \(text)")
+        } catch {
+            throw IngestError(.io, "cannot write \(error.path): \(String(cString: strerror(error.code)))")
         }
         syncDirectory(parent(path))
     }

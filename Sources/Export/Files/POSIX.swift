@@ -11,14 +11,6 @@ import Darwin
 /// Thin wrappers over the few system calls the report files need, retrying on `EINTR`.
 enum POSIX {
     static var lastError: Int32 { errno }
-    static let alreadyExists = EEXIST
-
-    static func openExclusive(_ path: String, mode: UInt32) -> Int32 {
-        while true {
-            let fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, mode_t(truncatingIfNeeded: mode))
-            if fd >= 0 || errno != EINTR { return fd }
-        }
-    }
 
     static func openForReading(_ path: String) -> Int32 {
         while true {
@@ -73,20 +65,8 @@ enum POSIX {
         return nil
     }
 
-    static func setMode(_ fd: Int32, _ mode: UInt32) -> Int32? {
-        fchmod(fd, mode_t(truncatingIfNeeded: mode)) == 0 ? nil : errno
-    }
-
     static func closeQuietly(_ fd: Int32) {
         _ = close(fd)
-    }
-
-    static func rename(_ from: String, _ to: String) -> Int32? {
-        systemRename(from, to) == 0 ? nil : errno
-    }
-
-    static func unlinkQuietly(_ path: String) {
-        _ = unlink(path)
     }
 
     /// Creates `path` and its missing parents with `mode`.
@@ -109,8 +89,3 @@ enum POSIX {
     }
 }
 
-// `rename` is shadowed inside `POSIX` by the wrapper of the same name.
-@inline(__always)
-private func systemRename(_ from: String, _ to: String) -> Int32 {
-    rename(from, to)
-}

@@ -1,56 +1,45 @@
-/// A report being written: a hidden temporary file beside its final name, renamed into place once
-/// complete. The name starts with `.` and ends in `.tmp`, which the spool scanner ignores.
-struct TempFile {
-    let finalPath: String
-    let tempPath: String
-    private(set) var fd: Int32
+import Ingest
 
-    static func create(finalPath: String, mode: UInt32) throws -> TempFile {
-        let slash = finalPath.utf8.lastIndex(of: UInt8(ascii: "/"))
-        let directory = slash.map { String(finalPath[..<$0]) + "/" } ?? ""
-        let name = slash.map { String(finalPath[finalPath.index(after: $0)...]) } ?? finalPath
-        var attempts = 0
-        while true {
-            let suffix = String(UInt64.random(in: 0...UInt64.max), radix: 16)
-            let tempPath = directory + "." + name + "." + suffix + ".tmp"
-            let fd = POSIX.openExclusive(tempPath, mode: mode)
-            if fd >= 0 {
-                // The umask may have narrowed the mode given to open(2): set it exactly.
-                if let error = POSIX.setMode(fd, mode) {
-                    POSIX.closeQuietly(fd)
-                    POSIX.unlinkQuietly(tempPath)
-                    throw ExportError(.createFailed, path: tempPath, systemError: error)
-                }
-                return TempFile(finalPath: finalPath, tempPath: tempPath, fd: fd)
-            }
-            let error = POSIX.lastError
-            attempts += 1
-            if error != POSIX.alreadyExists || attempts > 8 {
-                throw ExportError(.createFailed, path: tempPath, systemError: error)
-            }
+/// A report being written: an ``AtomicFile`` (Ingest) whose failures are ``ExportError``s.
+struct TempFile {
+    private var file: AtomicFile
+
+    var finalPath: String { file.finalPath }
+    var tempPath: String { file.tempPath }
+    var fd: Int32 { file.fd }
+
+    static func create(finalPath: String, mode: UInt32) throws(ExportError) -> TempFile {
+        do {
+            return TempFile(file: try AtomicFile.create(finalPath: finalPath, mode: mode))
+        } catch {
+            throw ExportError(error)
         }
     }
 
     /// fsync and close; the file is complete on disk under its temporary name.
-    mutating func seal() throws {
-        guard fd >= 0 else { return }
-        if let error = POSIX.sync(fd) { throw ExportError(.syncFailed, path: tempPath, systemError: error) }
-        POSIX.closeQuietly(fd)
-        fd = -1
+    mutating func seal() throws(ExportError) {
+        do { try file.seal() } catch { throw ExportError(error) }
     }
 
-    func publish() throws {
-        if let error = POSIX.rename(tempPath, finalPath) {
-            throw ExportError(.renameFailed, path: finalPath, systemError: error)
-        }
+    func publish() throws(ExportError) {
+        do { try file.publish() } catch { throw ExportError(error) }
     }
 
     /// Closes and removes the temporary file (after ``publish()`` it is gone already; nothing happens).
     mutating func discard() {
-        if fd >= 0 {
-            POSIX.closeQuietly(fd)
-            fd = -1
-        }
-        POSIX.unlinkQuietly(tempPath)
+        file.discard()
+    }
+}
+
+extension ExportError {
+    init(_ failure: AtomicFile.Failure) {
+        let code: Code =
+            switch failure.step {
+            case .create: .createFailed
+            case .write: .writeFailed
+            case .sync: .syncFailed
+            case .rename: .renameFailed
+            }
+        self.init(code, path: failure.path, systemError: failure.code)
     }
 }
