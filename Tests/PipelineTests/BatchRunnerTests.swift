@@ -115,6 +115,8 @@ private struct TestBed {
     let root: String
     let results = CollectedResults()
     let logger = Logger(label: "leadspool.test") { _ in SwiftLogNoOpLogHandler() }
+    /// The generated batches' "now": one for the bed, so equal options give equal files.
+    let now = Int64(Date().timeIntervalSince1970)
 
     init() throws {
         root = FileManager.default.temporaryDirectory.appendingPathComponent("batch-runner-\(UUID())").path
@@ -158,8 +160,7 @@ private struct TestBed {
     func drop(_ name: String, rows: Int, dirty: Double, seed: UInt64) throws -> String {
         let path = spool + "/incoming/" + name
         let options = GenOptions(
-            rows: rows, dirty: dirty, seed: seed, verticals: Vertical.allCases,
-            now: Int64(Date().timeIntervalSince1970), e164Phones: false)
+            rows: rows, dirty: dirty, seed: seed, verticals: Vertical.allCases, now: now, e164Phones: false)
         let file = try GenOutputFile(path: path)
         _ = try GenRun(options: options, format: .csv, gzip: false).write(
             to: file.descriptor, name: path, defectsLog: nil)
