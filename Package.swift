@@ -101,9 +101,27 @@ let package = Package(
             dependencies: ["LeadModel", "Validation", "LeadLedger", "Submission", "Ingest", "CSupport"]
         ),
         .target(
+            name: "Receive",
+            dependencies: [
+                "LeadModel", "Validation", "LeadLedger", "Ingest", "Export",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdCore", package: "hummingbird"),
+                .product(name: "HummingbirdTLS", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+            ]
+        ),
+        .target(
             name: "Sandbox",
             dependencies: [
                 "Ingest",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdCore", package: "hummingbird"),
                 .product(name: "HummingbirdTLS", package: "hummingbird"),
@@ -116,7 +134,7 @@ let package = Package(
             name: "LeadspoolCLI",
             dependencies: [
                 "Ingest", "LeadModel", "Validation", "LeadLedger", "Submission", "Pipeline", "Export", "Sandbox",
-                "LeadGenerator", "CZlib",
+                "LeadGenerator", "Receive", "CZlib",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "TOMLKit", package: "TOMLKit"),
@@ -184,6 +202,16 @@ let package = Package(
                 "Sandbox",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+            ]
+        ),
+        .testTarget(
+            name: "ReceiveTests",
+            dependencies: [
+                "Receive", "LeadModel", "Validation", "LeadLedger", "Ingest",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
             ]

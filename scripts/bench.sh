@@ -109,6 +109,13 @@ if [ -x scripts/bench-sandbox.sh ] && "$BIN" sandbox --help >/dev/null 2>&1; the
     row "sandbox (wrk, 64 connections, no latency)" "${rps:-?} requests/s" ""
 fi
 
+if [ -x scripts/bench-receive.sh ] && "$BIN" receive --help >/dev/null 2>&1; then
+    figures=$(scripts/bench-receive.sh 2>/dev/null || true)
+    row "receive (sandbox deliver, 128 connections, every accepted lead fsynced)" \
+        "$(sed -n 's/^receive_rps=//p' <<<"$figures") deliveries/s" \
+        "p99 $(sed -n 's/^receive_p99_ms=//p' <<<"$figures") ms at 1 000/s"
+fi
+
 # run: RUN_ROWS clean leads through the whole pipeline against the sandbox on loopback.
 RUN_ROWS=${BENCH_RUN_ROWS:-100000}
 runfile=$(gen "$RUN_ROWS" csv 0 plain "run-${RUN_ROWS}.csv")

@@ -14,7 +14,7 @@ struct Leadspool: AsyncParsableCommand {
         subcommands: [
             RunCommand.self, WatchCommand.self, RetryCommand.self, DemoCommand.self, StatusCommand.self,
             ReportCommand.self, BackupCommand.self, CheckCommand.self, GenCommand.self, SandboxCommand.self,
-            ClaimCommand.self, InitCommand.self, VersionCommand.self,
+            ClaimCommand.self, InitCommand.self, VersionCommand.self, ReceiveCommand.self,
         ]
     )
 

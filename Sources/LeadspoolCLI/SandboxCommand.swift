@@ -15,7 +15,9 @@ struct SandboxCommand: AsyncParsableCommand {
             POST /_sandbox/reset clears it. Faults apply to requests that passed authentication; \
             --fail-auth-after counts every POST /webhook/lead. A repeated Idempotency-Key with the \
             same body gets its first answer again (422 with another body), unless --no-idempotency.
-            """
+            `leadspool sandbox deliver` plays the buyer side: signed lead webhooks to a buyer's endpoint.
+            """,
+        subcommands: [SandboxDeliverCommand.self]
     )
 
     @Option(help: "Port to listen on (0 picks a free one, printed on start).")

@@ -9,7 +9,7 @@ extension Settings {
         let apply: @Sendable (inout Settings, any TOMLValueConvertible, Context) throws -> Void
     }
 
-    private struct Context: Sendable {
+    struct Context: Sendable {
         let file: String
         let path: String
 
@@ -195,6 +195,10 @@ extension Settings {
             if path == "publishers" {
                 guard let sub = value.table else { throw context.fail("a table of publishers", value) }
                 try applyPublishers(sub, file: file)
+                continue
+            }
+            if path == "receive" {
+                try applyReceive(value, context: context)
                 continue
             }
             if path == "columns" {

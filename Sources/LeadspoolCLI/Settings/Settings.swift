@@ -58,6 +58,8 @@ struct Settings: Sendable {
     var publishers: [String: PublisherSettings] = [:]
     /// Header names mapped for every publisher (`[columns]`); a publisher's own mapping adds to it.
     var columns = ColumnMapping()
+    /// `[receive]`: the buyer's endpoint (`leadspool receive`).
+    var receive = ReceiveSettings()
 
     var ledgerPath: String { ledger ?? (spool + "/ledger.sqlite") }
     var ledgerKeyPath: String { FileSystem.parent(ledgerPath) + "/ledger.key" }

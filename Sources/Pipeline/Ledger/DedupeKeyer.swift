@@ -1,20 +1,20 @@
 import Crypto
-import LeadModel
+package import LeadModel
 
 /// Turns a normalised phone or email into its dedupe key: HMAC-SHA256 over `vertical|value`, keyed with
 /// `ledger.key`, cut to its first 16 bytes (`DedupeKey`). The vertical is part of the input, so one consumer
 /// may be sold once per vertical.
-struct DedupeKeyer: Sendable {
+package struct DedupeKeyer: Sendable {
     private let key: [UInt8]
 
-    init(key: [UInt8]) {
+    package init(key: [UInt8]) {
         self.key = key
     }
 
     /// A keyed HMAC state to copy per value: the key schedule is computed once per call site, not per lead.
-    func session() -> Session { Session(prototype: HMAC<SHA256>(key: SymmetricKey(data: key))) }
+    package func session() -> Session { Session(prototype: HMAC<SHA256>(key: SymmetricKey(data: key))) }
 
-    struct Session {
+    package struct Session {
         fileprivate let prototype: HMAC<SHA256>
         private var input: [UInt8] = []
 
@@ -24,7 +24,7 @@ struct DedupeKeyer: Sendable {
         }
 
         /// The key of `value` in `vertical`.
-        mutating func key(_ vertical: Vertical, _ value: String) -> DedupeKey {
+        package mutating func key(_ vertical: Vertical, _ value: String) -> DedupeKey {
             input.removeAll(keepingCapacity: true)
             input.append(contentsOf: vertical.rawValue.utf8)
             input.append(UInt8(ascii: "|"))

@@ -9,7 +9,7 @@ import Darwin
 
 /// `ledger.key`: 32 random bytes that key the dedupe HMACs. Losing it makes every stored key unmatchable,
 /// so an existing key is never replaced.
-enum LedgerKeyFile {
+package enum LedgerKeyFile {
     static let size = 32
 
     /// The key at `path`, or `nil` when there is no file there.
@@ -42,7 +42,7 @@ enum LedgerKeyFile {
     /// The new key is written to a private temporary file, synced, then hard-linked to `path`: `link` fails
     /// when another process created the key first, and then that key is used, so two processes opening a
     /// fresh ledger at once agree on one key.
-    static func loadOrCreate(path: String) throws(LedgerError) -> [UInt8] {
+    package static func loadOrCreate(path: String) throws(LedgerError) -> [UInt8] {
         if let key = try load(path: path) { return key }
         let key = SymmetricKey(size: .bits256).withUnsafeBytes { Array($0) }
         let temporary = path + ".\(getpid()).\(UInt32.random(in: 0...UInt32.max)).tmp"
