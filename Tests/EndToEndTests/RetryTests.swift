@@ -11,10 +11,10 @@ import FoundationNetworking
     static let token = "dl_test_e2e_retry"
 
     /// A run against an API answering 5xx three times in four leaves some leads `failed` (5 attempts, the
-    /// 1-2-4-8 s schedule on a clock scaled by 0.1). A retry against a healthy API sends exactly those
+    /// 1-2-4-8 s schedule on a clock scaled by 0.01). A retry against a healthy API sends exactly those
     /// leads, once each, with the keys they were first sent with, and rewrites the reports in place.
     @Test func failedLeadsAreRedrivenAndReportsRewrittenInPlace() throws {
-        let spool = try TempSpool(timeScale: 0.1)
+        let spool = try TempSpool(timeScale: 0.01)
         defer { spool.remove() }
         let gen = try spool.invoke(
             [
