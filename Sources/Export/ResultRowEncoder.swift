@@ -6,16 +6,16 @@ import LeadModel
 ///
 /// CSV: text cells are RFC 4180 quoted and neutralised against formula injection, numbers are
 /// plain, absent values are empty cells, lines end in CRLF. JSONL: the CSV's fields in the same
-/// order, then `reason_codes`, `publisher` and `batch`; plain values (no neutralisation), numbers as
+/// order, then `reason_codes`, `publisher`, `batch` and, last like in the CSV, `remote_reason`; plain values (no neutralisation), numbers as
 /// numbers, `null` for absent values and empty strings.
 struct ResultRowEncoder {
     static let csvHeader: StaticString = """
         row,ref,vertical,outcome,reason_code,reason,http_status,attempts,lead_id,bid_amount,phone,zip,email,\
-        submitted_at,latency_ms\r\n
+        submitted_at,latency_ms,remote_reason\r\n
         """
 
     private var arena = TextArena()
-    /// `,"publisher":…,"batch":…}` + LF for the current publisher.
+    /// `,"publisher":…,"batch":…,"remote_reason":` for the current publisher.
     private var tail: [UInt8] = []
     private var tailPublisher = ""
     private let batch: String
@@ -38,7 +38,7 @@ struct ResultRowEncoder {
         if tail.isEmpty || publisher != tailPublisher {
             tailPublisher = publisher
             tail = Array(
-                (",\"publisher\":" + JSONText.quoted(publisher) + ",\"batch\":" + JSONText.quoted(batch) + "}\n").utf8)
+                (",\"publisher\":" + JSONText.quoted(publisher) + ",\"batch\":" + JSONText.quoted(batch) + ",\"remote_reason\":").utf8)
         }
         arena.reset()
         let ref = arena.stage(r.ref)
@@ -55,6 +55,7 @@ struct ResultRowEncoder {
         let attempts = arena.stage(r.attempts)
         let bid = r.bidAmount.flatMap(NumberText.cents).map { arena.stage(cents: $0) }
         let latency = r.latencyMs.map { arena.stage($0) }
+        let remoteReason = r.remoteReason.map { arena.stage($0) }
         // Every staged byte may expand 6× (JSON \u00XX); keys and codes fit in the rest.
         let bound = 6 * arena.used + 640 + 64 * r.problems.count + tail.count
 
@@ -88,6 +89,8 @@ struct ResultRowEncoder {
         if let submittedAt { p = csvText(submittedAt, at: p) }
         p.put(UInt8(ascii: ","))
         if let latency { p.put(arena.bytes(latency)) }
+        p.put(UInt8(ascii: ","))
+        if let remoteReason { p = csvText(remoteReason, at: p) }
         p.put("\r\n")
         csv.commit(p)
 
@@ -138,6 +141,8 @@ struct ResultRowEncoder {
         }
         q.put(UInt8(ascii: "]"))
         tail.withUnsafeBufferPointer { q.put($0) }
+        if let remoteReason { q = jsonText(remoteReason, at: q) } else { q.put("null") }
+        q.put("}\n")
         jsonl.commit(q)
     }
 

@@ -1,5 +1,5 @@
 import GRDB
-package import LeadModel
+import LeadModel
 
 /// The ledger's tables, one migration per schema change (never edit a shipped migration).
 ///
@@ -78,6 +78,7 @@ enum LedgerSchema {
         LedgerSchema.registerRecentKeys(&migrator)
         LedgerSchema.registerKeyCheck(&migrator)
         LedgerSchema.registerBatchFigures(&migrator)
+        LedgerSchema.registerRemoteReason(&migrator)
         return migrator
     }()
 
