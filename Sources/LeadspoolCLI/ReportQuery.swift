@@ -1,5 +1,6 @@
 import Export
 import Foundation
+import Ingest
 import LeadLedger
 
 /// `leadspool report`'s options checked and resolved: the dimensions, the period's bounds in the reporting
@@ -12,10 +13,13 @@ struct ReportQuery {
     /// `[since, until or now)` and the period of the same length before it, with `--compare previous`.
     var comparison: (period: (since: Int64, until: Int64), previous: (since: Int64, until: Int64))?
     var now: Int64
+    /// The zone's name as given (`UTC`, `America/New_York`).
+    var zoneName: String
 
     /// - Throws: `ConfigurationError` (exit 64) for an option it cannot take.
     init(since: String?, until: String?, by: String, compare: String?, timezone: String, now: Int64) throws {
         self.now = now
+        zoneName = timezone
         dimensions = try by.split(separator: ",").map { part in
             guard let d = RollupDimension(rawValue: part.trimmingCharacters(in: .whitespaces)) else {
                 throw ConfigurationError(
@@ -54,8 +58,8 @@ struct ReportQuery {
     /// The roll-up (and the previous period's, by the dimensions other than the period) from `ledger`.
     func report(from ledger: Ledger, period: (since: String?, until: String?)) throws(LedgerError) -> RollupReport {
         func date(_ seconds: Int64?) -> Date? { seconds.map { Date(timeIntervalSince1970: Double($0)) } }
-        let end = comparison?.period.until ?? until
-        let rows = try ledger.rollup(since: date(since), until: date(end), by: dimensions, calendar: calendar)
+        // Without --until the period runs on to now and includes answers of this very second.
+        let rows = try ledger.rollup(since: date(since), until: date(until), by: dimensions, calendar: calendar)
         var compared: RollupComparison?
         if let comparison {
             let previous = try ledger.rollup(
@@ -65,8 +69,14 @@ struct ReportQuery {
                 dimensions: dimensions, current: rows, previous: previous, period: comparison.period,
                 previousPeriod: comparison.previous)
         }
+        // The period as given, with the instant each bound names.
+        func bound(_ text: String?, _ seconds: Int64?) -> String? {
+            guard let text, let seconds else { return nil }
+            let instant = CivilTime.utcString(seconds)
+            return text == instant ? text : "\(text) (\(instant))"
+        }
         return RollupReport(
-            dimensions: dimensions, rows: rows, period: period, generatedAt: now, comparison: compared,
-            zoneName: calendar.zone.identifier)
+            dimensions: dimensions, rows: rows, period: (bound(period.since, since), bound(period.until, until)),
+            generatedAt: now, comparison: compared, zoneName: zoneName)
     }
 }

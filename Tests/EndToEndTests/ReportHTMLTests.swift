@@ -141,7 +141,7 @@ import Testing
         #expect(page.dom.contains(SummaryHTMLRenderTests.card("Submitted", SummaryHTMLRenderTests.grouped(total.submitted))))
         #expect(page.dom.contains(SummaryHTMLRenderTests.card("Accepted", SummaryHTMLRenderTests.grouped(total.accepted))))
         #expect(page.dom.contains(SummaryHTMLRenderTests.card("Revenue", SummaryHTMLRenderTests.dollars(total.revenue))))
-        #expect(page.dom.contains("vs previous"))
+        #expect(page.dom.contains("vs previous period"))
         for reason in total.remote.keys {
             #expect(page.dom.contains("<code>\(reason)</code>"), "\(reason) with its label")
         }

@@ -92,7 +92,7 @@ import Testing
         #expect(html.contains("<td class=\"n\">+25.0 pts</td><td class=\"n\">+50.0 %</td>"))
         #expect(html.contains("Lead scored too low<br><code>low_score</code>"))
         #expect(html.contains("Buyer rejected the lead<br><code>REMOTE_REJECTED</code>"))
-        #expect(html.contains("vs previous"))
+        #expect(html.contains("<div class=\"d\">+66.7 % vs previous period</div>"), "revenue's change on its card")
     }
 
     @Test func withoutAPeriodThereIsNoTrendButASuggestion() {

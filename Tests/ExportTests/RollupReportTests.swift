@@ -89,7 +89,7 @@ import Testing
         #expect(html.contains("<td class=\"n\">1,234</td>"))
         #expect(html.contains("$22,986.50"), "total revenue")
         #expect(html.contains("<tfoot><tr><th colspan=\"4\">Total</th><td class=\"n\">1,260</td>"))
-        #expect(html.contains("<span class=\"code\">DUPLICATE_IN_LEDGER</span> 12"))
+        #expect(html.contains("<span class=\"r\"><span class=\"code\">DUPLICATE_IN_LEDGER</span> 12</span>"))
         #expect(html.contains("from 2026-11-01"))
     }
 

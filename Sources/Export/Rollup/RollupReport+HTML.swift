@@ -52,19 +52,19 @@ extension RollupReport {
         let change = comparison?.total
         let cards: [(String, String, String?)] = [
             ("Leads", HTMLText.grouped(total.leads), nil),
-            ("Submitted", HTMLText.grouped(total.submitted), change.map { "was " + HTMLText.grouped($0.previous.submitted) }),
+            ("Submitted", HTMLText.grouped(total.submitted), change.map { HTMLText.grouped($0.previous.submitted) + " in the" }),
             ("Accepted", HTMLText.grouped(total.accepted), nil),
-            ("Acceptance rate", HTMLText.percent(total.acceptance), change.map { Self.points($0.acceptanceChangePoints) }),
-            ("Revenue", Self.dollars(total.revenue), change.map { Self.percentChange($0.revenueChangePercent) }),
+            ("Acceptance rate", HTMLText.percent(total.acceptance), change.map { Self.points($0.acceptanceChangePoints) + " vs" }),
+            ("Revenue", Self.dollars(total.revenue), change.map { Self.percentChange($0.revenueChangePercent) + " vs" }),
             (
                 "Revenue / submitted", total.revenuePerSubmitted.map(Self.dollars) ?? "–",
-                change.map { Self.percentChange($0.revenuePerSubmittedChangePercent) }
+                change.map { Self.percentChange($0.revenuePerSubmittedChangePercent) + " vs" }
             ),
         ]
         var html = "<div class=\"cards\">\n"
         for (label, value, delta) in cards {
             html += "<div class=\"card\"><div class=\"k\">\(label)</div><div class=\"v\">\(value)</div>"
-            if let delta { html += "<div class=\"d\">\(delta) vs previous</div>" }
+            if let delta { html += "<div class=\"d\">\(delta) previous period</div>" }
             html += "</div>\n"
         }
         return html + "</div>\n"
@@ -173,8 +173,10 @@ extension RollupReport {
             money(line.averageBid), HTMLText.grouped(line.duplicates), HTMLText.grouped(line.invalid),
             HTMLText.grouped(line.failed),
         ]
+        // One reason a line, never broken inside its code.
         func list(_ top: [(code: String, count: Int)]) -> String {
-            top.map { "<span class=\"code\">\(HTMLText.escape($0.code))</span> \($0.count)" }.joined(separator: ", ")
+            top.map { "<span class=\"r\"><span class=\"code\">\(HTMLText.escape($0.code))</span> \($0.count)</span>" }
+                .joined(separator: "<br>")
         }
         return numbers.map { "<td class=\"n\">\($0)</td>" }.joined() + "<td>\(list(line.topReasons))</td>"
             + "<td>\(list(line.topRemoteReasons))</td>"
@@ -211,6 +213,9 @@ extension RollupReport {
         section{background:#fff;border:1px solid #dde2ea;border-radius:8px;padding:16px;margin-bottom:20px}
         table{border-collapse:collapse;width:100%;background:#fff}
         th,td{text-align:left;padding:5px 8px;border-bottom:1px solid #e6e9ef;vertical-align:top}
+        .groups{font-size:12px}.groups th,.groups td{padding:4px 5px}.r{white-space:nowrap}\
+        .groups thead th{white-space:normal;vertical-align:bottom}
+        .groups .code{font-size:11px}
         thead th{background:#eef1f6;font-size:12px}
         .n{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}
         tr.sub th,tr.sub td{background:#f7f9fc;font-weight:600}
