@@ -30,15 +30,17 @@ import Testing
     @Test func weeklyReportByPublisherComparedWithThePreviousPeriod() throws {
         let spool = try TempSpool()
         defer { spool.remove() }
+        // Two batches of the default publisher, two of acme (its folder in incoming/).
+        try FileManager.default.createDirectory(atPath: spool.root + "/incoming/acme", withIntermediateDirectories: true)
+        let drops = [
+            ("insurance-clean.csv", ""), ("mortgage-messy.csv", ""), ("debt-mixed.csv", "acme/"), ("solar.jsonl", "acme/"),
+        ]
+        for (name, folder) in drops {
+            let data = TempSpool.recent(try Data(contentsOf: TempSpool.fixtures.appendingPathComponent("batches/" + name)))
+            try data.write(to: URL(fileURLWithPath: spool.root + "/incoming/" + folder + name))
+        }
         let api = try SandboxProcess(seed: 8)
         defer { api.stop() }
-        try spool.dropRecent("insurance-clean.csv")
-        try spool.drop(fixture: "mortgage-messy.csv", recent: true)
-        try FileManager.default.createDirectory(atPath: spool.root + "/incoming/acme", withIntermediateDirectories: true)
-        for name in ["debt-mixed.csv", "solar.jsonl"] {
-            let data = TempSpool.recent(try Data(contentsOf: TempSpool.fixtures.appendingPathComponent("batches/" + name)))
-            try data.write(to: URL(fileURLWithPath: spool.root + "/incoming/acme/" + name))
-        }
         let run = try spool.run(endpoint: api.endpoint, token: Self.token)
         try #require(run.status == 0, "\(run.output)")
 
