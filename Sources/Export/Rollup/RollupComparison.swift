@@ -58,7 +58,8 @@ package struct RollupComparison: Sendable {
         func signed(_ value: Double?) -> String {
             guard let value else { return "" }
             let text = NumberText.fixed(value, decimals: 1)
-            return value >= 0 && !text.hasPrefix("-") ? "+" + text : text
+            // No sign on a change that rounds to nothing.
+            return text.hasPrefix("-") || text.allSatisfy({ $0 == "0" || $0 == "." }) ? text : "+" + text
         }
         let (c, p) = (change.current, change.previous)
         return [

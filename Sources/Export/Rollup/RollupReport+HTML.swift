@@ -150,6 +150,7 @@ extension RollupReport {
     private static func signed(_ value: Double?) -> String? {
         guard let value else { return nil }
         let text = NumberText.fixed(value, decimals: 1)
+        if text.allSatisfy({ $0 == "0" || $0 == "." }) { return text }
         return text.hasPrefix("-") ? "−" + text.dropFirst() : "+" + text
     }
 
