@@ -231,6 +231,12 @@ bench_reports() {
         printf '| report --by %s over %s ledger rows | %s s (%s groups, whole process) | peak RSS %s MB |\n' \
             "$by" "$leads" "$wall" "$(($(wc -l <"$data/report-$by.txt") - 1))" "$((rss / 1024))" >>"$rowsfile"
     done
+    # The fill spreads its answers over the 30 days before now: the period and the one before it cover them all.
+    /usr/bin/time -f "%e %M" -o "$tmp" "$bin" report --spool "$spool" --ledger "$ledger" --by week,publisher \
+        --since 15d --compare previous --format table >"$data/report-compare.txt"
+    read -r wall rss <"$tmp"
+    printf '| report --by week,publisher --since 15d --compare previous over %s ledger rows | %s s (whole process) | peak RSS %s MB |\n' \
+        "$leads" "$wall" "$((rss / 1024))" >>"$rowsfile"
 
     local dirty="$data/rows-$rows-dirty.csv"
     [ -s "$dirty" ] || "$bin" gen --rows "$rows" --format csv --dirty 0.1 --seed 7 --output "$dirty" 2>/dev/null

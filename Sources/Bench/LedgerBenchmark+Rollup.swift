@@ -6,7 +6,7 @@ extension LedgerBenchmark {
     /// Fills a fresh ledger at `path` (replaced if present) with `leads` answered rows for `make bench`'s
     /// roll-up figure: `batches` batches of three publishers, four verticals, answers spread evenly over the
     /// `days` before `now`, seven in ten accepted and the rest rejected, duplicate, invalid, failed or unknown
-    /// with their reason codes. Rows go in by SQL in answer-time order, so every B-tree is appended to.
+    /// with their reason codes, the rejected ones with one of the API's four documented reasons. Rows go in by SQL in answer-time order, so every B-tree is appended to.
     ///
     /// - Returns: the seconds the fill took.
     static func fillForRollup(path: String, leads: Int, batches: Int, days: Int, now: Date) throws -> Double {
@@ -38,7 +38,7 @@ extension LedgerBenchmark {
                     WITH RECURSIVE n(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM n WHERE i < ?1 - 1),
                     r AS (SELECT i, i % 100 AS p FROM n)
                     INSERT INTO leads (batch_seq, row, state, vertical, attempts, http_status, reason_code, lead_id,
-                        bid_amount, submitted_at, answered_at, latency_ms)
+                        bid_amount, submitted_at, answered_at, latency_ms, remote_reason)
                     SELECT i / ?2 + 1, i % ?2 + 1,
                         CASE WHEN p < 70 THEN 'accepted' WHEN p < 80 THEN 'rejected' WHEN p < 88 THEN 'duplicate'
                             WHEN p < 96 THEN 'invalid' WHEN p < 98 THEN 'failed' ELSE 'unknown' END,
@@ -53,7 +53,9 @@ extension LedgerBenchmark {
                         CASE WHEN p < 70 THEN 10 + (i % 30) * 0.5 END,
                         CASE WHEN p < 80 OR p >= 96 THEN ?3 + i * ?4 / ?1 END,
                         ?3 + i * ?4 / ?1,
-                        CASE WHEN p < 80 THEN 80 + i % 200 END
+                        CASE WHEN p < 80 THEN 80 + i % 200 END,
+                        CASE WHEN p >= 70 AND p < 80 THEN CASE (i / 7) % 4 WHEN 0 THEN 'low_score'
+                            WHEN 1 THEN 'no_buyer_match' WHEN 2 THEN 'filter_mismatch' ELSE 'duplicate' END END
                     FROM r
                     """,
                 arguments: [leads, perBatch, end - span, span]

@@ -5,7 +5,7 @@ import LeadModel
 /// header and both row writers follow. `results.jsonl` adds `reason_codes`, `publisher` and `batch`.
 enum ResultColumn: Int, CaseIterable {
     case row, ref, vertical, outcome, reasonCode, reason, httpStatus, attempts, leadID, bidAmount, phone, zip
-    case email, submittedAt, latencyMs
+    case email, submittedAt, latencyMs, remoteReason
 
     /// How a value is written. In every kind an absent (empty) value is an empty CSV cell and a JSON `null`.
     enum Kind {
@@ -34,6 +34,7 @@ enum ResultColumn: Int, CaseIterable {
         case .email: "email"
         case .submittedAt: "submitted_at"
         case .latencyMs: "latency_ms"
+        case .remoteReason: "remote_reason"
         }
     }
 
@@ -41,7 +42,7 @@ enum ResultColumn: Int, CaseIterable {
         switch self {
         case .row, .httpStatus, .attempts, .bidAmount, .latencyMs: .number
         case .outcome, .reasonCode: .word
-        case .ref, .vertical, .reason, .leadID, .phone, .zip, .email, .submittedAt: .text
+        case .ref, .vertical, .reason, .leadID, .phone, .zip, .email, .submittedAt, .remoteReason: .text
         }
     }
 }
@@ -175,6 +176,7 @@ struct ResultRowEncoder {
         case .email: arena.stage(email)
         case .submittedAt: r.submittedAt.map { arena.stage($0) } ?? .empty
         case .latencyMs: r.latencyMs.map { arena.stage($0) } ?? .empty
+        case .remoteReason: r.remoteReason.map { arena.stage($0) } ?? .empty
         }
     }
 

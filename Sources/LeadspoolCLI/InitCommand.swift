@@ -225,6 +225,9 @@ struct InitCommand: ParsableCommand {
             "reports.rejects_encoding", #""utf-8""#,
             #"rejects.csv: "utf-8" (with a BOM, so Excel reads it) or "same" as the batch's file."#),
         Entry(
+            "reports.timezone", #""UTC""#,
+            "leadspool report: the zone its days, ISO weeks and months and today/this-week are in (as --timezone)."),
+        Entry(
             "watch.scan_interval_seconds", "10",
             "watch: the scan of incoming/ behind inotify, every this many seconds."),
         Entry("watch.drain_seconds", "30", "watch and run: how long a stop signal waits for requests in flight."),

@@ -31,10 +31,12 @@ struct ResultsTests {
             #expect(
                 rows[0] == [
                     "row", "ref", "vertical", "outcome", "reason_code", "reason", "http_status", "attempts", "lead_id",
-                    "bid_amount", "phone", "zip", "email", "submitted_at", "latency_ms",
+                    "bid_amount", "phone", "zip", "email", "submitted_at", "latency_ms", "remote_reason",
                 ])
             #expect(rows.dropFirst().map { $0[0] } == (1...9).map(String.init))
-            #expect(rows.allSatisfy { $0.count == 15 })
+            #expect(rows.allSatisfy { $0.count == 16 })
+            #expect(rows[2][15] == "no_buyer_match", "the API's reason of the rejected row, last")
+            #expect(rows[1][15] == "")
             #expect(rows[1][10] == "'+18135550100")
             #expect(rows[1][9] == "18.50")
             #expect(rows[3][1] == "'=HYPERLINK(\"http://evil\")")
@@ -76,8 +78,13 @@ struct ResultsTests {
                 Set(first.keys) == [
                     "row", "ref", "vertical", "outcome", "reason_code", "reason", "http_status", "attempts", "lead_id",
                     "bid_amount", "phone", "zip", "email", "submitted_at", "latency_ms", "reason_codes", "publisher",
-                    "batch",
+                    "batch", "remote_reason",
                 ])
+            #expect(first["remote_reason"] is NSNull)
+            #expect(objects[1]["remote_reason"] as? String == "no_buyer_match")
+            #expect(
+                lines[1].contains(",\"latency_ms\":80,\"remote_reason\":\"no_buyer_match\",\"reason_codes\":"),
+                "the CSV's columns in the CSV's order (remote_reason last of them), then reason_codes, publisher, batch")
         }
     }
 

@@ -49,7 +49,7 @@ struct ResultsWellFormedTests {
             let table = try #require(try JSONSerialization.jsonObject(with: output) as? [[String]])
             #expect(table.count == Self.nastyValues.count + 1)
             let header = try #require(table.first)
-            #expect(header.count == 15)
+            #expect(header.count == 16)
             for (i, value) in Self.nastyValues.enumerated() {
                 let cells = table[i + 1]
                 #expect(cells.count == header.count, "row \(i + 1)")

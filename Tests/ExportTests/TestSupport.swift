@@ -128,7 +128,7 @@ func sampleRows() -> [(LeadResult, RawRecord?)] {
                 row: 2, ref: "A-2", vertical: "mortgage", outcome: .rejected,
                 problems: [problem(.remoteRejected, nil, nil, "rejected by the API: no buyer")], httpStatus: 200,
                 attempts: 1, phone: "+12125550111", zip: "10001", email: "li@example.org",
-                submittedAt: "2026-04-27T09:14:23Z", latencyMs: 80, publisher: "acme"),
+                submittedAt: "2026-04-27T09:14:23Z", latencyMs: 80, publisher: "acme", remoteReason: "no_buyer_match"),
             sampleRaw(2, ["A-2", "mortgage", "Li", "Wu", "li@example.org", "212-555-0111", "10001", "", ""])
         ),
         (

@@ -84,7 +84,7 @@ private typealias F = LedgerFixture
         let dir = try LedgerDirectory()
         try Self.oldLedger(dir)
         let ledger = try dir.open()
-        #expect(try ledger.info().migrations == ["v1", "rollup-index", "dedupe-key-16", "dedupe-recent", "key-check", "batch-figures"])
+        #expect(try ledger.info().migrations == ["v1", "rollup-index", "dedupe-key-16", "dedupe-recent", "key-check", "batch-figures", "remote-reason"])
         #expect(try ledger.info().dedupeKeys == 5)
         #expect(try ledger.intValue("SELECT count(*) FROM dedupe_keys WHERE length(key) = 16") == 5)
 

@@ -20,6 +20,7 @@ extension BatchSummary {
         html += dryRun ? checkHeadline() : headline()
         html += section("Outcomes", body: outcomeChart())
         html += section("Top reasons", body: reasonChart() + reasonTable())
+        if !remoteReasons.isEmpty { html += section("Why the API rejected leads", body: remoteReasonTable()) }
         html +=
             dryRun
             ? section("Rows by vertical", body: checkVerticalTable())
@@ -210,7 +211,7 @@ extension BatchSummary {
         html += "<tbody>\n"
         for row in attention {
             html +=
-                "<tr><td class=\"n\">\(row.row)</td><td>\(HTMLText.escape(row.ref))</td>"
+                "<tr><td class=\"n\">\(row.row)</td><td class=\"ref\">\(HTMLText.escape(row.ref))</td>"
                 + "<td><span class=\"tag\" style=\"background:\(Self.colour(row.outcome))\">"
                 + "\(row.outcome.rawValue)</span></td>"
                 + "<td>\(HTMLText.escape(row.reason))</td></tr>\n"
@@ -309,7 +310,7 @@ extension BatchSummary {
         th,td{text-align:left;padding:5px 8px;border-bottom:1px solid #e6e9ef;vertical-align:top}
         .n{text-align:right;font-variant-numeric:tabular-nums}tfoot th,tfoot td{border-top:2px solid #c9d0db}
         .facts th{font-weight:normal;color:#5a6475;width:45%}
-        td{word-break:break-word}
+        td{word-break:break-word}td.ref{white-space:nowrap;word-break:normal}
         .tag{color:#fff;border-radius:3px;padding:1px 6px;font-size:12px}
         .reasons{margin-top:12px}.reasons td:first-child{width:32%}
         .reasons code{font-size:11px;color:#5a6475;white-space:nowrap}

@@ -34,6 +34,7 @@ extension BatchSummary {
         members.append(("average_bid", .money(cents: averageBidCents)))
         members.append(("reason_codes", .object(reasonCodes.map { ($0.code.rawValue, .int($0.count)) })))
         members.append(("first_reason_codes", .object(firstReasonCodes.map { ($0.code.rawValue, .int($0.count)) })))
+        members.append(("remote_reasons", .object(remoteReasons.map { ($0.reason, .int($0.count)) })))
         let latency: JSONValue = .object([
             ("count", .int(latencyCount)),
             ("p50", .optionalInt(latencyP50)),

@@ -38,6 +38,8 @@ package struct BatchSummary: Sendable {
     /// The first ``SummaryAccumulator/attentionLimit`` invalid, failed or unknown rows.
     package var attention: [AttentionRow]
     package var attentionTotal: Int
+    /// Rejected rows per remote reason token (`low_score`), most frequent first, ties by token.
+    package var remoteReasons: [(reason: String, count: Int)]
     /// Rows written to `rejects.csv`.
     package var rejects: Int
 
@@ -91,6 +93,8 @@ package struct BatchSummary: Sendable {
         attention = a.attention
         attentionTotal = a.attentionTotal
         self.rejects = rejects
+        remoteReasons = a.remoteReasons.sorted { $0.value != $1.value ? $0.value > $1.value : $0.key < $1.key }
+            .map { (reason: $0.key, count: $0.value) }
     }
 
     /// By name, rows without a name last.

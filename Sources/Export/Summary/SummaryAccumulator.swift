@@ -22,6 +22,8 @@ struct SummaryAccumulator {
     private(set) var latency = LatencyHistogram()
     private(set) var attention: [AttentionRow] = []
     private(set) var attentionTotal = 0
+    /// Rejected rows per remote reason token (at most ``groupLimit`` tokens, further ones as `(other)`).
+    private(set) var remoteReasons: [String: Int] = [:]
 
     /// Counts one row. `reason` is the (possibly redacted) reason text, kept for attention rows.
     @inline(__always)
@@ -45,6 +47,7 @@ struct SummaryAccumulator {
             bids += 1
         }
         if Self.wasSent(result) { sent += 1 }
+        if let reason = result.remoteReason { countRemote(reason) }
         if case .invalid = outcome, result.httpStatus != nil { remoteInvalid += 1 }
         if let milliseconds = result.latencyMs { latency.record(milliseconds) }
         Self.count(into: &verticals, name: result.vertical, outcome: outcome, cents: cents, hasBid: hasBid)
@@ -54,6 +57,14 @@ struct SummaryAccumulator {
             if attention.count < Self.attentionLimit {
                 attention.append(AttentionRow(row: result.row, ref: result.ref, outcome: outcome, reason: reason))
             }
+        }
+    }
+
+    private mutating func countRemote(_ reason: String) {
+        if remoteReasons[reason] == nil && remoteReasons.count >= Self.groupLimit - 1 {
+            remoteReasons[GroupTotals.otherName, default: 0] += 1
+        } else {
+            remoteReasons[reason, default: 0] += 1
         }
     }
 

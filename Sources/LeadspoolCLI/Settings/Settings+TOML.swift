@@ -135,6 +135,7 @@ extension Settings {
         Key(path: "reports.rejects_encoding") { s, v, c in
             s.rejectsInInputEncoding = try c.oneOf(v, ["utf-8", "same"]) == "same"
         },
+        Key(path: "reports.timezone") { s, v, c in s.reportTimezone = v.string == "" ? "UTC" : try c.timeZone(v) },
         Key(path: "watch.scan_interval_seconds") { s, v, c in s.scanIntervalSeconds = try c.seconds(v, 0.1...3600) },
         Key(path: "watch.drain_seconds") { s, v, c in s.drainSeconds = try c.seconds(v, 0...3600) },
     ]

@@ -51,6 +51,8 @@ struct Settings: Sendable {
     var redact = false
     /// `reports.rejects_encoding = "same"`: rejects.csv in the batch file's encoding (default "utf-8", with a BOM).
     var rejectsInInputEncoding = false
+    /// `reports.timezone`: the zone of `leadspool report`'s days, weeks, months and named periods.
+    var reportTimezone = "UTC"
     // Watch
     var scanIntervalSeconds = 10.0
     var drainSeconds = 30.0

@@ -18,11 +18,13 @@ package struct LeadOutcomeRecord: Sendable, Hashable {
     package var submittedAt: Date?
     package var answeredAt: Date
     package var latencyMs: Int?
+    /// The API's reason for a rejection as a `RemoteReason` token (stored as given, re-tokenised when not one).
+    package var remoteReason: String?
 
     package init(
         row: Int, state: LeadState, httpStatus: Int? = nil, attempts: Int = 1, leadID: String? = nil,
         bidAmount: Double? = nil, reasonCode: ReasonCode? = nil, reasonText: String? = nil,
-        submittedAt: Date? = nil, answeredAt: Date, latencyMs: Int? = nil
+        submittedAt: Date? = nil, answeredAt: Date, latencyMs: Int? = nil, remoteReason: String? = nil
     ) {
         self.row = row
         self.state = state
@@ -35,6 +37,7 @@ package struct LeadOutcomeRecord: Sendable, Hashable {
         self.submittedAt = submittedAt
         self.answeredAt = answeredAt
         self.latencyMs = latencyMs
+        self.remoteReason = remoteReason
     }
 }
 

@@ -75,7 +75,8 @@ extension Ledger {
                     update.bind(p + 8, outcome.submittedAt?.ledgerSeconds)
                     update.bind(p + 9, outcome.answeredAt.ledgerSeconds)
                     update.bind(p + 10, outcome.latencyMs)
-                    p += 11
+                    update.bind(p + 11, outcome.remoteReason.flatMap(RemoteReason.token))
+                    p += 12
                 }
                 update.bind(p, seq)
                 guard try update.run() == chunk.count else {
@@ -105,7 +106,7 @@ extension Ledger {
                     INSERT INTO leads (batch_seq, row, state, vertical, reason_code, problems, answered_at)
                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)
                     ON CONFLICT (batch_seq, row) DO UPDATE SET state = ?3, vertical = ?4, reason_code = ?5,
-                        problems = ?6, reason_text = NULL, answered_at = ?7
+                        problems = ?6, reason_text = NULL, remote_reason = NULL, answered_at = ?7
                     """
             )
             for row in rows {
@@ -121,7 +122,7 @@ extension Ledger {
 }
 
 extension Ledger {
-    /// Rows per multi-row statement (well under SQLite's 32 766 parameters at 11 per row).
+    /// Rows per multi-row statement (well under SQLite's 32 766 parameters at 12 per row).
     static let chunkSize = 128
 
     /// `0..<count` cut into ranges of at most `chunkSize`.
@@ -141,14 +142,15 @@ extension Ledger {
         """
     }
 
-    /// Records `count` outcomes: 11 parameters per row (see `record`), then the seq.
+    /// Records `count` outcomes: 12 parameters per row (see `record`), then the seq.
     static func recordSQL(_ count: Int) -> String {
         """
         UPDATE leads SET state = v.column2, http_status = v.column3, attempts = leads.attempts + v.column4,
             lead_id = v.column5,
             bid_amount = v.column6, reason_code = v.column7, problems = NULL, reason_text = v.column8,
-            submitted_at = coalesce(v.column9, leads.submitted_at), answered_at = v.column10, latency_ms = v.column11
-        FROM (VALUES \(tuples(count, width: 11))) AS v
+            submitted_at = coalesce(v.column9, leads.submitted_at), answered_at = v.column10, latency_ms = v.column11,
+            remote_reason = v.column12
+        FROM (VALUES \(tuples(count, width: 12))) AS v
         WHERE leads.batch_seq = ? AND leads.row = v.column1
         """
     }

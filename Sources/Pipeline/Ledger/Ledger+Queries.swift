@@ -68,7 +68,7 @@ extension Ledger {
                 db.cachedStatement(
                     sql: """
                         SELECT row, state, vertical, reason_code, problems, reason_text, http_status, attempts,
-                            lead_id, bid_amount, submitted_at, answered_at, latency_ms, idempotency_key
+                            lead_id, bid_amount, submitted_at, answered_at, latency_ms, idempotency_key, remote_reason
                         FROM leads WHERE batch_seq = ? ORDER BY row
                         """
                 ),
@@ -95,7 +95,7 @@ extension Ledger {
             httpStatus: row["http_status"], attempts: row["attempts"], leadID: row["lead_id"],
             bidAmount: row["bid_amount"], submittedAt: submittedAt.map(Date.init(ledgerSeconds:)),
             answeredAt: answeredAt.map(Date.init(ledgerSeconds:)), latencyMs: row["latency_ms"],
-            idempotencyKey: row["idempotency_key"]
+            idempotencyKey: row["idempotency_key"], remoteReason: row["remote_reason"]
         )
     }
 }

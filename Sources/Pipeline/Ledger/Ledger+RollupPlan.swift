@@ -3,12 +3,14 @@ import Ingest
 import LeadModel
 
 extension Ledger {
-    /// SQLite's plan of the roll-up query (`detail` of each step), for tests that check it reads the index.
-    func rollupPlan(low: Int64, high: Int64) throws(LedgerError) -> [String] {
+    /// SQLite's plan of the roll-up query (`detail` of each step) in `calendar`'s zone, for tests that check it
+    /// reads the index.
+    func rollupPlan(low: Int64, high: Int64, calendar: ReportCalendar = ReportCalendar()) throws(LedgerError) -> [String] {
         try read("cannot explain roll-up") { db in
             let days = [low, high].map { CivilTime.floorDiv($0, CivilTime.secondsPerDay) }
+            let sql = try Ledger.rollupSQL(db, calendar: calendar, low: low, high: high).text
             return try Row.fetchAll(
-                db, sql: "EXPLAIN QUERY PLAN " + Ledger.rollupSQL, arguments: StatementArguments([low, high] + days))
+                db, sql: "EXPLAIN QUERY PLAN " + sql, arguments: StatementArguments([low, high] + days))
                 .map { $0["detail"] as String }
         }
     }

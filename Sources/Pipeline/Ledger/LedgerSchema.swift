@@ -78,6 +78,7 @@ enum LedgerSchema {
         LedgerSchema.registerRecentKeys(&migrator)
         LedgerSchema.registerKeyCheck(&migrator)
         LedgerSchema.registerBatchFigures(&migrator)
+        LedgerSchema.registerRemoteReason(&migrator)
         return migrator
     }()
 

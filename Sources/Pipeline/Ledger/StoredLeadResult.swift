@@ -19,12 +19,14 @@ package struct StoredLeadResult: Sendable, Hashable {
     package var answeredAt: Date?
     package var latencyMs: Int?
     package var idempotencyKey: String?
+    /// The API's reason for a rejection (a `RemoteReason` token).
+    package var remoteReason: String?
 
     package init(
         row: Int, state: LeadState, vertical: Vertical? = nil, problems: [(code: ReasonCode, field: String?)] = [],
         reasonText: String? = nil, httpStatus: Int? = nil, attempts: Int = 0, leadID: String? = nil,
         bidAmount: Double? = nil, submittedAt: Date? = nil, answeredAt: Date? = nil, latencyMs: Int? = nil,
-        idempotencyKey: String? = nil
+        idempotencyKey: String? = nil, remoteReason: String? = nil
     ) {
         self.row = row
         self.state = state
@@ -39,6 +41,7 @@ package struct StoredLeadResult: Sendable, Hashable {
         self.answeredAt = answeredAt
         self.latencyMs = latencyMs
         self.idempotencyKey = idempotencyKey
+        self.remoteReason = remoteReason
     }
 
     package var reasonCode: ReasonCode? { problems.first?.code }
@@ -49,6 +52,7 @@ package struct StoredLeadResult: Sendable, Hashable {
             && a.reasonText == b.reasonText && a.httpStatus == b.httpStatus && a.attempts == b.attempts
             && a.leadID == b.leadID && a.bidAmount == b.bidAmount && a.submittedAt == b.submittedAt
             && a.answeredAt == b.answeredAt && a.latencyMs == b.latencyMs && a.idempotencyKey == b.idempotencyKey
+            && a.remoteReason == b.remoteReason
     }
 
     package func hash(into hasher: inout Hasher) {

@@ -33,6 +33,7 @@ package final class UnrecordedAnswers: @unchecked Sendable {
         var submitted_at: Double?
         var answered_at: Double?
         var latency_ms: Int?
+        var remote_reason: String?
     }
 
     package let path: String
@@ -104,7 +105,8 @@ package final class UnrecordedAnswers: @unchecked Sendable {
                 attempts: answer.attempts, lead_id: answer.leadID, bid: answer.bidAmount,
                 reason_code: answer.reasonCode?.rawValue, reason_text: answer.reasonText.map(LedgerText.scrub),
                 submitted_at: answer.submittedAt?.timeIntervalSince1970,
-                answered_at: answer.answeredAt.timeIntervalSince1970, latency_ms: answer.latencyMs)
+                answered_at: answer.answeredAt.timeIntervalSince1970, latency_ms: answer.latencyMs,
+                remote_reason: answer.remoteReason.flatMap(RemoteReason.token))
         }
         lines += unsent.map { row in
             Line(
@@ -199,7 +201,7 @@ package final class UnrecordedAnswers: @unchecked Sendable {
                         reasonText: line.reason_text,
                         submittedAt: line.submitted_at.map(Date.init(timeIntervalSince1970:)),
                         answeredAt: Date(timeIntervalSince1970: line.answered_at ?? Date().timeIntervalSince1970),
-                        latencyMs: line.latency_ms))
+                        latencyMs: line.latency_ms, remoteReason: line.remote_reason))
             } else {
                 byBatch[line.batch, default: ([], [])].unsent.append(
                     StoppedRow(row: line.row, attempts: line.attempts, backToPending: state == .pending))

@@ -18,12 +18,14 @@ package struct LeadResult: Sendable {
     package var submittedAt: String?
     package var latencyMs: Int?
     package var publisher: String
+    /// The API's reason for a `rejected` lead as a ``RemoteReason`` token (`low_score`), else `nil`.
+    package var remoteReason: String?
 
     package init(
         row: Int, ref: String = "", vertical: String = "", outcome: Outcome, problems: [Problem] = [],
         httpStatus: Int? = nil, attempts: Int = 0, leadID: String? = nil, bidAmount: Double? = nil,
         phone: String = "", zip: String = "", email: String = "", submittedAt: String? = nil,
-        latencyMs: Int? = nil, publisher: String = "default"
+        latencyMs: Int? = nil, publisher: String = "default", remoteReason: String? = nil
     ) {
         self.row = row
         self.ref = ref
@@ -40,6 +42,7 @@ package struct LeadResult: Sendable {
         self.submittedAt = submittedAt
         self.latencyMs = latencyMs
         self.publisher = publisher
+        self.remoteReason = remoteReason
     }
 
     package var reasonCode: ReasonCode? { problems.first?.code }

@@ -119,6 +119,7 @@ struct ReportPass {
         result.bidAmount = stored.bidAmount
         result.submittedAt = stored.submittedAt.map { CivilTime.utcString(Int64($0.timeIntervalSince1970)) }
         result.latencyMs = stored.latencyMs
+        result.remoteReason = stored.remoteReason
         return result
     }
 

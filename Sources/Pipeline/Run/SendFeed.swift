@@ -407,7 +407,8 @@ extension LeadOutcomeRecord {
         self.init(
             row: answer.row, state: answer.outcome.flatMap(LeadState.init) ?? .unknown, httpStatus: answer.httpStatus,
             attempts: answer.attempts, leadID: answer.leadID, bidAmount: answer.bid, reasonCode: problem?.code,
-            reasonText: problem?.text, submittedAt: nil, answeredAt: answeredAt, latencyMs: answer.latencyMs)
+            reasonText: problem?.text, submittedAt: nil, answeredAt: answeredAt, latencyMs: answer.latencyMs,
+            remoteReason: answer.remoteReason)
     }
 }
 
