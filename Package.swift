@@ -90,6 +90,8 @@ let package = Package(
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
+                // RunMetrics records through swift-metrics; the CLI bootstraps the backend and serves it.
+                .product(name: "Metrics", package: "swift-metrics"),
             ],
             path: "Sources/Pipeline/Run"
         ),

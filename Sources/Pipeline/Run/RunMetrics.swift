@@ -1,8 +1,8 @@
 import CoreMetrics
-import Foundation
+package import Foundation
 import Ingest
 import LeadModel
-import Submission
+package import Submission
 import Synchronization
 
 /// The Prometheus figures of a `run` or `watch` (`--metrics-port`), recorded through swift-metrics.
@@ -13,7 +13,7 @@ import Synchronization
 /// The series alerts are written against exist from the start at 0 (leads for every outcome, vertical and
 /// configured publisher; batches for every result), so `increase()` and `absent()` work before the first
 /// batch.
-final class RunMetrics: Sendable {
+package final class RunMetrics: Sendable {
     /// The `vertical` label of rows whose vertical could not be read.
     static let noVertical = "none"
     /// Every `result` of `leadspool_batches_total` (``batch(_:)``).
@@ -40,7 +40,7 @@ final class RunMetrics: Sendable {
     /// - Parameters:
     ///   - publishers: the publishers named in the configuration; `default` is always counted.
     ///   - ledgerPath: the ledger file, whose size (with its WAL) each scrape reports.
-    init(publishers: some Sequence<String>, ledgerPath: String) {
+    package init(publishers: some Sequence<String>, ledgerPath: String) {
         self.ledgerPath = ledgerPath
         startTime.record(Date().timeIntervalSince1970)
         lastSuccess.record(0)
@@ -58,7 +58,7 @@ final class RunMetrics: Sendable {
     }
 
     /// Rows of processed batches by final outcome, vertical (`vertical` empty: not read) and publisher.
-    func leads(outcome: String, vertical: String, publisher: String, count: Int) {
+    package func leads(outcome: String, vertical: String, publisher: String, count: Int) {
         let labels = [
             ("outcome", outcome), ("vertical", vertical.isEmpty ? Self.noVertical : vertical), ("publisher", publisher),
         ]
@@ -66,7 +66,7 @@ final class RunMetrics: Sendable {
     }
 
     /// Revenue of accepted leads, in dollars, by vertical and publisher.
-    func revenue(vertical: String, publisher: String, cents: Int) {
+    package func revenue(vertical: String, publisher: String, cents: Int) {
         let vertical = vertical.isEmpty ? Self.noVertical : vertical
         let key = vertical + "\u{0}" + publisher
         let counter = revenueCounters.withLock { counters in
@@ -81,29 +81,29 @@ final class RunMetrics: Sendable {
     }
 
     /// Rows of processed batches by reason code.
-    func reasons(_ reason: String, count: Int) {
+    package func reasons(_ reason: String, count: Int) {
         counter(reasonCounters, "leadspool_lead_reasons_total", [("reason", reason)]).increment(by: Int64(count))
     }
 
     /// A batch ended: `done`, `quarantined`, `stopped`, `failed` (left in work/ for later) or `busy`
     /// (another process works on the same content). `done` also sets the last success's time.
-    func batch(_ result: String) {
+    package func batch(_ result: String) {
         if result == "done" { lastSuccess.record(Date().timeIntervalSince1970) }
         counter(batchCounters, "leadspool_batches_total", [("result", result)]).increment()
     }
 
     /// The time the ledger's last batch finished, so the last success outlives a restart.
-    func lastBatchSucceeded(at date: Date) {
+    package func lastBatchSucceeded(at date: Date) {
         lastSuccess.record(date.timeIntervalSince1970)
     }
 
     /// One answered request's round trip.
-    func requestLatency(milliseconds: Int) {
+    package func requestLatency(milliseconds: Int) {
         latency.recordMilliseconds(milliseconds)
     }
 
     /// Brings the submitter's figures and the spool's waiting files up to date (before a scrape).
-    func refresh(counters: SubmitCounters, filesWaiting waiting: Int) {
+    package func refresh(counters: SubmitCounters, filesWaiting waiting: Int) {
         let delta = carried.withLock { last -> SubmitCounters in
             var delta = SubmitCounters()
             delta.attempts = max(0, counters.attempts - last.attempts)
