@@ -55,8 +55,8 @@ extension Settings {
     /// The ledger opened read-only for `report` and `status` (its key only if readable), or `nil` when none
     /// exists yet.
     func readOnlyLedger() throws -> Ledger? {
-        try LedgerLookup.openReadOnly(
-            path: ledgerPath, keyPath: ledgerKeyPath, configuration: ledgerConfiguration(), keyIfReadable: true)?.ledger
+        try Ledger.openReadOnly(
+            path: ledgerPath, keyPath: ledgerKeyPath, configuration: ledgerConfiguration(), keyIfReadable: true)
     }
 
     func submitConfiguration(token: APIToken) -> SubmitConfiguration {

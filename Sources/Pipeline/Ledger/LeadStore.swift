@@ -24,6 +24,8 @@ package import Foundation
 ///   the answer of its stored state (`alreadyDone`, `wasSending`) and never a second reservation.
 /// - **Atomic groups.** Each call that takes a list (`reserve`, `markSending`, `record`, `recordLocal`,
 ///   `settleStopped`) stores all of it or nothing.
+/// - **The store's own upkeep is not the run's.** Opening, closing, checkpoints, backups and cache memory
+///   belong to the concrete store; the run is handed a store that is open and works through these verbs only.
 /// - **One runner per batch.** `leaseBatch` hands out at most one live lease per batch across processes;
 ///   the lease ends with the process that holds it.
 package protocol LeadStore: AnyObject, Sendable {
@@ -37,6 +39,9 @@ package protocol LeadStore: AnyObject, Sendable {
     /// The only runner of batch `id` until the lease is released (or its process ends); `nil` when another
     /// process holds it.
     func leaseBatch(id: String) throws(LedgerError) -> BatchLease?
+
+    /// The stored batch `id` (its counts and figures so far), or `nil` when the store never saw it.
+    func batchStatus(id: String) throws(LedgerError) -> BatchStatus?
 
     /// Ends the batch with its final counts.
     func finishBatch(id: String, counts: BatchCounts, finishedAt: Date) throws(LedgerError)
@@ -74,6 +79,10 @@ package protocol LeadStore: AnyObject, Sendable {
     func forEachResult(batch: String, _ body: (StoredLeadResult) throws -> Void) throws(LedgerError)
 
     // MARK: Retry
+
+    /// The batches `text` names, newest first: a batch's name, the name of the file it was uploaded as, or a
+    /// prefix of its id (hex digits). `retry --batch` refuses a text that names several.
+    func batches(matching text: String) throws(LedgerError) -> [BatchStatus]
 
     /// Batches with rows in `states`, newest first.
     func retryBatches(states: Set<LeadState>, since: Date?, batch: String?) throws(LedgerError) -> [RetryBatch]

@@ -166,7 +166,7 @@ package final class UnrecordedAnswers: @unchecked Sendable {
     /// it sends again; then the file is empty again.
     ///
     /// - Throws: `LedgerError` when the ledger still cannot record them: nothing may be sent.
-    package func recordKept(into ledger: Ledger, logger: Logger) throws(LedgerError) {
+    package func recordKept(into ledger: any LeadStore, logger: Logger) throws(LedgerError) {
         try offset.withLock { (offset: inout Int) throws(LedgerError) in
             guard offset > 0 else { return }
             var bytes = [UInt8](repeating: 0, count: offset)
@@ -182,7 +182,7 @@ package final class UnrecordedAnswers: @unchecked Sendable {
 
     /// Records the lines of one file's content in `ledger`; answers how many answers it held.
     private static func record(
-        _ data: Data, into ledger: Ledger, logger: Logger, source path: String
+        _ data: Data, into ledger: any LeadStore, logger: Logger, source path: String
     ) throws(LedgerError) -> Int {
         var recorded = 0
         let text = data.prefix { $0 != 0 }

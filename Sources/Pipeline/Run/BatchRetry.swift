@@ -150,9 +150,11 @@ package struct BatchRetry<Sinks: ResultSinks> {
     }
 
     private func job(_ batch: RetryBatch, spool: Spool, ledger: Ledger) -> RetryJob<Sinks> {
-        RetryJob(
+        var job = RetryJob(
             batch: batch, spool: spool, configuration: configuration, ledger: ledger, sinks: sinks, states: states,
             logger: logger)
+        job.releaseStoreMemory = { ledger.releaseMemory() }
+        return job
     }
 
     /// A ledger failure while selecting batches is exit 73, like a ledger that cannot be opened.

@@ -172,6 +172,7 @@ package final class BatchRunner<Sinks: ResultSinks>: Sendable {
                 sinks: sinks, logger: logger, observer: observer)
             job.waitIfBusy = waitForBusy
             job.unrecorded = unrecorded
+            job.releaseStoreMemory = { [ledger] in ledger.releaseMemory() }
             let outcome = await job.run()
             if outcome.busy {
                 result.busy += 1

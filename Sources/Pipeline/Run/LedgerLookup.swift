@@ -3,10 +3,10 @@ import Ingest
 package import LeadLedger
 import LeadModel
 
-/// The ledger opened read-only for `check`: marks leads the ledger already holds as
+/// The store opened read-only for `check`: marks leads the ledger already holds as
 /// `DUPLICATE_IN_LEDGER`, writing nothing.
 package struct LedgerLookup {
-    package let ledger: Ledger
+    package let ledger: any LeadStore
     let now: Date
 
     /// `nil` when no ledger exists yet (nothing is created).

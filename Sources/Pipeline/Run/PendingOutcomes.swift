@@ -24,13 +24,13 @@ final class PendingOutcomes: Sendable {
     static let recordGroup = 64
     static let recordDelay: Duration = .milliseconds(50)
 
-    private let ledger: Ledger
+    private let ledger: any LeadStore
     private let batch: String
     private let group: Int
     private let delay: Duration
     private let state = Mutex(State())
 
-    init(ledger: Ledger, batch: String, group: Int = recordGroup, delay: Duration = recordDelay) {
+    init(ledger: any LeadStore, batch: String, group: Int = recordGroup, delay: Duration = recordDelay) {
         self.ledger = ledger
         self.batch = batch
         self.group = group

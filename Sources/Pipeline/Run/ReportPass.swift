@@ -13,7 +13,7 @@ import Validation
 /// The validator must have the `now` of pass 1 (the batch's claim time) so local results come out
 /// the same.
 struct ReportPass {
-    let ledger: Ledger
+    let ledger: any LeadStore
     let batchID: String
     let validator: Validator
     /// Answers of this run the ledger does not hold as final: leads a 401 stop left unsent or cut

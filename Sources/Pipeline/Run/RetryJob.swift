@@ -13,7 +13,7 @@ package struct RetryJob<Sinks: ResultSinks> {
     let batch: RetryBatch
     let spool: Spool
     let configuration: BatchRunConfiguration
-    let ledger: Ledger
+    let ledger: any LeadStore
     let sinks: Sinks
     /// The outcomes asked for (`failed`, `unknown`).
     let states: Set<LeadState>
@@ -22,10 +22,12 @@ package struct RetryJob<Sinks: ResultSinks> {
     package var observer: (any BatchObserver)?
     /// Where answers go that the ledger cannot record.
     package var unrecorded: UnrecordedAnswers?
+    /// Frees what the store caches (the SQLite ledger's page cache) before the reports' pass fills its own.
+    package var releaseStoreMemory: @Sendable () -> Void = {}
 
     /// - Parameter states: the outcomes to re-drive (`failed`, `unknown`).
     package init(
-        batch: RetryBatch, spool: Spool, configuration: BatchRunConfiguration, ledger: Ledger, sinks: Sinks,
+        batch: RetryBatch, spool: Spool, configuration: BatchRunConfiguration, ledger: any LeadStore, sinks: Sinks,
         states: Set<LeadState>, logger: Logger
     ) {
         self.batch = batch
@@ -134,7 +136,7 @@ package struct RetryJob<Sinks: ResultSinks> {
         let sent = clock.now
         let after = submitter.counters
         // As in `RunJob`: the writer's page cache is freed before the reports' reader fills its own.
-        ledger.releaseMemory()
+        releaseStoreMemory()
         ProcessMemory.trim()
 
         var pass = ReportPass(

@@ -29,7 +29,7 @@ struct RunJob<Sinks: ResultSinks> {
     let file: ClaimedFile
     let spool: Spool
     let configuration: BatchRunConfiguration
-    let ledger: Ledger
+    let ledger: any LeadStore
     let submitter: Submitter<ContinuousClock>
     let sinks: Sinks
     let logger: Logger
@@ -40,6 +40,8 @@ struct RunJob<Sinks: ResultSinks> {
     var waitIfBusy = false
     /// Where answers go that the ledger cannot record.
     var unrecorded: UnrecordedAnswers?
+    /// Frees what the store caches (the SQLite ledger's page cache) before the reports' pass fills its own.
+    var releaseStoreMemory: @Sendable () -> Void = {}
 
 
     func run() async -> FileResult {
@@ -172,7 +174,7 @@ struct RunJob<Sinks: ResultSinks> {
         // writer's did (8 MB): the writer's is freed first, and trimmed, as the reader's thread may allocate
         // from another malloc arena than the one it went back to.
         if status.state != .done {
-            ledger.releaseMemory()
+            releaseStoreMemory()
             ProcessMemory.trim()
         }
 
@@ -276,7 +278,7 @@ struct RunJob<Sinks: ResultSinks> {
         let changed = changedWhileSending ?? snapshot.change(of: file)
         do {
             if status.state != .done {
-                try ledger.finishBatch(id: batchID, counts: tally.counts)
+                try ledger.finishBatch(id: batchID, counts: tally.counts, finishedAt: Date())
             }
             var target = try spool.archive(
                 file, snapshot: snapshot, mode: configuration.archiveMode, removeOriginal: changed == nil)

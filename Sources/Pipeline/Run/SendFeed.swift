@@ -41,7 +41,7 @@ final class SendFeed: AsyncSequence, @unchecked Sendable {
     /// The file's (decompressed) size, to size the deduper after the first group; 0 when unknown.
     private let contentBytes: Int
     private var deduperSized = false
-    private let ledger: Ledger
+    private let ledger: any LeadStore
     private let batchID: String
     private let ambiguous: SubmitConfiguration.AmbiguousPolicy
     /// Rows to re-drive with the state each was read in; `nil` for the whole file.
@@ -79,7 +79,7 @@ final class SendFeed: AsyncSequence, @unchecked Sendable {
     }
 
     init(
-        reader: any RecordReader, validator: Validator, ledger: Ledger, batchID: String,
+        reader: any RecordReader, validator: Validator, ledger: any LeadStore, batchID: String,
         ambiguous: SubmitConfiguration.AmbiguousPolicy, redrive: [Int: LeadState]? = nil, contentBytes: Int = 0
     ) {
         self.reader = reader

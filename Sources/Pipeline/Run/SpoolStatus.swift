@@ -81,9 +81,9 @@ package struct SpoolStatus {
         // name is that batch only when no batch outlasted a later one; it is used only without a ledger.
         var lastFinished: BatchStatus??
         do {
-            if let ledger = try LedgerLookup.openReadOnly(
+            if let ledger = try Ledger.openReadOnly(
                 path: ledgerPath, keyPath: configuration.ledgerKeyPath, configuration: configuration.ledger,
-                keyIfReadable: true)?.ledger
+                keyIfReadable: true)
             {
                 let info = try ledger.info()
                 status.ledger = "\(ledgerPath): \(info.fileBytes / 1024) KiB, \(info.batches) batches "
@@ -97,7 +97,7 @@ package struct SpoolStatus {
         } catch {
             status.ledger = "\(ledgerPath): cannot be read: \(error)"
             status.ledgerFields = ["path": ledgerPath, "error": "\(error)"]
-            status.ledgerUnreadable = (error as? LedgerError)?.code != .upgradeNeeded
+            status.ledgerUnreadable = error.code != .upgradeNeeded
         }
         switch lastFinished {
         case .some(.some(let batch)):
