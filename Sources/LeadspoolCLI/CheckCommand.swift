@@ -28,6 +28,11 @@ struct CheckCommand: AsyncParsableCommand {
     @Option(name: .long, help: "Vertical for files without a vertical column.")
     var vertical: String?
 
+    @Option(
+        name: .long,
+        help: "Read the files as this publisher's, as run does in incoming/NAME/: its column mapping, encoding and timezone.")
+    var publisher: String?
+
     @Flag(name: .long, help: "Mask phone and email in the reports.")
     var redact = false
 
@@ -48,11 +53,16 @@ struct CheckCommand: AsyncParsableCommand {
                 case nil: break
                 }
             }
+            let publisher = self.publisher ?? Publisher.defaultName
+            guard publisher == Publisher.defaultName || settings.publishers[publisher] != nil else {
+                throw ConfigurationError(
+                    "--publisher \(publisher): the configuration has no [publishers.\(publisher)] table")
+            }
             global.bootstrapLogging(settings)
             let logger = Logger(label: "leadspool.check")
             let now = self.now ?? Int64(Date().timeIntervalSince1970)
             let validator = try settings.makeValidator(
-                now: now, verticalOverride: vertical, publisher: Publisher.defaultName)
+                now: now, verticalOverride: vertical, publisher: publisher)
             let reports = settings.reportConfiguration(directory: reportDir, redact: redact)
             do {
                 try FileSystem.makeDirectory(reportDir)
@@ -84,8 +94,9 @@ struct CheckCommand: AsyncParsableCommand {
                     path: file, validator: validator, sinks: ReportFiles(reports), ledger: ledger, now: now,
                     logger: logger)
                 job.observer = observer
-                job.encoding = settings.encoding
-                job.readerConfiguration = settings.readerConfiguration(publisher: Publisher.defaultName)
+                job.readerConfiguration = settings.readerConfiguration(publisher: publisher)
+                job.encoding = job.readerConfiguration.encoding
+                job.publisher = publisher
                 job.written = written
                 switch job.run() {
                 case .checked(let summary, let batch, let json):

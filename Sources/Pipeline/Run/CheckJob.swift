@@ -29,6 +29,8 @@ package struct CheckJob<Sinks: ResultSinks> {
     package var encoding = EncodingSetting.auto
     /// How records are read: the publisher's column mapping.
     package var readerConfiguration = ReaderConfiguration()
+    /// Whose files these are (`check --publisher`): the reports name that publisher.
+    package var publisher = Publisher.defaultName
     /// Batch names written earlier in this call, with their files: a file with the same content (the same
     /// hash at the end of the name) is not checked again, which could overwrite those reports.
     package var written: [String: String] = [:]
@@ -142,7 +144,7 @@ package struct CheckJob<Sinks: ResultSinks> {
         defer { observer?.batchEnded(result: .checked) }
         let writer: Sinks.Sink
         do {
-            writer = try sinks.sink(batch: batch, publisher: Publisher.defaultName, inputEncoding: decision.encoding)
+            writer = try sinks.sink(batch: batch, publisher: publisher, inputEncoding: decision.encoding)
         } catch {
             return .reportFailed("cannot write reports: \(error)")
         }
@@ -201,7 +203,7 @@ package struct CheckJob<Sinks: ResultSinks> {
         let paths: ReportPaths
         do {
             var summary = SummaryInputs(
-                batch: batch, fileName: fileName, publisher: Publisher.defaultName,
+                batch: batch, fileName: fileName, publisher: publisher,
                 claimedAt: Date(timeIntervalSince1970: TimeInterval(now)),
                 finishedAt: Date(timeIntervalSince1970: TimeInterval(now) + (finished - started).seconds),
                 stageSeconds: [
@@ -225,7 +227,8 @@ package struct CheckJob<Sinks: ResultSinks> {
                     tally.render(file: fileName, batch: batch, resultsPath: paths.resultsCSV), decision)),
             batch: batch,
             json: {
-                var json = tally.json(file: fileName, publisher: nil, batch: batch, resultsPath: paths.resultsCSV)
+                var json = tally.json(
+                    file: fileName, publisher: publisher == Publisher.defaultName ? nil : publisher, batch: batch, resultsPath: paths.resultsCSV)
                 json.add("encoding", decision.encoding.rawValue)
                 if !missingColumns.isEmpty { json.add("missing_columns", missingColumns.joined(separator: "; ")) }
                 return json
