@@ -126,9 +126,8 @@ package struct BatchDeduper: @unchecked Sendable {
             // The first pass named the first row of a key an earlier row had; a row not before this one
             // (the same row checked twice) means it was new here.
             let answer = replayed(row)
-            return Self.markDuplicate(
-                &record, phoneRow: answer.flatMap { $0.phoneRow < row ? $0.phoneRow : nil },
-                emailRow: answer.flatMap { $0.emailRow < row ? $0.emailRow : nil })
+            func earlier(_ first: UInt32?) -> UInt32? { first.flatMap { $0 != 0 && $0 < row ? $0 : nil } }
+            return Self.markDuplicate(&record, phoneRow: earlier(answer?.phoneRow), emailRow: earlier(answer?.emailRow))
         }
         let (phoneKey, emailKey) = keys(of: record, vertical)
         reserveOne(phoneKey.shard)
