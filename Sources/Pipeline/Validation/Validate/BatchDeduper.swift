@@ -16,7 +16,7 @@ package import LeadModel
 /// a slot is 20 bytes (``DedupeEntry``: the hash and the row). The shards use linear probing and grow by
 /// half at a load of 0.8, each on its own, so a resize never holds more than one shard twice.
 ///
-/// Memory stays flat in the batch size: once the shards hold `memoryKeys` keys (by default 2¹⁹, 13 MiB
+/// Memory stays flat in the batch size: once the shards hold `memoryKeys` keys (by default 2¹⁸, 6.5 MiB
 /// of slots), they are written out as one sorted run (concatenated in shard order, each shard sorted
 /// in place: no copy) and emptied; ``SpilledKeys`` then answers for those keys, from disk behind an
 /// 8 MiB Bloom filter. When no temporary file can be written, the shards grow as needed instead.
@@ -31,7 +31,7 @@ package struct BatchDeduper: @unchecked Sendable {
     private typealias Slot = DedupeEntry
 
     /// The keys held in memory before they are moved to disk.
-    package static let defaultMemoryKeys = 1 << 19
+    package static let defaultMemoryKeys = 1 << 18
     private static let shardCount = 64
     private static let maxLoad = 0.8
     private var shards: [[Slot]] = Array(repeating: [], count: BatchDeduper.shardCount)
