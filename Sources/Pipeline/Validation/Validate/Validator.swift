@@ -1,4 +1,4 @@
-package import Ingest
+import Ingest
 package import LeadModel
 /// Normalises and validates raw records into ``CheckedRecord``s (CONTRACT §6–7).
 ///
