@@ -21,19 +21,7 @@ final class SandboxProcess {
         try process.run()
         // The first line says where it listens: "sandbox listening on http://127.0.0.1:PORT/webhook/lead"
         // (https:// when it serves TLS).
-        var text = ""
-        while !text.contains("\n") {
-            let data = output.fileHandleForReading.availableData
-            if data.isEmpty { break }
-            text += String(decoding: data, as: UTF8.self)
-        }
-        guard let range = text.range(of: "https://") ?? text.range(of: "http://"),
-            let end = text[range.lowerBound...].firstIndex(of: "\n")
-        else {
-            process.terminate()
-            throw SandboxNotListening(output: text)
-        }
-        endpoint = String(text[range.lowerBound..<end])
+        endpoint = try listeningURL(of: process, output: output)
     }
 
     deinit { stop() }
@@ -89,4 +77,22 @@ struct SandboxNotListening: Error {
 
 private final class ResponseBox: @unchecked Sendable {
     var data: Data?
+}
+
+/// The URL a server process (`sandbox`, `receive`) prints on its first line of stdout: the `https://` or
+/// `http://` URL up to the end of that line. A process that exits or prints something else is terminated.
+func listeningURL(of process: Process, output: Pipe) throws -> String {
+    var text = ""
+    while !text.contains("\n") {
+        let data = output.fileHandleForReading.availableData
+        if data.isEmpty { break }
+        text += String(decoding: data, as: UTF8.self)
+    }
+    guard let range = text.range(of: "https://") ?? text.range(of: "http://"),
+        let end = text[range.lowerBound...].firstIndex(of: "\n")
+    else {
+        process.terminate()
+        throw SandboxNotListening(output: text)
+    }
+    return String(text[range.lowerBound..<end])
 }

@@ -28,17 +28,7 @@ final class ReceiveProcess {
         process.standardOutput = output
         process.standardError = try FileHandle(forWritingTo: URL(fileURLWithPath: errorPath))
         try process.run()
-        var text = ""
-        while !text.contains("\n") {
-            let data = output.fileHandleForReading.availableData
-            if data.isEmpty { break }
-            text += String(decoding: data, as: UTF8.self)
-        }
-        guard let range = text.range(of: "http://"), let end = text[range.lowerBound...].firstIndex(of: "\n") else {
-            process.terminate()
-            throw SandboxNotListening(output: text)
-        }
-        endpoint = String(text[range.lowerBound..<end])
+        endpoint = try listeningURL(of: process, output: output)
     }
 
     deinit { stop() }
