@@ -264,6 +264,24 @@ struct SubmitRun: Sendable {
     }
 
     func answer(row: Int) -> SubmitAnswer? { answers.first { $0.row == row } }
+
+    /// Runs `submitter` over `work` on the manual `clock`, moving the clock to each sleeper's deadline as soon
+    /// as one waits, until the run ends: every backoff, pause and rate-cap wait passes without real time.
+    static func onManualClock(
+        _ submitter: Submitter<ManualClock>, _ clock: ManualClock, _ work: [SubmitWork]
+    ) async -> SubmitRun {
+        let done = Box(false)
+        async let run = collect(submitter, WorkList(work)) {
+            done.set(true)
+            clock.poke()
+        }
+        while true {
+            await clock.waitUntil { !$0.isEmpty || done.get() }
+            guard let deadline = clock.sleeperDeadlines.first, !done.get() else { break }
+            clock.advance(to: deadline)
+        }
+        return await run
+    }
 }
 
 /// An `AsyncSequence` over an array (Sendable, finite).

@@ -174,17 +174,7 @@ struct SubmitterFlowTests {
         configuration.rateLimit = 4  // one request every 250 ms
         let submitter = Submitter(
             configuration: configuration, transport: transport, clock: clock, logger: SubmitterTests.silent)
-        let done = Box(false)
-        async let run = SubmitRun.collect(submitter, WorkList(SubmitFixtures.work(1...4))) {
-            done.set(true)
-            clock.poke()
-        }
-        while true {
-            await clock.waitUntil { !$0.isEmpty || done.get() }
-            guard let deadline = clock.sleeperDeadlines.first, !done.get() else { break }
-            clock.advance(to: deadline)
-        }
-        _ = await run
+        _ = await SubmitRun.onManualClock(submitter, clock, SubmitFixtures.work(1...4))
         #expect(transport.calls.map(\.at) == [.zero, .milliseconds(250), .milliseconds(500), .milliseconds(750)])
     }
 

@@ -17,17 +17,7 @@ struct SubmitterTests {
         let clock = ManualClock()
         let transport = MockTransport(clock: clock, handler: handler)
         let submitter = Submitter(configuration: configuration, transport: transport, clock: clock, logger: logger)
-        let done = Box(false)
-        async let run = SubmitRun.collect(submitter, WorkList(SubmitFixtures.work(1...1))) {
-            done.set(true)
-            clock.poke()
-        }
-        while true {
-            await clock.waitUntil { !$0.isEmpty || done.get() }
-            guard let deadline = clock.sleeperDeadlines.first, !done.get() else { break }
-            clock.advance(to: deadline)
-        }
-        return (await run, transport.calls)
+        return (await SubmitRun.onManualClock(submitter, clock, SubmitFixtures.work(1...1)), transport.calls)
     }
 
     /// `status` 503: a 5xx; 0: failure before sending; -1: timeout after sending (ambiguous = retry).
